@@ -1,0 +1,96 @@
+//! Addresses: the document's defaults and turning `--host`/`--port` into socket addresses.
+
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+
+use anyhow::{bail, Context, Result};
+
+/// The document binds and connects to 127.0.0.1: reachable from this machine only.
+pub const DEFAULT_HOST: &str = "127.0.0.1";
+/// The document's TCP port.
+pub const TCP_PORT: u16 = 8888;
+/// The document's UDP port.
+pub const UDP_PORT: u16 = 12345;
+/// The largest UDP payload over IPv4: 65,535 minus the 20-byte IP and 8-byte UDP headers.
+pub const MAX_DATAGRAM: usize = 65_507;
+
+/// Resolves `host` (an IPv4 or IPv6 literal, with or without brackets, or a name such as
+/// `localhost`) and `port` into the socket addresses to try, in the resolver's order.
+pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>> {
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    // A literal needs no resolver, and must not depend on one being configured.
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    if bare.is_empty() {
+        bail!("the host is empty: give a name or an address such as 127.0.0.1");
+    }
+    let addrs: Vec<SocketAddr> = (bare, port)
+        .to_socket_addrs()
+        .with_context(|| format!("cannot resolve host {host:?}"))?
+        .collect();
+    if addrs.is_empty() {
+        bail!("host {host:?} has no addresses");
+    }
+    Ok(addrs)
+}
+
+/// Resolves to the one address a server binds: the first the resolver gives.
+pub fn resolve_one(host: &str, port: u16) -> Result<SocketAddr> {
+    // resolve() never returns an empty list, so the fallback is unreachable but cheap.
+    resolve(host, port)?
+        .into_iter()
+        .next()
+        .with_context(|| format!("host {host:?} has no addresses"))
+}
+
+/// True when `addr` can only be reached from this machine.
+pub fn is_loopback(addr: &SocketAddr) -> bool {
+    addr.ip().is_loopback()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_resolve_without_a_lookup() {
+        assert_eq!(
+            resolve("127.0.0.1", 8888).unwrap(),
+            vec!["127.0.0.1:8888".parse().unwrap()]
+        );
+        assert_eq!(resolve("::1", 1).unwrap(), vec!["[::1]:1".parse().unwrap()]);
+        assert_eq!(
+            resolve("[::1]", 2).unwrap(),
+            vec!["[::1]:2".parse().unwrap()]
+        );
+    }
+
+    #[test]
+    fn localhost_resolves_to_loopback() {
+        let addrs = resolve("localhost", 80).unwrap();
+        assert!(addrs.iter().all(is_loopback), "{addrs:?}");
+        assert!(addrs.iter().all(|a| a.port() == 80));
+    }
+
+    #[test]
+    fn unknown_host_names_the_host() {
+        let err = resolve("no-such-host.invalid", 1).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("no-such-host.invalid"),
+            "{err:#}"
+        );
+        let err = resolve("", 1).unwrap_err();
+        assert!(err.to_string().contains("empty"), "{err}");
+    }
+
+    #[test]
+    fn resolve_one_takes_the_first() {
+        assert_eq!(
+            resolve_one("127.0.0.1", 0).unwrap(),
+            "127.0.0.1:0".parse().unwrap()
+        );
+    }
+}

@@ -1,0 +1,209 @@
+//! Helpers for integration tests: start a real server binary, wait for its `listening on` line
+//! (never a sleep), run a client with a deadline, and kill whatever is left when a test ends.
+//!
+//! These panic on failure: they run only inside tests.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::SocketAddr;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long a server may take to print its `listening on` line.
+pub const STARTUP: Duration = Duration::from_secs(10);
+
+/// A server process, killed when dropped.
+#[derive(Debug)]
+pub struct Server {
+    child: Child,
+    /// The address from the `listening on` line.
+    pub addr: SocketAddr,
+    stdout: Receiver<String>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// Starts `bin` with `args` and waits for its `listening on ADDR` line.
+    pub fn start(bin: &str, args: &[&str]) -> Server {
+        let mut cmd = Command::new(bin);
+        cmd.args(args);
+        Server::start_command(cmd)
+    }
+
+    /// Starts a prepared command (environment, limits) and waits for its `listening on` line.
+    pub fn start_command(mut cmd: Command) -> Server {
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting the server");
+        let stdout = lines_of(child.stdout.take().expect("stdout is piped"));
+        let stderr = collect(child.stderr.take().expect("stderr is piped"));
+        let mut server = Server {
+            child,
+            addr: SocketAddr::from(([0, 0, 0, 0], 0)),
+            stdout,
+            stderr,
+        };
+        let first = server.stdout.recv_timeout(STARTUP).unwrap_or_else(|_| {
+            panic!(
+                "no `listening on` line within {STARTUP:?}; stderr:\n{}",
+                server.stderr()
+            )
+        });
+        let addr = first
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("first stdout line was {first:?}"));
+        server.addr = addr.parse().expect("the listening address parses");
+        server
+    }
+
+    /// Everything the server has logged so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Waits until the server's log contains `needle`; false after `timeout`.
+    pub fn wait_for_log(&self, needle: &str, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if self.stderr().contains(needle) {
+                return true;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        self.stderr().contains(needle)
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits up to `timeout` for the server to exit by itself.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        wait_deadline(&mut self.child, timeout)
+    }
+
+    /// True while the process runs.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What a finished program printed.
+#[derive(Debug)]
+pub struct Output {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    pub fn code(&self) -> Option<i32> {
+        self.status.code()
+    }
+}
+
+/// Runs a program to its end with `stdin` as input; kills it and panics after `timeout`.
+pub fn run(mut cmd: Command, stdin: &[u8], timeout: Duration) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting the program");
+    let mut input = child.stdin.take().expect("stdin is piped");
+    let stdin = stdin.to_vec();
+    // Written from a thread so a program that does not read its input cannot block the test.
+    let writer = thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let stdout = collect(child.stdout.take().expect("stdout is piped"));
+    let stderr = collect(child.stderr.take().expect("stderr is piped"));
+    let status = match wait_deadline(&mut child, timeout) {
+        Some(status) => status,
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{cmd:?} did not finish within {timeout:?}; stderr:\n{}",
+                stderr.lock().map(|s| s.clone()).unwrap_or_default()
+            );
+        }
+    };
+    let _ = writer.join();
+    // The readers end when the pipes close, just after exit; give them a moment to finish.
+    let settle = Instant::now() + Duration::from_secs(2);
+    while Arc::strong_count(&stdout) > 1 || Arc::strong_count(&stderr) > 1 {
+        if Instant::now() > settle {
+            break;
+        }
+        thread::sleep(Duration::from_millis(1));
+    }
+    let text = |s: &Arc<Mutex<String>>| s.lock().map(|s| s.clone()).unwrap_or_default();
+    Output {
+        status,
+        stdout: text(&stdout),
+        stderr: text(&stderr),
+    }
+}
+
+fn wait_deadline(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn lines_of(pipe: impl Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let text = Arc::new(Mutex::new(String::new()));
+    let sink = Arc::clone(&text);
+    thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        let mut decoder = crate::text::Utf8Decoder::new();
+        while let Ok(n) = pipe.read(&mut buf) {
+            let piece = if n == 0 {
+                decoder.finish()
+            } else {
+                decoder.decode(&buf[..n])
+            };
+            if let Ok(mut s) = sink.lock() {
+                s.push_str(&piece);
+            }
+            if n == 0 {
+                break;
+            }
+        }
+    });
+    text
+}

@@ -1,0 +1,153 @@
+//! Showing received bytes as text, and the UDP server's uppercase.
+//!
+//! TCP delivers a stream, not messages: one read can end in the middle of a multibyte UTF-8
+//! character. The document's `recv(1024).decode('utf-8')` crashes on exactly that.
+//! [`Utf8Decoder`] keeps the incomplete end of one read for the next instead.
+
+/// Decodes a byte stream read in pieces into text, never failing.
+///
+/// An incomplete character at the end of a piece is kept until the next one; bytes that can never
+/// be UTF-8 become U+FFFD, one per maximal invalid sequence, as [`String::from_utf8_lossy`] does.
+/// Decoding a stream in any split gives the same text as decoding it whole.
+#[derive(Debug, Default, Clone)]
+pub struct Utf8Decoder {
+    // At most 3 bytes: the start of a character whose remaining bytes have not arrived yet.
+    pending: Vec<u8>,
+}
+
+impl Utf8Decoder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Decodes the next piece of the stream.
+    pub fn decode(&mut self, piece: &[u8]) -> String {
+        let mut bytes = std::mem::take(&mut self.pending);
+        bytes.extend_from_slice(piece);
+        let mut out = String::with_capacity(bytes.len());
+        let mut rest = &bytes[..];
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(valid) => {
+                    out.push_str(valid);
+                    break;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    // valid_up_to() marks a prefix that from_utf8 has already checked.
+                    out.push_str(&String::from_utf8_lossy(valid));
+                    match e.error_len() {
+                        Some(bad) => {
+                            out.push(char::REPLACEMENT_CHARACTER);
+                            rest = &after[bad..];
+                        }
+                        None => {
+                            // The piece ends inside a character: wait for the rest of it.
+                            self.pending = after.to_vec();
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Ends the stream: a character left incomplete becomes U+FFFD.
+    pub fn finish(&mut self) -> String {
+        if self.pending.is_empty() {
+            String::new()
+        } else {
+            self.pending.clear();
+            char::REPLACEMENT_CHARACTER.to_string()
+        }
+    }
+
+    /// True when the decoder holds the start of a character.
+    pub fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+}
+
+/// Shortens `text` for a log line: at most `max` characters, then `…` and the full length.
+pub fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}… ({} chars)", &text[..cut], text.chars().count()),
+    }
+}
+
+/// Decodes `bytes` on their own, for one datagram or one reply: invalid bytes become U+FFFD.
+pub fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The UDP server's reply: valid UTF-8 gets full Unicode uppercase (`straße` -> `STRASSE`);
+/// anything else gets its ASCII letters uppercased and every other byte kept in place.
+pub fn uppercase(data: &[u8]) -> Vec<u8> {
+    match std::str::from_utf8(data) {
+        Ok(text) => text.to_uppercase().into_bytes(),
+        Err(_) => data.to_ascii_uppercase(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_in_pieces(bytes: &[u8], size: usize) -> String {
+        let mut d = Utf8Decoder::new();
+        let mut out: String = bytes.chunks(size).map(|c| d.decode(c)).collect();
+        out.push_str(&d.finish());
+        out
+    }
+
+    #[test]
+    fn a_character_split_across_reads_is_shown_whole() {
+        let mut d = Utf8Decoder::new();
+        let bytes = "你好".as_bytes();
+        assert_eq!(d.decode(&bytes[..1]), "");
+        assert!(d.has_pending());
+        assert_eq!(d.decode(&bytes[1..4]), "你");
+        assert_eq!(d.decode(&bytes[4..]), "好");
+        assert_eq!(d.finish(), "");
+    }
+
+    #[test]
+    fn every_split_gives_the_whole_text() {
+        let mut bytes = "你好,服务器! straße 🦀 ok".as_bytes().to_vec();
+        bytes.extend_from_slice(b"\xff\xe4\xbd x \xf0\x9f");
+        let whole = decode_in_pieces(&bytes, bytes.len());
+        assert_eq!(whole, String::from_utf8_lossy(&bytes));
+        for size in 1..bytes.len() {
+            assert_eq!(decode_in_pieces(&bytes, size), whole, "pieces of {size}");
+        }
+    }
+
+    #[test]
+    fn invalid_bytes_become_replacement_characters() {
+        let mut d = Utf8Decoder::new();
+        assert_eq!(d.decode(b"a\xffb"), "a\u{fffd}b");
+        assert_eq!(d.decode(b"\xe4\xbd"), "");
+        assert_eq!(d.decode(b"z"), "\u{fffd}z");
+        assert_eq!(d.decode(b"\xe4"), "");
+        assert_eq!(d.finish(), "\u{fffd}");
+    }
+
+    #[test]
+    fn shorten_keeps_short_text_and_cuts_long_text_on_characters() {
+        assert_eq!(shorten("hello", 5), "hello");
+        assert_eq!(shorten("你好世界", 2), "你好… (4 chars)");
+        assert_eq!(shorten("", 0), "");
+    }
+
+    #[test]
+    fn uppercase_follows_unicode_for_text_and_ascii_for_bytes() {
+        assert_eq!(uppercase(b"hello"), b"HELLO");
+        assert_eq!(uppercase("straße".as_bytes()), b"STRASSE");
+        assert_eq!(uppercase("你好, abc!".as_bytes()), "你好, ABC!".as_bytes());
+        assert_eq!(uppercase(b"ab\xffcd"), b"AB\xffCD");
+        assert_eq!(uppercase(b""), b"");
+        assert_eq!(lossy(b"a\xff"), "a\u{fffd}");
+    }
+}

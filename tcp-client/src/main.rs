@@ -1,0 +1,185 @@
+//! tcp-client: the document's TCP client, finished. It connects to an echo server, sends the
+//! document's greeting `你好,服务器!` (or the messages you give it) and prints each reply.
+//!
+//! TCP carries a stream of bytes, not messages: one `recv` may return part of a reply, or parts
+//! of two. The document's client reads once, up to 1024 bytes, and takes that as the answer; this
+//! one reads until it has back exactly as many bytes as it sent, checks they are the same, and
+//! gives up with a clear message when the server is not there, closes early or stays silent.
+//!
+//! Start the server first, then the client in a second terminal:
+//!
+//! ```text
+//! cargo run -p tcp-server                      # listening on 127.0.0.1:8888
+//! cargo run -p tcp-client                      # from server: 你好,服务器!
+//! cargo run -p tcp-client -- hello world       # one reply line per message
+//! cargo run -p tcp-client -- --stdin           # one message per line you type; `quit` ends
+//! ```
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::Parser;
+use common::addr::{self, DEFAULT_HOST, TCP_PORT};
+use common::cli;
+use common::text::lossy;
+use log::debug;
+
+/// The document's greeting, sent when no message is given.
+const GREETING: &str = "你好,服务器!";
+/// The most sent before reading the echo back: less than the socket buffers on both sides, so
+/// a long message can never fill them and leave client and server both waiting to write.
+const CHUNK: usize = 64 * 1024;
+
+/// Sends messages to a TCP echo server and prints each reply.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// Server to connect to: IPv4, IPv6, or a name such as localhost
+    #[arg(long, default_value = DEFAULT_HOST, value_name = "HOST")]
+    host: String,
+
+    /// Server port
+    #[arg(short, long, default_value_t = TCP_PORT)]
+    port: u16,
+
+    /// Seconds to wait for the connection, and for each reply
+    #[arg(long, default_value = "5", value_name = "SECS", value_parser = cli::parse_seconds)]
+    timeout: Duration,
+
+    /// Read messages from standard input, one per line, until `quit` or end of input
+    #[arg(long, conflicts_with = "messages")]
+    stdin: bool,
+
+    /// Messages to send, each checked against its echo [default: 你好,服务器!]
+    #[arg(value_name = "MESSAGE")]
+    messages: Vec<String>,
+}
+
+fn main() {
+    let args = Args::parse();
+    cli::init_logging();
+    cli::exit(run(args));
+}
+
+fn run(args: Args) -> Result<()> {
+    let addrs = addr::resolve(&args.host, args.port)?;
+
+    // Create the socket and connect: the three-way handshake happens inside connect().
+    let (mut stream, server) = connect(&addrs, args.timeout)?;
+    debug!("connected to {server}");
+    // Without these, a silent server would leave read() waiting for ever.
+    stream.set_read_timeout(Some(args.timeout))?;
+    stream.set_write_timeout(Some(args.timeout))?;
+    // Each message is one small write that must go out now, not wait for Nagle's algorithm.
+    stream.set_nodelay(true)?;
+
+    // Send each message and print its echo.
+    let mut out = io::stdout().lock();
+    if args.stdin {
+        let mut lines = cli::MessageLines::new("message (or 'quit' to exit): ");
+        while let Some(message) = lines.next_message().context("reading standard input")? {
+            let reply = echo(&mut stream, server, message, args.timeout)?;
+            writeln!(out, "from server: {}", lossy(&reply))?;
+        }
+    } else {
+        let messages = if args.messages.is_empty() {
+            vec![GREETING.to_owned()]
+        } else {
+            args.messages
+        };
+        for message in &messages {
+            let reply = echo(&mut stream, server, message.as_bytes(), args.timeout)?;
+            writeln!(out, "from server: {}", lossy(&reply))?;
+        }
+    }
+
+    // Close: tell the server we are done sending, so it can close its side cleanly too.
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    debug!("closed the connection to {server}");
+    Ok(())
+}
+
+/// Connects to the first address that accepts, within `timeout` each.
+fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<(TcpStream, SocketAddr)> {
+    let mut last = None;
+    for &addr in addrs {
+        match TcpStream::connect_timeout(&addr, timeout) {
+            Ok(stream) => return Ok((stream, addr)),
+            Err(e) => {
+                debug!("connecting to {addr}: {}", cli::io_text(&e));
+                last = Some((addr, e));
+            }
+        }
+    }
+    let Some((addr, e)) = last else {
+        bail!("no address to connect to");
+    };
+    let what = anyhow!("cannot connect to {addr}: {}", cli::io_text(&e));
+    Err(match e.kind() {
+        io::ErrorKind::ConnectionRefused => cli::hint(
+            what,
+            "is the server running? Start it with `cargo run -p tcp-server` (and the same --port)",
+        ),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => cli::hint(
+            what,
+            format!("no answer within {timeout:?}: check the host and port, or raise --timeout"),
+        ),
+        _ => what,
+    })
+}
+
+/// Sends `message` and reads back exactly as many bytes, checking they are the same.
+fn echo(
+    stream: &mut TcpStream,
+    server: SocketAddr,
+    message: &[u8],
+    timeout: Duration,
+) -> Result<Vec<u8>> {
+    let mut reply = vec![0; message.len()];
+    for (sent, chunk) in message.chunks(CHUNK).enumerate() {
+        let start = sent * CHUNK;
+        stream
+            .write_all(chunk)
+            .map_err(|e| io_failure(e, server, "sending to", timeout))?;
+        let back = &mut reply[start..start + chunk.len()];
+        let mut got = 0;
+        while got < back.len() {
+            match stream.read(&mut back[got..]) {
+                Ok(0) => bail!(
+                    "{server} closed the connection after {} of {} bytes of the reply",
+                    start + got,
+                    message.len()
+                ),
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Err(io_failure(e, server, "reading the reply from", timeout))
+                        .with_context(|| {
+                            format!("after {} of {} bytes", start + got, message.len())
+                        })
+                }
+            }
+        }
+        if let Some(at) = back.iter().zip(chunk).position(|(a, b)| a != b) {
+            bail!(
+                "the reply from {server} differs from what was sent, at byte {}",
+                start + at
+            );
+        }
+    }
+    Ok(reply)
+}
+
+/// Names a failed read or write in the user's terms.
+fn io_failure(e: io::Error, server: SocketAddr, action: &str, timeout: Duration) -> anyhow::Error {
+    match e.kind() {
+        // A socket timeout shows up as WouldBlock on Unix and TimedOut on Windows.
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
+            anyhow!("no reply from {server} within {timeout:?}")
+        }
+        io::ErrorKind::ConnectionReset => anyhow!("{server} reset the connection"),
+        _ => anyhow!("{action} {server}: {}", cli::io_text(&e)),
+    }
+}
