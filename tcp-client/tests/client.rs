@@ -1,0 +1,197 @@
+//! tcp-client against servers written inside the test: a correct echo server, one that answers
+//! a byte at a time, and faulty ones (closes early, alters bytes, never answers).
+
+// A failed unwrap here is a failed test, which is what it should be.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::Command;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::testing::{run, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tcp-client");
+const WAIT: Duration = Duration::from_secs(20);
+
+/// Serves each connection with `handler` on its own thread; returns the address.
+fn serve(handler: fn(TcpStream)) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            thread::spawn(move || handler(stream));
+        }
+    });
+    addr
+}
+
+fn echo(mut s: TcpStream) {
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = s.read(&mut buf) {
+        if n == 0 || s.write_all(&buf[..n]).is_err() {
+            break;
+        }
+    }
+}
+
+/// Echoes correctly, but one byte per write: a reply arrives in many reads.
+fn echo_in_bytes(mut s: TcpStream) {
+    s.set_nodelay(true).unwrap();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = s.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        for b in &buf[..n] {
+            if s.write_all(&[*b]).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+fn client(addr: SocketAddr, args: &[&str], stdin: &[u8]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["--port", &addr.port().to_string()]).args(args);
+    run(cmd, stdin, WAIT)
+}
+
+#[test]
+fn sends_the_greeting_by_default() {
+    let addr = serve(echo);
+    let out = client(addr, &[], b"");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, "from server: 你好,服务器!\n");
+}
+
+#[test]
+fn one_reply_line_per_message_in_order() {
+    let addr = serve(echo_in_bytes);
+    let out = client(addr, &["first", "second message", "你好"], b"");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "from server: first\nfrom server: second message\nfrom server: 你好\n"
+    );
+}
+
+#[test]
+fn stdin_lines_until_quit() {
+    let addr = serve(echo);
+    let out = client(addr, &["--stdin"], b"one\r\ntwo\nQuit\nthree\n");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    // Piped input shows no prompt: the output is the replies and nothing else.
+    assert_eq!(out.stdout, "from server: one\nfrom server: two\n");
+}
+
+#[test]
+fn a_long_line_is_sent_and_checked_without_deadlock() {
+    let addr = serve(echo);
+    let mut line = vec![b'z'; 3 << 20];
+    line.push(b'\n');
+    let out = client(addr, &["--stdin"], &line);
+    assert_eq!(out.code(), Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout.len(), "from server: \n".len() + (3 << 20));
+}
+
+#[test]
+fn a_server_that_closes_early_is_reported() {
+    let addr = serve(|mut s| {
+        let mut buf = [0u8; 64];
+        let n = s.read(&mut buf).unwrap();
+        s.write_all(&buf[..n / 2]).unwrap();
+    });
+    let out = client(addr, &["0123456789"], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert_eq!(
+        out.stderr,
+        format!("error: {addr} closed the connection after 5 of 10 bytes of the reply\n")
+    );
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn a_server_that_alters_bytes_is_reported() {
+    let addr = serve(|mut s| {
+        let mut buf = [0u8; 64];
+        let n = s.read(&mut buf).unwrap();
+        buf[3] ^= 0x20;
+        s.write_all(&buf[..n]).unwrap();
+    });
+    let out = client(addr, &["abcdef"], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(
+        out.stderr.contains("differs from what was sent, at byte 3"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_silent_server_times_out() {
+    let addr = serve(|mut s| {
+        // Reads and never answers, until the client gives up.
+        let mut buf = [0u8; 64];
+        while matches!(s.read(&mut buf), Ok(n) if n > 0) {}
+    });
+    let started = Instant::now();
+    let out = client(addr, &["--timeout", "0.5", "hello"], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(out.stderr.contains("no reply from"), "{}", out.stderr);
+    assert!(out.stderr.contains("after 0 of 5 bytes"), "{}", out.stderr);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn no_server_says_connection_refused_with_a_hint() {
+    // A port that was free a moment ago, and that nobody listens on now.
+    let addr = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let out = client(addr, &[], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert_eq!(
+        out.stderr.lines().next().unwrap(),
+        format!("error: cannot connect to {addr}: connection refused")
+    );
+    assert!(out.stderr.contains("hint: ") && out.stderr.contains("cargo run -p tcp-server"));
+    assert!(!out.stderr.contains("panicked"));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    for args in [
+        &["--port", "70000"][..],
+        &["--port", "abc"],
+        &["--timeout", "0"],
+        &["--unknown"],
+        &["--stdin", "message"],
+    ] {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args);
+        let out = run(cmd, b"", WAIT);
+        assert_eq!(out.code(), Some(2), "{args:?}: {out:?}");
+        assert!(!out.stderr.contains("panicked"));
+    }
+}
+
+#[test]
+fn an_unknown_host_is_named() {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["--host", "no-such-host.invalid"]);
+    let out = run(cmd, b"", WAIT);
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(
+        out.stderr
+            .starts_with("error: cannot resolve host \"no-such-host.invalid\""),
+        "{}",
+        out.stderr
+    );
+}
