@@ -51,6 +51,25 @@ pub fn hint(error: impl Into<anyhow::Error>, hint: impl Into<String>) -> anyhow:
     })
 }
 
+/// Explains why a server cannot bind or listen on `addr`, with what to do about it.
+pub fn listen_error(addr: SocketAddr, error: io::Error) -> anyhow::Error {
+    let what = anyhow::anyhow!("cannot listen on {addr}: {}", io_text(&error));
+    match error.kind() {
+        io::ErrorKind::AddrInUse => hint(
+            what,
+            "another server may be running on that port: stop it, or pick another with --port (0 picks a free one)",
+        ),
+        io::ErrorKind::PermissionDenied => {
+            hint(what, "ports below 1024 need privileges: pick one above 1023")
+        }
+        io::ErrorKind::AddrNotAvailable => hint(
+            what,
+            "that address does not belong to this machine: try 127.0.0.1 or 0.0.0.0",
+        ),
+        _ => what,
+    }
+}
+
 /// An OS error as a user reads it: "address already in use", not
 /// "Address already in use (os error 98)".
 pub fn io_text(error: &io::Error) -> String {
@@ -105,11 +124,16 @@ pub fn exit(result: anyhow::Result<()>) -> ! {
     if is_broken_pipe(&error) {
         std::process::exit(0);
     }
-    eprintln!("error: {}", chain_text(&error));
+    report(&error);
+    std::process::exit(1)
+}
+
+/// Shows an error the way [`exit`] does, for a program that goes on after it.
+pub fn report(error: &anyhow::Error) {
+    eprintln!("error: {}", chain_text(error));
     if let Some(hinted) = error.downcast_ref::<Hinted>() {
         eprintln!("hint: {}", hinted.hint);
     }
-    std::process::exit(1)
 }
 
 /// Messages typed or piped in, one per line, as the document's `input()` loop reads them.

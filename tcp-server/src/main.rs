@@ -94,14 +94,14 @@ fn run(args: Args) -> Result<()> {
     // Step 2: bind the socket to the address and port clients will connect to.
     socket
         .bind(&addr.into())
-        .map_err(|e| listen_error(addr, e))?;
+        .map_err(|e| cli::listen_error(addr, e))?;
 
     // Step 3: listen. The document's backlog of 5 is the queue of finished handshakes waiting
     // for accept(): a burst of clients overflows it, and each dropped SYN costs its client a
     // retransmission one second or more later. 128 absorbs a burst; --backlog changes it.
     socket
         .listen(args.backlog)
-        .map_err(|e| listen_error(addr, e))?;
+        .map_err(|e| cli::listen_error(addr, e))?;
     let listener: std::net::TcpListener = socket.into();
     let local = listener
         .local_addr()
@@ -144,25 +144,6 @@ fn run(args: Args) -> Result<()> {
             .map_err(|_| anyhow!("a worker thread panicked"))??;
     }
     result
-}
-
-/// Explains a bind or listen failure in the user's terms, with what to do about it.
-fn listen_error(addr: SocketAddr, e: io::Error) -> anyhow::Error {
-    let what = format!("cannot listen on {addr}: {}", cli::io_text(&e));
-    match e.kind() {
-        io::ErrorKind::AddrInUse => cli::hint(
-            anyhow!(what),
-            "another server may be running on that port: stop it, or pick another with --port (0 picks a free one)",
-        ),
-        io::ErrorKind::PermissionDenied => {
-            cli::hint(anyhow!(what), "ports below 1024 need privileges: pick one above 1023")
-        }
-        io::ErrorKind::AddrNotAvailable => cli::hint(
-            anyhow!(what),
-            "that address does not belong to this machine: try 127.0.0.1 or 0.0.0.0",
-        ),
-        _ => anyhow!(what),
-    }
 }
 
 /// What all worker threads share.

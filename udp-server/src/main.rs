@@ -1,2 +1,122 @@
-//! placeholder
-fn main() {}
+//! udp-server: the document's UDP server. It answers each datagram with its uppercase.
+//!
+//! UDP has no connections: there is no listen() and no accept(), only datagrams, each carrying
+//! the address it came from. So the server is one loop: receive a datagram, make the reply, send
+//! it to the address the datagram came from. Unlike the document's server, this one receives
+//! datagrams of any size UDP allows (not only 1024 bytes), answers bytes that are not UTF-8
+//! instead of crashing, and never stops for one bad datagram.
+//!
+//! Run it, then talk to it from a second terminal:
+//!
+//! ```text
+//! cargo run -p udp-server                  # listening on 127.0.0.1:12345
+//! cargo run -p udp-client                  # type a line, get it back in uppercase
+//! ```
+
+use std::net::{SocketAddr, UdpSocket};
+
+use anyhow::{anyhow, Context, Result};
+use clap::Parser;
+use common::addr::{self, DEFAULT_HOST, MAX_DATAGRAM, UDP_PORT};
+use common::cli;
+use common::text::{lossy, shorten, uppercase};
+use log::{debug, info, warn};
+use socket2::{Domain, Protocol, Socket, Type};
+
+/// A UDP server that answers each datagram with its uppercase.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// Address to listen on: IPv4, IPv6, or a name such as localhost
+    #[arg(long, default_value = DEFAULT_HOST, value_name = "HOST")]
+    host: String,
+
+    /// Port to listen on; 0 picks a free one (the `listening on` line shows it)
+    #[arg(short, long, default_value_t = UDP_PORT)]
+    port: u16,
+}
+
+/// Datagrams that arrive while one is being answered wait in the socket's receive queue; a
+/// larger queue loses fewer of a burst. The kernel caps it (net.core.rmem_max).
+const RECV_QUEUE: usize = 4 << 20;
+/// Longest received text shown in one log line.
+const LOG_CHARS: usize = 80;
+
+fn main() {
+    let args = Args::parse();
+    cli::init_logging();
+    cli::exit(run(args));
+}
+
+fn run(args: Args) -> Result<()> {
+    let addr = addr::resolve_one(&args.host, args.port)?;
+
+    // Step 1: create the socket. Type datagram (SOCK_DGRAM) over IPv4 or IPv6 makes it UDP.
+    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))
+        .with_context(|| format!("creating a UDP socket for {addr}"))?;
+    if let Err(e) = socket.set_recv_buffer_size(RECV_QUEUE) {
+        debug!("setting SO_RCVBUF: {}", cli::io_text(&e));
+    }
+
+    // Step 2: bind to the address and port clients send to. There is no listen or accept:
+    // from here on, datagrams simply arrive.
+    socket
+        .bind(&addr.into())
+        .map_err(|e| cli::listen_error(addr, e))?;
+    let socket: UdpSocket = socket.into();
+    let local = socket
+        .local_addr()
+        .with_context(|| format!("reading the address bound for {addr}"))?;
+    cli::announce_listening(local).context("writing the `listening on` line")?;
+    if !addr::is_loopback(&local) {
+        warn!(
+            "{local} can be reached from other machines: a UDP server that answers anyone can be \
+             used to flood a third party with replies to forged requests; keep it on 127.0.0.1 \
+             unless you need it elsewhere"
+        );
+    }
+
+    // Step 3: receive a datagram, make the reply, send it back to where it came from. The
+    // buffer holds the largest datagram there is, so none is ever cut short.
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let (n, from) = match socket.recv_from(&mut buf) {
+            Ok(received) => received,
+            // Some systems report an earlier reply's "port unreachable" here; it concerns a
+            // client that has gone, not this datagram or the server.
+            Err(e) => {
+                warn!("receiving a datagram: {}", cli::io_text(&e));
+                continue;
+            }
+        };
+        if let Err(e) = answer(&socket, &buf[..n], from) {
+            warn!("{e:#}");
+        }
+    }
+}
+
+/// Replies to one datagram with its uppercase.
+fn answer(socket: &UdpSocket, data: &[u8], from: SocketAddr) -> Result<()> {
+    if from.port() == 0 {
+        // Nothing can be sent to port 0: such a datagram is forged or broken.
+        debug!("dropping a datagram from {from}: port 0 cannot be answered");
+        return Ok(());
+    }
+    if log::log_enabled!(log::Level::Info) {
+        info!(
+            "received {:?} from {from}",
+            shorten(&lossy(data), LOG_CHARS)
+        );
+    }
+    let reply = uppercase(data);
+    if reply.len() > MAX_DATAGRAM {
+        return Err(anyhow!(
+            "not answering {from}: the uppercase is {} bytes, more than a datagram holds ({MAX_DATAGRAM})",
+            reply.len()
+        ));
+    }
+    socket
+        .send_to(&reply, from)
+        .map_err(|e| anyhow!("answering {from}: {}", cli::io_text(&e)))?;
+    Ok(())
+}

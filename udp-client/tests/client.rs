@@ -1,0 +1,193 @@
+//! udp-client against UDP servers written inside the test: one that answers, one that drops
+//! the first datagram, one that answers late, one that never answers, and none at all.
+
+// A failed unwrap here is a failed test, which is what it should be.
+#![allow(clippy::unwrap_used)]
+
+use std::net::{SocketAddr, UdpSocket};
+use std::process::Command;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::testing::{run, Output};
+use common::text::uppercase;
+
+const BIN: &str = env!("CARGO_BIN_EXE_udp-client");
+const WAIT: Duration = Duration::from_secs(20);
+
+/// What a test server does with its n-th datagram: reply with these bytes after this delay, or not.
+type Reply = fn(usize, &[u8]) -> Option<(Duration, Vec<u8>)>;
+
+/// A server on its own thread, answering as `reply` says.
+fn serve(reply: Reply) -> SocketAddr {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = socket.local_addr().unwrap();
+    thread::spawn(move || {
+        let mut buf = vec![0; 64 * 1024];
+        for n in 0.. {
+            let Ok((len, from)) = socket.recv_from(&mut buf) else {
+                break;
+            };
+            if let Some((delay, answer)) = reply(n, &buf[..len]) {
+                thread::sleep(delay);
+                let _ = socket.send_to(&answer, from);
+            }
+        }
+    });
+    addr
+}
+
+fn upper(_: usize, data: &[u8]) -> Option<(Duration, Vec<u8>)> {
+    Some((Duration::ZERO, uppercase(data)))
+}
+
+fn client(addr: SocketAddr, args: &[&str], stdin: &[u8]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["--port", &addr.port().to_string()]).args(args);
+    run(cmd, stdin, WAIT)
+}
+
+#[test]
+fn messages_as_arguments_get_one_reply_line_each() {
+    let addr = serve(upper);
+    let out = client(addr, &["hello", "straße"], b"");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "Received from server: HELLO\nReceived from server: STRASSE\n"
+    );
+}
+
+#[test]
+fn piped_lines_until_quit_without_a_prompt() {
+    let addr = serve(upper);
+    let out = client(addr, &[], b"one\ntwo\r\n  quit \nthree\n");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "Received from server: ONE\nReceived from server: TWO\n"
+    );
+}
+
+#[test]
+fn a_lost_datagram_is_sent_again() {
+    let addr = serve(|n, data| (n > 0).then(|| (Duration::ZERO, uppercase(data))));
+    let out = client(addr, &["--timeout", "0.3", "retry me"], b"");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, "Received from server: RETRY ME\n");
+    assert!(
+        out.stderr.contains("sending again (try 2 of 3)"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_late_reply_is_not_taken_for_the_next_answer() {
+    // The first datagram is answered after the client gave up on it.
+    let addr = serve(|n, data| {
+        let delay = if n == 0 {
+            Duration::from_millis(400)
+        } else {
+            Duration::ZERO
+        };
+        Some((delay, uppercase(data)))
+    });
+    let out = client(
+        addr,
+        &["--timeout", "0.3", "--retries", "0"],
+        b"first\nsecond\n",
+    );
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, "Received from server: SECOND\n");
+    assert!(out.stderr.contains("no reply from"), "{}", out.stderr);
+}
+
+#[test]
+fn a_silent_server_ends_in_an_error_within_timeout_times_tries() {
+    let addr = serve(|_, _| None);
+    let started = Instant::now();
+    let out = client(addr, &["--timeout", "0.3", "--retries", "2", "hello?"], b"");
+    let took = started.elapsed();
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr.contains(&format!(
+            "error: no reply from {addr} after 3 tries of 300ms each"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("UDP does not guarantee delivery"),
+        "{}",
+        out.stderr
+    );
+    assert!(took >= Duration::from_millis(900), "{took:?}");
+    assert!(took < Duration::from_secs(4), "{took:?}");
+}
+
+#[test]
+fn no_server_is_reported_at_once() {
+    let addr = UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let started = Instant::now();
+    let out = client(addr, &["--timeout", "10", "anyone?"], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(
+        out.stderr
+            .starts_with(&format!("error: nothing is listening on {addr}")),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "waited for the timeout"
+    );
+}
+
+#[test]
+fn the_interactive_loop_goes_on_after_a_lost_reply() {
+    let addr = serve(|n, data| (n != 0).then(|| (Duration::ZERO, uppercase(data))));
+    let out = client(
+        addr,
+        &["--timeout", "0.2", "--retries", "0"],
+        b"lost\nfound\n",
+    );
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, "Received from server: FOUND\n");
+    assert!(
+        out.stderr.contains("after 1 try of 200ms"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_message_too_long_for_a_datagram_is_refused_and_nothing_sent() {
+    // This server answers: had `ok` been sent, its reply would be on stdout.
+    let addr = serve(upper);
+    let long = "x".repeat(65_508);
+    let out = client(addr, &["ok", &long], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(out.stdout.is_empty());
+    assert!(out.stderr.contains("65508 bytes"), "{}", out.stderr);
+    assert!(out.stderr.contains("nothing was sent"), "{}", out.stderr);
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    for args in [
+        &["--port", "70000"][..],
+        &["--timeout", "never"],
+        &["--retries", "-1"],
+        &["--what"],
+    ] {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args);
+        let out = run(cmd, b"", WAIT);
+        assert_eq!(out.code(), Some(2), "{args:?}: {out:?}");
+    }
+}

@@ -1,0 +1,156 @@
+//! udp-server through real sockets: each test starts the binary on 127.0.0.1 port 0, waits for
+//! its `listening on` line, sends it datagrams, and kills it when the test ends.
+
+// A failed unwrap here is a failed test, which is what it should be.
+#![allow(clippy::unwrap_used)]
+
+use std::io::ErrorKind;
+use std::net::{SocketAddr, UdpSocket};
+use std::process::Command;
+use std::thread;
+use std::time::Duration;
+
+use common::testing::{run, Server};
+
+const BIN: &str = env!("CARGO_BIN_EXE_udp-server");
+const WAIT: Duration = Duration::from_secs(10);
+
+fn start() -> Server {
+    Server::start(BIN, &["--port", "0"])
+}
+
+fn socket_to(server: SocketAddr) -> UdpSocket {
+    let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+    s.connect(server).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    s
+}
+
+fn ask(s: &UdpSocket, data: &[u8]) -> Vec<u8> {
+    s.send(data).unwrap();
+    let mut buf = vec![0; 64 * 1024];
+    let n = s.recv(&mut buf).expect("a reply");
+    buf.truncate(n);
+    buf
+}
+
+#[test]
+fn replies_with_the_uppercase() {
+    let server = start();
+    let s = socket_to(server.addr);
+    assert_eq!(ask(&s, b"hello"), b"HELLO");
+    assert_eq!(ask(&s, "straße".as_bytes()), b"STRASSE");
+    assert_eq!(ask(&s, "你好, udp!".as_bytes()), "你好, UDP!".as_bytes());
+    assert_eq!(ask(&s, b"ab\xffcd"), b"AB\xffCD");
+    assert_eq!(ask(&s, b""), b"");
+    assert!(
+        server.wait_for_log("received \"straße\" from 127.0.0.1:", WAIT),
+        "{}",
+        server.stderr()
+    );
+}
+
+#[test]
+fn a_60000_byte_datagram_is_answered_whole() {
+    let server = start();
+    let s = socket_to(server.addr);
+    let data: Vec<u8> = (0..60_000).map(|i| b"abcdefghij"[i % 10]).collect();
+    let reply = ask(&s, &data);
+    assert_eq!(reply.len(), 60_000);
+    assert_eq!(reply, data.to_ascii_uppercase());
+    // The largest datagram there is, too.
+    let max = vec![b'q'; 65_507];
+    assert_eq!(ask(&s, &max), vec![b'Q'; 65_507]);
+}
+
+#[test]
+fn a_reply_too_large_for_a_datagram_is_not_sent_and_the_server_goes_on() {
+    let server = start();
+    let s = socket_to(server.addr);
+    // Each 2-byte 'ΐ' becomes 6 bytes in uppercase: the reply would not fit in a datagram.
+    let data = "ΐ".repeat(30_000);
+    s.send(data.as_bytes()).unwrap();
+    assert!(
+        server.wait_for_log("more than a datagram holds", WAIT),
+        "{}",
+        server.stderr()
+    );
+    s.set_nonblocking(true).unwrap();
+    let mut buf = [0u8; 16];
+    assert_eq!(s.recv(&mut buf).unwrap_err().kind(), ErrorKind::WouldBlock);
+    s.set_nonblocking(false).unwrap();
+    assert_eq!(ask(&s, b"next"), b"NEXT");
+}
+
+#[test]
+fn a_thousand_datagrams_from_several_sockets_are_all_answered() {
+    let server = start();
+    let addr = server.addr;
+    let senders: Vec<_> = (0..5)
+        .map(|i| {
+            thread::spawn(move || {
+                let s = socket_to(addr);
+                for n in 0..200 {
+                    let msg = format!("socket {i} datagram {n}");
+                    assert_eq!(ask(&s, msg.as_bytes()), msg.to_uppercase().as_bytes());
+                }
+            })
+        })
+        .collect();
+    for s in senders {
+        s.join().expect("a sender lost a reply");
+    }
+}
+
+#[test]
+fn a_sender_that_vanished_does_not_stop_the_server() {
+    let server = start();
+    {
+        let gone = UdpSocket::bind("127.0.0.1:0").unwrap();
+        gone.send_to(b"hit and run", server.addr).unwrap();
+    }
+    assert!(
+        server.wait_for_log("received \"hit and run\"", WAIT),
+        "{}",
+        server.stderr()
+    );
+    let s = socket_to(server.addr);
+    assert_eq!(ask(&s, b"anyone?"), b"ANYONE?");
+}
+
+#[test]
+fn address_in_use_says_so() {
+    let server = start();
+    let mut cmd = Command::new(BIN);
+    cmd.args(["--port", &server.addr.port().to_string()]);
+    let out = run(cmd, b"", WAIT);
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(
+        out.stderr.starts_with(&format!(
+            "error: cannot listen on {}: address already in use\nhint: ",
+            server.addr
+        )),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn binding_beyond_loopback_warns_about_reflection() {
+    let server = Server::start(BIN, &["--host", "0.0.0.0", "--port", "0"]);
+    assert!(
+        server.wait_for_log("can be reached from other machines", WAIT),
+        "{}",
+        server.stderr()
+    );
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    for args in [&["--port", "70000"][..], &["--port", "x"], &["--nope"]] {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args);
+        let out = run(cmd, b"", WAIT);
+        assert_eq!(out.code(), Some(2), "{args:?}: {out:?}");
+    }
+}
