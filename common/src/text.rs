@@ -77,6 +77,11 @@ pub fn shorten(text: &str, max: usize) -> String {
     }
 }
 
+/// Received text as a log line shows it: at most 80 characters.
+pub fn for_log(text: &str) -> String {
+    shorten(text, 80)
+}
+
 /// Decodes `bytes` on their own, for one datagram or one reply: invalid bytes become U+FFFD.
 pub fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

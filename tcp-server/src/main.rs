@@ -30,7 +30,7 @@ use anyhow::{anyhow, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
 use common::cli;
-use common::text::{shorten, Utf8Decoder};
+use common::text::{for_log, Utf8Decoder};
 use log::{debug, error, info, warn};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Registry, Token};
@@ -65,9 +65,6 @@ struct Args {
 const BUF_SIZE: usize = 64 * 1024;
 /// How long to stop accepting after an error such as "too many open files" before trying again.
 const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
-/// Longest received text shown in one log line.
-const LOG_CHARS: usize = 80;
-
 fn main() {
     let args = Args::parse();
     cli::init_logging();
@@ -364,7 +361,7 @@ fn exchange(
         if log::log_enabled!(log::Level::Info) {
             let text = conn.decoder.decode(data);
             if !text.is_empty() {
-                info!("{}: received {:?}", conn.peer, shorten(&text, LOG_CHARS));
+                info!("{}: received {:?}", conn.peer, for_log(&text));
             }
         }
         let sent = write_some(&mut conn.stream, data)?;

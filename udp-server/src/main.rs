@@ -19,7 +19,7 @@ use anyhow::{anyhow, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, MAX_DATAGRAM, UDP_PORT};
 use common::cli;
-use common::text::{lossy, shorten, uppercase};
+use common::text::{for_log, lossy, uppercase};
 use log::{debug, info, warn};
 use socket2::{Domain, Protocol, Socket, Type};
 
@@ -39,9 +39,6 @@ struct Args {
 /// Datagrams that arrive while one is being answered wait in the socket's receive queue; a
 /// larger queue loses fewer of a burst. The kernel caps it (net.core.rmem_max).
 const RECV_QUEUE: usize = 4 << 20;
-/// Longest received text shown in one log line.
-const LOG_CHARS: usize = 80;
-
 fn main() {
     let args = Args::parse();
     cli::init_logging();
@@ -103,10 +100,7 @@ fn answer(socket: &UdpSocket, data: &[u8], from: SocketAddr) -> Result<()> {
         return Ok(());
     }
     if log::log_enabled!(log::Level::Info) {
-        info!(
-            "received {:?} from {from}",
-            shorten(&lossy(data), LOG_CHARS)
-        );
+        info!("received {:?} from {from}", for_log(&lossy(data)));
     }
     let reply = uppercase(data);
     if reply.len() > MAX_DATAGRAM {
