@@ -6,5 +6,6 @@
 
 pub mod addr;
 pub mod cli;
+pub mod stats;
 pub mod testing;
 pub mod text;

@@ -26,6 +26,8 @@ use common::cli;
 use common::text::lossy;
 use log::debug;
 
+mod load;
+
 /// The document's greeting, sent when no message is given.
 const GREETING: &str = "你好,服务器!";
 /// The most sent before reading the echo back: less than the socket buffers on both sides, so
@@ -55,6 +57,31 @@ struct Args {
     /// Messages to send, each checked against its echo [default: 你好,服务器!]
     #[arg(value_name = "MESSAGE")]
     messages: Vec<String>,
+
+    /// Load mode: make this many round trips in all, and report rate and latency
+    #[arg(long, short = 'n', value_name = "N", group = "load", help_heading = "Load mode",
+          conflicts_with_all = ["messages", "stdin"],
+          value_parser = clap::value_parser!(u64).range(1..))]
+    count: Option<u64>,
+
+    /// Load mode: stop after this many seconds (and after --count, if given)
+    #[arg(long, value_name = "SECS", group = "load", help_heading = "Load mode",
+          conflicts_with_all = ["messages", "stdin"], value_parser = cli::parse_seconds)]
+    duration: Option<Duration>,
+
+    /// Connections open at once, each with one round trip in flight
+    #[arg(long, short = 'c', default_value_t = 1, requires = "load", help_heading = "Load mode",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    connections: u32,
+
+    /// Bytes in each round trip (random, different on each connection)
+    #[arg(long, short = 's', default_value_t = 64, requires = "load", help_heading = "Load mode",
+          value_parser = clap::value_parser!(u64).range(1..=(1 << 32)))]
+    size: u64,
+
+    /// Open a new connection for each round trip and close it after (connect cycles)
+    #[arg(long, requires = "load", help_heading = "Load mode")]
+    reconnect: bool,
 }
 
 fn main() {
@@ -65,6 +92,9 @@ fn main() {
 
 fn run(args: Args) -> Result<()> {
     let addrs = addr::resolve(&args.host, args.port)?;
+    if args.count.is_some() || args.duration.is_some() {
+        return measure(&args, &addrs);
+    }
 
     // Create the socket and connect: the three-way handshake happens inside connect().
     let (mut stream, server) = connect(&addrs, args.timeout)?;
@@ -98,6 +128,31 @@ fn run(args: Args) -> Result<()> {
     // Close: tell the server we are done sending, so it can close its side cleanly too.
     let _ = stream.shutdown(std::net::Shutdown::Write);
     debug!("closed the connection to {server}");
+    Ok(())
+}
+
+/// Load mode: runs the plan against the first address that accepts, prints the result.
+fn measure(args: &Args, addrs: &[SocketAddr]) -> Result<()> {
+    // The first connection finds the address (and gives the same errors as a plain run).
+    let (probe, server) = connect(addrs, args.timeout)?;
+    drop(probe);
+    let plan = load::Plan {
+        count: args.count,
+        connections: args.connections as usize,
+        size: usize::try_from(args.size).context("--size does not fit in memory")?,
+        duration: args.duration,
+        reconnect: args.reconnect,
+        timeout: args.timeout,
+    };
+    let mut report = load::run(server, &plan)?;
+    report.print(&mut io::stdout().lock(), &plan)?;
+    if report.errors > 0 || report.mismatches > 0 {
+        bail!(
+            "{} of {} round trips failed",
+            report.errors,
+            report.errors + report.round_trips
+        );
+    }
     Ok(())
 }
 

@@ -195,3 +195,76 @@ fn an_unknown_host_is_named() {
         out.stderr
     );
 }
+
+#[test]
+fn load_mode_checks_and_reports_every_round_trip() {
+    let addr = serve(echo);
+    let out = client(addr, &["--count", "50", "-c", "4", "--size", "100"], b"");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert!(
+        out.stdout
+            .starts_with("round trips:  50 of 100 bytes over 4 connections\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("\nerrors:       0\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("every reply matched byte for byte"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("latency µs:   min "), "{}", out.stdout);
+}
+
+#[test]
+fn load_mode_round_trips_larger_than_the_socket_buffers() {
+    let addr = serve(echo);
+    let out = client(addr, &["-n", "3", "-c", "2", "-s", "8000000"], b"");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert!(out.stdout.contains("every reply matched"), "{}", out.stdout);
+}
+
+#[test]
+fn load_mode_with_a_new_connection_each_time() {
+    let addr = serve(echo);
+    let out = client(addr, &["-n", "40", "-c", "3", "--reconnect"], b"");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert!(
+        out.stdout
+            .contains("round trips:  40 of 64 bytes over 3 connections, a new connection for each"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn load_mode_fails_on_an_altered_echo() {
+    let addr = serve(|mut s| {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = s.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            buf[0] = buf[0].wrapping_add(1);
+            if s.write_all(&buf[..n]).is_err() {
+                break;
+            }
+        }
+    });
+    let out = client(addr, &["-n", "10"], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(out.stdout.contains("replies differed"), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("error: 1 of 1 round trips failed"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn load_options_need_load_mode() {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["--connections", "5"]);
+    let out = run(cmd, b"", WAIT);
+    assert_eq!(out.code(), Some(2), "{out:?}");
+}
