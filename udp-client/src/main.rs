@@ -27,6 +27,8 @@ use common::cli;
 use common::text::{lossy, uppercase};
 use log::{debug, info};
 
+mod ping;
+
 /// Sends messages to a UDP server as datagrams and prints each reply.
 #[derive(Parser, Debug)]
 #[command(version, about)]
@@ -50,6 +52,31 @@ struct Args {
     /// Messages to send, one datagram each, then exit [default: read lines from standard input]
     #[arg(value_name = "MESSAGE")]
     messages: Vec<String>,
+
+    /// Ping mode: send this many numbered datagrams, then report loss and round-trip times
+    #[arg(long, short = 'n', value_name = "N", help_heading = "Ping mode",
+          conflicts_with = "messages", value_parser = clap::value_parser!(u64).range(1..))]
+    count: Option<u64>,
+
+    /// Bytes in each ping datagram (the first 10 are its sequence number)
+    #[arg(long, short = 's', default_value_t = 64, requires = "count", help_heading = "Ping mode",
+          value_parser = clap::value_parser!(u64).range(ping::SEQ_DIGITS as u64..=MAX_DATAGRAM as u64))]
+    size: u64,
+
+    /// Milliseconds from one ping datagram to the next; 0 sends each as soon as the last is answered
+    #[arg(
+        long,
+        short = 'i',
+        default_value_t = 1000,
+        value_name = "MS",
+        requires = "count",
+        help_heading = "Ping mode"
+    )]
+    interval: u64,
+
+    /// Print the summary only, not a line per reply
+    #[arg(long, short = 'q', requires = "count", help_heading = "Ping mode")]
+    quiet: bool,
 }
 
 fn main() {
@@ -83,6 +110,20 @@ fn run(args: Args) -> Result<()> {
     };
 
     let mut out = io::stdout().lock();
+    if let Some(count) = args.count {
+        let plan = ping::Plan {
+            count,
+            size: args.size as usize,
+            interval: Duration::from_millis(args.interval),
+            timeout: args.timeout,
+            quiet: args.quiet,
+        };
+        let outcome = ping::run(&client.socket, server, &plan, &mut out)?;
+        if outcome.received == 0 {
+            bail!("no reply to any of {} datagrams", outcome.sent);
+        }
+        return Ok(());
+    }
     if !args.messages.is_empty() {
         // Check every message before sending any, so a bad one does not stop a run halfway.
         for message in &args.messages {

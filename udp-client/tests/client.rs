@@ -191,3 +191,87 @@ fn bad_arguments_exit_2() {
         assert_eq!(out.code(), Some(2), "{args:?}: {out:?}");
     }
 }
+
+#[test]
+fn ping_mode_counts_replies_and_loss() {
+    // The second datagram is lost.
+    let addr = serve(|n, data| (n != 1).then(|| (Duration::ZERO, uppercase(data))));
+    let out = client(addr, &["-n", "5", "-i", "0", "--timeout", "0.3"], b"");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!("64 bytes from {addr}: seq=0 time=")),
+        "{}",
+        out.stdout
+    );
+    assert!(lines[0].ends_with(" ms"), "{}", out.stdout);
+    assert!(
+        lines[1].starts_with(&format!("no reply from {addr} for seq=1 within")),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(&format!(
+            "--- {addr} udp ping ---\n5 sent, 4 received, 20.0% loss"
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("rtt min/avg/p99/max = "),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn ping_mode_counts_a_late_reply_for_its_own_request() {
+    let addr = serve(|n, data| {
+        let delay = if n == 0 {
+            Duration::from_millis(400)
+        } else {
+            Duration::ZERO
+        };
+        Some((delay, uppercase(data)))
+    });
+    let out = client(
+        addr,
+        &["-n", "3", "-i", "0", "--timeout", "0.25", "-s", "32"],
+        b"",
+    );
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert!(out.stdout.contains("no reply from"), "{}", out.stdout);
+    assert!(out.stdout.contains("32 bytes from"), "{}", out.stdout);
+    let late = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("(late)"))
+        .unwrap_or_default();
+    assert!(late.contains("seq=0 "), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("3 sent, 3 received, 0.0% loss"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn ping_mode_fails_when_every_datagram_is_lost() {
+    let addr = serve(|_, _| None);
+    let out = client(addr, &["-n", "2", "-i", "0", "--timeout", "0.2", "-q"], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(
+        out.stdout.contains("2 sent, 0 received, 100.0% loss"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("no reply from"),
+        "quiet prints the summary only"
+    );
+    assert!(
+        out.stderr.contains("error: no reply to any of 2 datagrams"),
+        "{}",
+        out.stderr
+    );
+}

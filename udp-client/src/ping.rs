@@ -1,0 +1,202 @@
+//! Ping mode: numbered datagrams, one line per reply, then loss and round-trip times.
+//!
+//! Each datagram starts with its sequence number in ten digits, which uppercase leaves alone,
+//! so every reply says which request it answers: a late or reordered reply is counted for its
+//! own request, never taken for the one being waited on.
+
+use std::io::{self, Write};
+use std::net::{SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, Result};
+use common::cli;
+use common::stats::{millis, Latencies};
+use common::text::uppercase;
+
+/// Digits of the sequence number at the start of each datagram.
+pub const SEQ_DIGITS: usize = 10;
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub count: u64,
+    pub size: usize,
+    pub interval: Duration,
+    pub timeout: Duration,
+    pub quiet: bool,
+}
+
+/// Sent and received counts, for the exit code.
+#[derive(Debug)]
+pub struct Outcome {
+    pub sent: u64,
+    pub received: u64,
+}
+
+/// The datagram for `seq`: its number, then lowercase letters up to `size` bytes.
+fn datagram(seq: u64, size: usize) -> Vec<u8> {
+    let mut d = format!("{seq:0width$}", width = SEQ_DIGITS).into_bytes();
+    d.extend((0..size.saturating_sub(SEQ_DIGITS)).map(|i| b'a' + (i % 26) as u8));
+    d
+}
+
+/// The sequence number a reply answers, if it is a well-formed answer (uppercase or echo).
+fn answered(reply: &[u8], size: usize) -> Option<u64> {
+    if reply.len() != size {
+        return None;
+    }
+    let seq: u64 = std::str::from_utf8(&reply[..SEQ_DIGITS])
+        .ok()?
+        .parse()
+        .ok()?;
+    let sent = datagram(seq, size);
+    (reply == sent || reply == uppercase(&sent)).then_some(seq)
+}
+
+pub fn run(
+    socket: &UdpSocket,
+    server: SocketAddr,
+    plan: &Plan,
+    out: &mut impl Write,
+) -> Result<Outcome> {
+    let refused = || {
+        cli::hint(
+            anyhow!("nothing is listening on {server} (port unreachable)"),
+            "start the server with `cargo run -p udp-server` (and the same --port)",
+        )
+    };
+    let mut sent_at: Vec<Instant> = Vec::new();
+    let mut got: Vec<bool> = Vec::new();
+    let mut latencies = Latencies::new();
+    let mut received = 0u64;
+    let mut buf = vec![0u8; 64 * 1024];
+    let start = Instant::now();
+    socket.set_read_timeout(Some(plan.timeout))?;
+    let mut timeout_set = plan.timeout;
+
+    for seq in 0..plan.count {
+        let payload = datagram(seq, plan.size);
+        let sent = Instant::now();
+        match socket.send(&payload) {
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => return Err(refused()),
+            Err(e) => return Err(anyhow!("sending to {server}: {}", cli::io_text(&e))),
+        }
+        sent_at.push(sent);
+        got.push(false);
+        let deadline = sent + plan.timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                if !plan.quiet {
+                    writeln!(
+                        out,
+                        "no reply from {server} for seq={seq} within {:?}",
+                        plan.timeout
+                    )?;
+                }
+                break;
+            }
+            // Setting the timeout is a system call: only when a stray reply shortened the wait.
+            if left < timeout_set {
+                socket.set_read_timeout(Some(left))?;
+                timeout_set = left;
+            }
+            let n = match socket.recv(&mut buf) {
+                Ok(n) => n,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    continue
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => return Err(refused()),
+                Err(e) => {
+                    return Err(anyhow!(
+                        "waiting for a reply from {server}: {}",
+                        cli::io_text(&e)
+                    ))
+                }
+            };
+            let now = Instant::now();
+            let Some(answer) = answered(&buf[..n], plan.size) else {
+                log::debug!("ignoring a {n}-byte datagram that answers no request");
+                continue;
+            };
+            let index = answer as usize;
+            let Some(when) = sent_at.get(index) else {
+                continue;
+            };
+            if got[index] {
+                log::debug!("ignoring a duplicate reply for seq={answer}");
+                continue;
+            }
+            got[index] = true;
+            received += 1;
+            let rtt = now.duration_since(*when);
+            latencies.record(rtt);
+            if !plan.quiet {
+                let late = if answer < seq { " (late)" } else { "" };
+                writeln!(
+                    out,
+                    "{n} bytes from {server}: seq={answer} time={} ms{late}",
+                    millis(rtt)
+                )?;
+            }
+            if answer == seq {
+                break;
+            }
+        }
+        if timeout_set != plan.timeout {
+            socket.set_read_timeout(Some(plan.timeout))?;
+            timeout_set = plan.timeout;
+        }
+        if seq + 1 < plan.count {
+            let next = sent + plan.interval;
+            let now = Instant::now();
+            if next > now {
+                std::thread::sleep(next - now);
+            }
+        }
+    }
+
+    let elapsed = start.elapsed().as_secs_f64().max(1e-9);
+    let sent = plan.count;
+    writeln!(out, "--- {server} udp ping ---")?;
+    writeln!(
+        out,
+        "{sent} sent, {received} received, {:.1}% loss, {:.3} s, {:.0} requests/s",
+        100.0 * (sent - received) as f64 / sent as f64,
+        elapsed,
+        received as f64 / elapsed
+    )?;
+    if let Some(s) = latencies.summary() {
+        writeln!(
+            out,
+            "rtt min/avg/p99/max = {}/{}/{}/{} ms",
+            millis(s.min),
+            millis(s.avg),
+            millis(s.p99),
+            millis(s.max)
+        )?;
+    }
+    Ok(Outcome { sent, received })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replies_name_their_request() {
+        let d = datagram(42, 20);
+        assert_eq!(d, b"0000000042abcdefghij");
+        assert_eq!(answered(&d, 20), Some(42));
+        assert_eq!(answered(&uppercase(&d), 20), Some(42));
+        assert_eq!(answered(b"0000000042ABCDEFGHIX", 20), None);
+        assert_eq!(answered(&d[..19], 20), None);
+        assert_eq!(answered(&datagram(7, 10), 10), Some(7));
+    }
+}
