@@ -41,6 +41,16 @@ fn upper(_: usize, data: &[u8]) -> Option<(Duration, Vec<u8>)> {
     Some((Duration::ZERO, uppercase(data)))
 }
 
+/// Answers the first datagram 400 ms late, the rest at once.
+fn first_late(n: usize, data: &[u8]) -> Option<(Duration, Vec<u8>)> {
+    let delay = if n == 0 {
+        Duration::from_millis(400)
+    } else {
+        Duration::ZERO
+    };
+    Some((delay, uppercase(data)))
+}
+
 fn client(addr: SocketAddr, args: &[&str], stdin: &[u8]) -> Output {
     let mut cmd = Command::new(BIN);
     cmd.args(["--port", &addr.port().to_string()]).args(args);
@@ -84,15 +94,8 @@ fn a_lost_datagram_is_sent_again() {
 
 #[test]
 fn a_late_reply_is_not_taken_for_the_next_answer() {
-    // The first datagram is answered after the client gave up on it.
-    let addr = serve(|n, data| {
-        let delay = if n == 0 {
-            Duration::from_millis(400)
-        } else {
-            Duration::ZERO
-        };
-        Some((delay, uppercase(data)))
-    });
+    // The first datagram is answered after the client gave up on it (timeout 0.3 s).
+    let addr = serve(first_late);
     let out = client(
         addr,
         &["--timeout", "0.3", "--retries", "0"],
@@ -226,14 +229,7 @@ fn ping_mode_counts_replies_and_loss() {
 
 #[test]
 fn ping_mode_counts_a_late_reply_for_its_own_request() {
-    let addr = serve(|n, data| {
-        let delay = if n == 0 {
-            Duration::from_millis(400)
-        } else {
-            Duration::ZERO
-        };
-        Some((delay, uppercase(data)))
-    });
+    let addr = serve(first_late);
     let out = client(
         addr,
         &["-n", "3", "-i", "0", "--timeout", "0.25", "-s", "32"],
