@@ -46,7 +46,12 @@ pub struct Report {
 /// Round trips start at one of this many offsets into a random block, so that no two
 /// connections, and no two round trips on one connection, need send the same bytes.
 const OFFSETS: usize = 4096;
-const READ_BUF: usize = 64 * 1024;
+/// A round trip longer than this repeats the block. Small enough to stay in the CPU's cache (a
+/// 128 MiB block would make the load wait on memory, not on the server), and an odd length, so
+/// that a server which drops or repeats a power-of-two chunk is still caught.
+const PERIOD: usize = (1 << 20) + 4093;
+/// Large reads keep the load's own cost per byte low, so a fast server can show it is fast.
+const READ_BUF: usize = 256 * 1024;
 
 /// One connection and the round trip it has in flight.
 struct Conn {
@@ -62,7 +67,7 @@ struct Conn {
 }
 
 pub fn run(server: SocketAddr, plan: &Plan) -> Result<Report> {
-    let payload = random_bytes(plan.size + OFFSETS);
+    let payload = random_bytes(plan.size.min(PERIOD) + OFFSETS);
     let mut poll = Poll::new().context("creating an epoll instance")?;
     let mut events = Events::with_capacity(1024);
     let mut buf = vec![0u8; READ_BUF];
@@ -189,7 +194,7 @@ struct Run<'a> {
     deadline: Option<Instant>,
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
     fn in_flight(&self) -> u64 {
         self.started - self.done
     }
@@ -239,8 +244,6 @@ impl Run<'_> {
         }
         self.send(conn)?;
         let size = self.plan.size;
-        let all = self.payload;
-        let payload = &all[conn.offset..conn.offset + size];
         // Read what has come back, checking it against what was sent.
         while conn.received < size {
             match conn.stream.read(buf) {
@@ -249,8 +252,7 @@ impl Run<'_> {
                     conn.received
                 ),
                 Ok(n) => {
-                    let expected = payload.get(conn.received..conn.received + n);
-                    if expected != Some(&buf[..n]) {
+                    if conn.received + n > size || !self.matches(conn, &buf[..n]) {
                         self.report.mismatches += 1;
                         bail!("the echo differs from what was sent");
                     }
@@ -283,12 +285,35 @@ impl Run<'_> {
         Ok(true)
     }
 
+    /// True when `got`, just read, is what was sent at that place in the round trip.
+    fn matches(&self, conn: &Conn, mut got: &[u8]) -> bool {
+        let mut at = conn.received;
+        while !got.is_empty() {
+            let sent = self.sent_from(conn, at);
+            let n = sent.len().min(got.len());
+            if got[..n] != sent[..n] {
+                return false;
+            }
+            got = &got[n..];
+            at += n;
+        }
+        true
+    }
+
+    /// The bytes the round trip on `conn` sends from position `at` to the end of the period.
+    fn sent_from(&self, conn: &Conn, at: usize) -> &'a [u8] {
+        let period = self.plan.size.min(PERIOD);
+        let start = conn.offset + at % period;
+        let left = self.plan.size - at;
+        let payload: &'a [u8] = self.payload;
+        &payload[start..(conn.offset + period).min(start + left)]
+    }
+
     /// Writes as much of the round trip's bytes as the socket takes now.
     fn send(&mut self, conn: &mut Conn) -> Result<()> {
-        let all = self.payload;
-        let payload = &all[conn.offset..conn.offset + self.plan.size];
-        while conn.sent < payload.len() {
-            match conn.stream.write(&payload[conn.sent..]) {
+        while conn.sent < self.plan.size {
+            let bytes = self.sent_from(conn, conn.sent);
+            match conn.stream.write(bytes) {
                 Ok(n) => conn.sent += n,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}

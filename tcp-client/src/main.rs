@@ -36,7 +36,7 @@ const CHUNK: usize = 64 * 1024;
 
 /// Sends messages to a TCP echo server and prints each reply.
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(version, about, group(clap::ArgGroup::new("load").multiple(true)))]
 struct Args {
     /// Server to connect to: IPv4, IPv6, or a name such as localhost
     #[arg(long, default_value = DEFAULT_HOST, value_name = "HOST")]

@@ -268,3 +268,13 @@ fn load_options_need_load_mode() {
     let out = run(cmd, b"", WAIT);
     assert_eq!(out.code(), Some(2), "{out:?}");
 }
+
+#[test]
+fn load_mode_stops_at_the_duration() {
+    let addr = serve(echo);
+    let started = Instant::now();
+    let out = client(addr, &["--duration", "0.5", "--count", "100000000"], b"");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(out.stdout.contains("every reply matched"), "{}", out.stdout);
+}

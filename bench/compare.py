@@ -1,0 +1,281 @@
+"""Runs the loads of bench/compare.sh against each server and prints the table.
+
+Every server is started on a free loopback port, stopped by its own pid (and its children's, for
+socat's forks), and every load is bounded in count and in time.
+"""
+
+import argparse
+import datetime
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+BIN = os.path.join("target", "release")
+SERVER_CPU, LOAD_CPU = "0", "1"
+
+PYTHON_ECHO = r"""
+import socketserver
+class Echo(socketserver.BaseRequestHandler):
+    def handle(self):
+        s = self.request
+        while True:
+            data = s.recv(65536)
+            if not data:
+                break
+            s.sendall(data)
+class Server(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+    request_queue_size = 128
+server = Server(("127.0.0.1", 0), Echo)
+print("listening on 127.0.0.1:%d" % server.server_address[1], flush=True)
+server.serve_forever()
+"""
+
+
+def pinned(cpu, argv):
+    if shutil.which("taskset") and os.cpu_count() and os.cpu_count() > 1:
+        return ["taskset", "-c", cpu] + argv
+    return argv
+
+
+def free_port(kind):
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A server process: started pinned, stopped by pid (with its children)."""
+
+    def __init__(self, name, argv, port=None, udp=False, env=None):
+        self.name = name
+        self.proc = subprocess.Popen(
+            pinned(SERVER_CPU, argv),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            text=True,
+        )
+        if port is None:
+            line = self.proc.stdout.readline()
+            m = re.match(r"listening on .*:(\d+)$", line.strip())
+            if not m:
+                self.stop()
+                raise RuntimeError(f"{name}: no `listening on` line, got {line!r}")
+            port = int(m.group(1))
+        elif not udp:
+            self._wait_tcp(port)
+        else:
+            time.sleep(0.3)  # socat prints nothing when ready; its UDP socket binds at once
+        self.port = port
+
+    def _wait_tcp(self, port):
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"{self.name}: not accepting on port {port}")
+
+    def pids(self):
+        """The server's pid and its descendants' (socat forks a child per connection)."""
+        todo, seen = [self.proc.pid], []
+        while todo:
+            pid = todo.pop()
+            seen.append(pid)
+            try:
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    with open(f"/proc/{pid}/task/{task}/children") as f:
+                        todo.extend(int(c) for c in f.read().split())
+            except OSError:
+                pass
+        return seen
+
+    def pss_kib(self):
+        total = 0
+        for pid in self.pids():
+            try:
+                with open(f"/proc/{pid}/smaps_rollup") as f:
+                    for line in f:
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1])
+            except OSError:
+                pass
+        return total
+
+    def stop(self):
+        for pid in reversed(self.pids()):
+            try:
+                os.kill(pid, 15)
+            except OSError:
+                pass
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def load(argv, cpu=LOAD_CPU):
+    out = subprocess.run(
+        pinned(cpu, argv), capture_output=True, text=True, timeout=120
+    )
+    if out.returncode != 0:
+        print(f"  load failed: {' '.join(argv)}\n  {out.stderr.strip()}", file=sys.stderr)
+        return None
+    return out.stdout
+
+
+def tcp_figures(port, quick):
+    client = [os.path.join(BIN, "tcp-client"), "--port", str(port)]
+    dur = "1" if quick else "3"
+    fig = {}
+    # One connection, server and client on one CPU: the latency of a round trip.
+    out = load(client + ["-n", "20000", "--duration", dur], cpu=SERVER_CPU)
+    if out:
+        fig["p50 µs, 1 conn, 1 CPU"] = float(re.search(r"p50 ([\d.]+)", out).group(1))
+    out = load(client + ["-c", "100", "--duration", dur])
+    if out:
+        fig["rt/s, 100 conns"] = float(re.search(r"rate: +(\d+) round", out).group(1))
+    rates = []
+    for _ in range(1 if quick else 5):
+        out = load(client + ["-n", "1", "-s", str(128 << 20), "--timeout", "30"])
+        if out:
+            rates.append(float(re.search(r"([\d.]+) MiB/s", out).group(1)))
+    if rates:
+        fig["MiB/s, 1 stream"] = sorted(rates)[len(rates) // 2]
+    # 10,000 cycles: past that, on loopback, connect() spends its time searching the ephemeral
+    # ports for one whose TIME_WAIT is old enough to reuse, and measures the kernel, not the server.
+    out = load(client + ["-c", "8", "--reconnect", "-n", "10000", "--duration", dur])
+    if out:
+        fig["connects/s"] = float(re.search(r"rate: +(\d+) round", out).group(1))
+    return fig
+
+
+def idle_figures(server, n=500):
+    """Server PSS before and with n idle connections, each used for one round trip."""
+    before = server.pss_kib()
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+            s.sendall(b"x")
+            if s.recv(1) != b"x":
+                raise RuntimeError("no echo")
+            socks.append(s)
+        time.sleep(0.5)  # let forked or threaded servers settle
+        during = server.pss_kib()
+    finally:
+        for s in socks:
+            s.close()
+    return {
+        "PSS MiB, 500 idle": during / 1024,
+        "KiB/conn": (during - before) / n,
+    }
+
+
+def udp_figures(port, quick):
+    out = load(
+        [os.path.join(BIN, "udp-client"), "--port", str(port), "-n",
+         "50000" if quick else "200000", "-i", "0", "-q", "--timeout", "1"]
+    )
+    if not out:
+        return {}
+    m = re.search(r"(\d+) sent, (\d+) received, ([\d.]+)% loss, [\d.]+ s, (\d+) requests/s", out)
+    return {"UDP req/s": float(m.group(4)), "UDP loss %": float(m.group(3))}
+
+
+COLUMNS = [
+    ("p50 µs, 1 conn, 1 CPU", "{:.1f}", "lower"),
+    ("rt/s, 100 conns", "{:.0f}", "higher"),
+    ("MiB/s, 1 stream", "{:.0f}", "higher"),
+    ("connects/s", "{:.0f}", "higher"),
+    ("PSS MiB, 500 idle", "{:.1f}", "lower"),
+    ("KiB/conn", "{:.1f}", "lower"),
+    ("UDP req/s", "{:.0f}", "higher"),
+    ("UDP loss %", "{:.1f}", "lower"),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="shorter loads, for a quick look")
+    args = parser.parse_args()
+    quiet = dict(os.environ, RUST_LOG="warn")
+    rows, notes = {}, []
+
+    candidates = [
+        ("ours", lambda: Server("tcp-server", [os.path.join(BIN, "tcp-server"), "--port", "0"], env=quiet),
+                 lambda: Server("udp-server", [os.path.join(BIN, "udp-server"), "--port", "0"], env=quiet)),
+        ("python threaded", (lambda: Server("python", [sys.executable, "-c", PYTHON_ECHO])), None),
+    ]
+    if shutil.which("socat"):
+        def socat_tcp():
+            port = free_port(socket.SOCK_STREAM)
+            return Server("socat", ["socat", f"TCP-LISTEN:{port},bind=127.0.0.1,fork,reuseaddr", "PIPE"], port=port)
+
+        def socat_udp():
+            port = free_port(socket.SOCK_DGRAM)
+            return Server("socat-udp", ["socat", f"UDP-LISTEN:{port},bind=127.0.0.1,fork,reuseaddr", "PIPE"], port=port, udp=True)
+
+        candidates.append(("socat", socat_tcp, socat_udp))
+    else:
+        notes.append("socat is not installed: skipped (apt-get install socat)")
+
+    for name, tcp, udp in candidates:
+        fig = {}
+        print(f"{name}: TCP loads", file=sys.stderr)
+        server = tcp()
+        try:
+            fig.update(tcp_figures(server.port, args.quick))
+            fig.update(idle_figures(server))
+        finally:
+            server.stop()
+        if udp:
+            print(f"{name}: UDP load", file=sys.stderr)
+            server = udp()
+            try:
+                fig.update(udp_figures(server.port, args.quick))
+            finally:
+                server.stop()
+        rows[name] = fig
+
+    head = "| server | " + " | ".join(c for c, _, _ in COLUMNS) + " |"
+    lines = [head, "|" + " --- |" * (len(COLUMNS) + 1)]
+    for name, fig in rows.items():
+        cells = [fmt.format(fig[c]) if c in fig else "–" for c, fmt, _ in COLUMNS]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    ours = rows.get("ours", {})
+    for name, fig in rows.items():
+        if name == "ours":
+            continue
+        cells = []
+        for c, _, _ in COLUMNS:
+            if c in ours and c in fig and fig[c] and c != "UDP loss %":
+                cells.append(f"{ours[c] / fig[c]:.2f}×")
+            else:
+                cells.append("–")
+        lines.append(f"| ours ÷ {name} | " + " | ".join(cells) + " |")
+    cpu = "server on CPU 0, load on CPU 1" if shutil.which("taskset") else "not pinned (no taskset)"
+    table = "\n".join(lines)
+    stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    report = f"Echo servers on {os.uname().nodename}, {stamp}, {os.cpu_count()} CPUs, {cpu}.\n\n{table}\n"
+    if notes:
+        report += "\n" + "\n".join(f"- {n}" for n in notes) + "\n"
+    print(report)
+    path = os.path.join("bench", f"results-{datetime.date.today()}.md")
+    with open(path, "w") as f:
+        f.write(report)
+    print(f"written to {path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Puts our servers beside the echo servers people already use, under the same loads from our own
+# clients, and prints one markdown table (also written to bench/results-<date>.md).
+#
+#   bash bench/compare.sh            # about a minute on a 2-core machine
+#
+# Peers: socat (TCP-LISTEN/UDP-LISTEN ... PIPE) and a threaded Python server
+# (socketserver.ThreadingTCPServer); a missing one is skipped with a note
+# (`apt-get install socat` brings socat). Not a test: CI does not run it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet -p tcp-server -p tcp-client -p udp-server -p udp-client
+exec python3 bench/compare.py "$@"
