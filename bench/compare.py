@@ -145,19 +145,18 @@ def tcp_figures(port, quick):
     out = load(client + ["-c", "100", "--duration", dur])
     if out:
         fig["rt/s, 100 conns"] = float(re.search(r"rate: +(\d+) round", out).group(1))
-    rates = []
-    for _ in range(1 if quick else 5):
-        out = load(client + ["-n", "1", "-s", str(128 << 20), "--timeout", "30"])
-        if out:
-            rates.append(float(re.search(r"([\d.]+) MiB/s", out).group(1)))
-    if rates:
-        fig["MiB/s, 1 stream"] = sorted(rates)[len(rates) // 2]
     # 10,000 cycles: past that, on loopback, connect() spends its time searching the ephemeral
     # ports for one whose TIME_WAIT is old enough to reuse, and measures the kernel, not the server.
     out = load(client + ["-c", "8", "--reconnect", "-n", "10000", "--duration", dur])
     if out:
         fig["connects/s"] = float(re.search(r"rate: +(\d+) round", out).group(1))
     return fig
+
+
+def stream_rate(port):
+    out = load([os.path.join(BIN, "tcp-client"), "--port", str(port),
+                "-n", "1", "-s", str(128 << 20), "--timeout", "30"])
+    return float(re.search(r"([\d.]+) MiB/s", out).group(1)) if out else None
 
 
 def idle_figures(server, n=500):
@@ -230,23 +229,38 @@ def main():
     else:
         notes.append("socat is not installed: skipped (apt-get install socat)")
 
-    for name, tcp, udp in candidates:
-        fig = {}
-        print(f"{name}: TCP loads", file=sys.stderr)
-        server = tcp()
-        try:
-            fig.update(tcp_figures(server.port, args.quick))
-            fig.update(idle_figures(server))
-        finally:
+    # All servers run side by side, idle but for the one under load, so that each kind of load
+    # meets every server in the same state of the machine; streams alternate between servers.
+    servers = {}
+    try:
+        for name, tcp, _ in candidates:
+            servers[name] = tcp()
+            rows[name] = {}
+        for name, server in servers.items():
+            print(f"{name}: TCP loads", file=sys.stderr)
+            rows[name].update(tcp_figures(server.port, args.quick))
+        rates = {name: [] for name in servers}
+        for _ in range(1 if args.quick else 5):
+            for name, server in servers.items():
+                rate = stream_rate(server.port)
+                if rate is not None:
+                    rates[name].append(rate)
+        for name, got in rates.items():
+            if got:
+                rows[name]["MiB/s, 1 stream"] = sorted(got)[len(got) // 2]
+        for name, server in servers.items():
+            rows[name].update(idle_figures(server))
+    finally:
+        for server in servers.values():
             server.stop()
+    for name, _, udp in candidates:
         if udp:
             print(f"{name}: UDP load", file=sys.stderr)
             server = udp()
             try:
-                fig.update(udp_figures(server.port, args.quick))
+                rows[name].update(udp_figures(server.port, args.quick))
             finally:
                 server.stop()
-        rows[name] = fig
 
     head = "| server | " + " | ".join(c for c, _, _ in COLUMNS) + " |"
     lines = [head, "|" + " --- |" * (len(COLUMNS) + 1)]
