@@ -198,7 +198,7 @@ COLUMNS = [
     ("MiB/s, 1 stream", "{:.0f}", "higher"),
     ("connects/s", "{:.0f}", "higher"),
     ("PSS MiB, 500 idle", "{:.1f}", "lower"),
-    ("KiB/conn", "{:.1f}", "lower"),
+    ("KiB/conn", "{:.2f}", "lower"),
     ("UDP req/s", "{:.0f}", "higher"),
     ("UDP loss %", "{:.1f}", "lower"),
 ]
