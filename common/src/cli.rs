@@ -183,6 +183,30 @@ pub fn trim_newline(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
+/// Calls `stop` on the first Ctrl-C (SIGINT) or SIGTERM, from a thread of its own; a second one
+/// ends the process at once, with exit code 130 as a shell reports for Ctrl-C.
+pub fn on_stop_signal(stop: impl FnOnce() + Send + 'static) -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
+        .map_err(|e| anyhow::anyhow!("installing the Ctrl-C handler: {}", io_text(&e)))?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            let mut stop = Some(stop);
+            for _ in signals.forever() {
+                match stop.take() {
+                    Some(stop) => stop(),
+                    None => {
+                        log::warn!("stopping at once");
+                        std::process::exit(130);
+                    }
+                }
+            }
+        })
+        .map_err(|e| anyhow::anyhow!("starting the signal thread: {}", io_text(&e)))?;
+    Ok(())
+}
+
 /// clap value parser for a number of seconds such as `5` or `0.25`, above zero.
 pub fn parse_seconds(text: &str) -> Result<Duration, String> {
     let secs: f64 = text
@@ -195,6 +219,14 @@ pub fn parse_seconds(text: &str) -> Result<Duration, String> {
         ));
     }
     Ok(Duration::from_secs_f64(secs))
+}
+
+/// clap value parser for a number of seconds where 0 is allowed (and usually means never).
+pub fn parse_seconds_or_zero(text: &str) -> Result<Duration, String> {
+    if text.trim().parse::<f64>() == Ok(0.0) {
+        return Ok(Duration::ZERO);
+    }
+    parse_seconds(text)
 }
 
 #[cfg(test)]
@@ -257,5 +289,8 @@ mod tests {
         assert!(parse_seconds("-1").is_err());
         assert!(parse_seconds("abc").is_err());
         assert!(parse_seconds("NaN").is_err());
+        assert_eq!(parse_seconds_or_zero("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_seconds_or_zero("2"), Ok(Duration::from_secs(2)));
+        assert!(parse_seconds_or_zero("-2").is_err());
     }
 }

@@ -83,6 +83,15 @@ impl Server {
         self.child.id()
     }
 
+    /// Sends the server a signal (`TERM`, `INT`, …) by its pid, with the system's `kill`.
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args([format!("-{name}"), self.pid().to_string()])
+            .status()
+            .expect("running kill");
+        assert!(status.success(), "kill -{name} failed");
+    }
+
     /// Waits up to `timeout` for the server to exit by itself.
     pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         wait_deadline(&mut self.child, timeout)

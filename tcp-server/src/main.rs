@@ -22,7 +22,7 @@
 use std::io::{self, Read, Write};
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -33,7 +33,7 @@ use common::cli;
 use common::text::{for_log, Utf8Decoder};
 use log::{debug, error, info, warn};
 use mio::net::{TcpListener, TcpStream};
-use mio::{Events, Interest, Poll, Token};
+use mio::{Events, Interest, Poll, Token, Waker};
 use socket2::{Domain, Protocol, Socket, Type};
 
 /// A TCP echo server: sends back every byte each client sends, to many clients at once.
@@ -56,6 +56,10 @@ struct Args {
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
     max_connections: u32,
 
+    /// Close a connection that has sent and taken nothing for this long; 0 never does
+    #[arg(long, default_value = "300", value_name = "SECS", value_parser = cli::parse_seconds_or_zero)]
+    idle_timeout: Duration,
+
     /// Threads serving connections [default: one per CPU this process may use]
     #[arg(long)]
     threads: Option<NonZeroUsize>,
@@ -66,6 +70,8 @@ struct Args {
 const BUF_SIZE: usize = 256 * 1024;
 /// How long to stop accepting after an error such as "too many open files" before trying again.
 const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
+/// After Ctrl-C, how long open connections may go on before they are closed.
+const GRACE: Duration = Duration::from_secs(3);
 fn main() {
     let args = Args::parse();
     cli::init_logging();
@@ -117,31 +123,63 @@ fn run(args: Args) -> Result<()> {
     let shared = Arc::new(Shared {
         open: AtomicUsize::new(0),
         max: args.max_connections as usize,
+        idle_timeout: Some(args.idle_timeout).filter(|idle| !idle.is_zero()),
+        stopping: AtomicBool::new(false),
+        served: AtomicU64::new(0),
+        echoed: AtomicU64::new(0),
     });
     debug!(
         "serving with {threads} thread(s), at most {} connections",
         shared.max
     );
+    let mut workers = Vec::new();
+    for _ in 1..threads {
+        let clone = listener.try_clone().context("sharing the listener")?;
+        workers.push(Worker::new(clone, &shared)?);
+    }
+    let main_worker = Worker::new(listener, &shared)?;
+    let wakers: Vec<Arc<Waker>> = workers
+        .iter()
+        .chain([&main_worker])
+        .map(|w| Arc::clone(&w.waker))
+        .collect();
+
+    // Ctrl-C stops accepting and gives open connections a moment to finish; a second one
+    // ends the server at once.
+    let stop = Arc::clone(&shared);
+    cli::on_stop_signal(move || {
+        info!(
+            "stopping: no new connections; open ones get {} s to finish (Ctrl-C again to quit now)",
+            GRACE.as_secs()
+        );
+        stop.stopping.store(true, Ordering::SeqCst);
+        for waker in &wakers {
+            let _ = waker.wake();
+        }
+    })?;
+
     let mut handles = Vec::new();
-    for n in 1..threads {
-        let worker = Worker::new(
-            listener.try_clone().context("sharing the listener")?,
-            &shared,
-        )?;
+    for (n, worker) in workers.into_iter().enumerate() {
         let handle = std::thread::Builder::new()
-            .name(format!("worker-{n}"))
+            .name(format!("worker-{}", n + 1))
             .spawn(move || worker.run())
             .context("starting a worker thread")?;
         handles.push(handle);
     }
     // The main thread serves too; any worker failing ends the server with its error.
-    let result = Worker::new(listener, &shared)?.run();
+    let result = main_worker.run();
     for handle in handles {
         handle
             .join()
             .map_err(|_| anyhow!("a worker thread panicked"))??;
     }
-    result
+    result?;
+    info!(
+        "stopped: served {} connections, echoed {} bytes",
+        shared.served.load(Ordering::SeqCst),
+        shared.echoed.load(Ordering::SeqCst)
+    );
+    Ok(())
 }
 
 /// What all worker threads share.
@@ -150,20 +188,38 @@ struct Shared {
     /// Connections open right now, across all threads.
     open: AtomicUsize,
     max: usize,
+    idle_timeout: Option<Duration>,
+    /// Set by Ctrl-C: accept no more, finish what is open.
+    stopping: AtomicBool,
+    /// Connections admitted, and bytes echoed on closed ones, for the summary at the end.
+    served: AtomicU64,
+    echoed: AtomicU64,
 }
 
 const LISTENER: Token = Token(usize::MAX);
+const WAKER: Token = Token(usize::MAX - 1);
 
 /// One thread's event loop: the listener, its connections and its read buffer.
 struct Worker {
     poll: Poll,
-    listener: TcpListener,
+    /// Lets the signal thread interrupt this thread's wait.
+    waker: Arc<Waker>,
+    /// None once the server is stopping.
+    listener: Option<TcpListener>,
     conns: Vec<Option<Conn>>,
     free: Vec<usize>,
     buf: Box<[u8]>,
     shared: Arc<Shared>,
     /// Set after an accept error: when to try accepting again.
     accept_paused_until: Option<Instant>,
+    /// Accepting fails (out of descriptors, say): said once, not every 100 ms.
+    accept_failing: bool,
+    /// When to look for idle connections next.
+    next_sweep: Option<Instant>,
+    /// When, after Ctrl-C, to close whatever is still open.
+    stop_at: Option<Instant>,
+    /// The time after the last wait, for every event it returned: one clock read per wake-up.
+    now: Instant,
 }
 
 /// One client connection.
@@ -175,6 +231,8 @@ struct Conn {
     unsent_from: usize,
     echoed: u64,
     decoder: Utf8Decoder,
+    /// The last time the client sent something or took some of its echo.
+    last_active: Instant,
 }
 
 /// Whether a connection stays open after an exchange.
@@ -190,43 +248,71 @@ impl Worker {
         poll.registry()
             .register(&mut listener, LISTENER, Interest::READABLE)
             .context("registering the listener")?;
+        let waker = Waker::new(poll.registry(), WAKER).context("creating a waker")?;
+        let now = Instant::now();
         Ok(Worker {
             poll,
-            listener,
+            waker: Arc::new(waker),
+            listener: Some(listener),
             conns: Vec::new(),
             free: Vec::new(),
             buf: vec![0; BUF_SIZE].into_boxed_slice(),
             shared: Arc::clone(shared),
             accept_paused_until: None,
+            accept_failing: false,
+            next_sweep: shared.idle_timeout.map(|idle| now + sweep_every(idle)),
+            stop_at: None,
+            now,
         })
     }
 
     fn run(mut self) -> Result<()> {
         let mut events = Events::with_capacity(1024);
         loop {
-            let timeout = self
-                .accept_paused_until
-                .map(|until| until.saturating_duration_since(Instant::now()));
+            // Wake for the earliest timer: the end of an accept pause, the next look for idle
+            // connections, or the end of the grace period after Ctrl-C.
+            let timeout = [self.accept_paused_until, self.next_sweep, self.stop_at]
+                .into_iter()
+                .flatten()
+                .min()
+                .map(|at| at.saturating_duration_since(Instant::now()));
             if let Err(e) = self.poll.poll(&mut events, timeout) {
-                if e.kind() == io::ErrorKind::Interrupted {
-                    continue;
+                if e.kind() != io::ErrorKind::Interrupted {
+                    return Err(e).context("waiting for socket events");
                 }
-                return Err(e).context("waiting for socket events");
             }
+            self.now = Instant::now();
             for event in events.iter() {
                 match event.token() {
                     LISTENER => self.accept_all(),
+                    WAKER => {}
                     Token(slot) => self.exchange_on(slot, Ready::of(event)),
+                }
+            }
+            if self.shared.stopping.load(Ordering::Relaxed) && self.stop_at.is_none() {
+                // Dropping this thread's copy of the listener; with the last copy, the port
+                // closes and new clients are refused.
+                self.listener = None;
+                self.accept_paused_until = None;
+                self.stop_at = Some(self.now + GRACE);
+            }
+            if let Some(stop_at) = self.stop_at {
+                if self.free.len() == self.conns.len() || self.now >= stop_at {
+                    self.close_all();
+                    return Ok(());
                 }
             }
             if self
                 .accept_paused_until
-                .is_some_and(|until| Instant::now() >= until)
+                .is_some_and(|until| self.now >= until)
             {
                 // Epoll reports a new connection once; the ones that waited during the pause
                 // are still queued, so ask for them rather than wait for another report.
                 self.accept_paused_until = None;
                 self.accept_all();
+            }
+            if self.next_sweep.is_some_and(|at| self.now >= at) {
+                self.close_idle();
             }
         }
     }
@@ -237,20 +323,32 @@ impl Worker {
             return;
         }
         loop {
-            match self.listener.accept() {
-                Ok((stream, peer)) => self.admit(stream, peer),
+            let Some(listener) = &self.listener else {
+                return;
+            };
+            match listener.accept() {
+                Ok((stream, peer)) => {
+                    if self.accept_failing {
+                        self.accept_failing = false;
+                        info!("accepting connections again");
+                    }
+                    self.admit(stream, peer);
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 // A client that gave up before we accepted it is no reason to stop.
                 Err(e) if is_transient(&e) => continue,
                 Err(e) => {
                     // Most likely out of file descriptors. Failing would drop every client;
                     // retrying at once would spin. Pause, keep serving, try again.
-                    error!(
-                        "accepting a connection: {}; trying again in {} ms",
-                        cli::io_text(&e),
-                        ACCEPT_PAUSE.as_millis()
-                    );
-                    self.accept_paused_until = Some(Instant::now() + ACCEPT_PAUSE);
+                    if !self.accept_failing {
+                        error!(
+                            "accepting a connection: {}; open clients are still served, and \
+                             new ones wait in the backlog until it works again",
+                            cli::io_text(&e)
+                        );
+                        self.accept_failing = true;
+                    }
+                    self.accept_paused_until = Some(self.now + ACCEPT_PAUSE);
                     return;
                 }
             }
@@ -290,6 +388,7 @@ impl Worker {
             return;
         }
         info!("connection from {peer}");
+        self.shared.served.fetch_add(1, Ordering::Relaxed);
         let conn = Conn {
             stream,
             peer,
@@ -297,6 +396,7 @@ impl Worker {
             unsent_from: 0,
             echoed: 0,
             decoder: Utf8Decoder::new(),
+            last_active: self.now,
         };
         if slot == self.conns.len() {
             self.conns.push(Some(conn));
@@ -310,19 +410,80 @@ impl Worker {
         let Some(Some(conn)) = self.conns.get_mut(slot) else {
             return; // Closed earlier in this round of events.
         };
+        let before = (conn.echoed, conn.unsent.len());
         let after = exchange(conn, &mut self.buf, ready);
-        let reason = match after {
-            Ok(After::Open) => return,
-            Ok(After::Done) => None,
-            Err(e) => Some(e),
-        };
-        if let Some(mut conn) = self.conns[slot].take() {
-            let _ = self.poll.registry().deregister(&mut conn.stream);
-            self.free.push(slot);
-            self.shared.open.fetch_sub(1, Ordering::Relaxed);
-            conn.close(reason);
+        if (conn.echoed, conn.unsent.len()) != before {
+            conn.last_active = self.now;
+        }
+        match after {
+            Ok(After::Open) => {}
+            Ok(After::Done) => self.close(slot, Ending::Finished),
+            Err(e) => self.close(slot, Ending::Failed(e)),
         }
     }
+
+    /// Closes connections that have neither sent nor taken anything for the idle timeout.
+    fn close_idle(&mut self) {
+        let Some(idle) = self.shared.idle_timeout else {
+            return;
+        };
+        self.next_sweep = Some(self.now + sweep_every(idle));
+        let is_idle = |conn: &Option<Conn>, now: Instant| {
+            conn.as_ref()
+                .is_some_and(|c| now.duration_since(c.last_active) >= idle)
+        };
+        for slot in 0..self.conns.len() {
+            if !is_idle(&self.conns[slot], self.now) {
+                continue;
+            }
+            if self.conns[slot]
+                .as_ref()
+                .is_some_and(|c| !c.unsent.is_empty())
+            {
+                // Epoll reports room to write only once a third of the send buffer is free, so a
+                // client that reads slowly can look still. Try: any byte taken is activity.
+                self.exchange_on(slot, Ready::NONE);
+                if !is_idle(&self.conns[slot], self.now) {
+                    continue;
+                }
+            }
+            self.close(slot, Ending::Idle(idle));
+        }
+    }
+
+    /// Closes every connection still open when the grace period after Ctrl-C ends.
+    fn close_all(&mut self) {
+        for slot in 0..self.conns.len() {
+            if self.conns[slot].is_some() {
+                self.close(slot, Ending::Stopping);
+            }
+        }
+    }
+
+    fn close(&mut self, slot: usize, ending: Ending) {
+        if let Some(conn) = self.conns[slot].take() {
+            // Closing the socket also takes it out of epoll.
+            self.free.push(slot);
+            self.shared.open.fetch_sub(1, Ordering::Relaxed);
+            self.shared.echoed.fetch_add(conn.echoed, Ordering::Relaxed);
+            conn.close(ending);
+        }
+    }
+}
+
+/// How often to look for idle connections: often enough that one is closed at most a quarter
+/// of the timeout late, and not more than once a second.
+fn sweep_every(idle: Duration) -> Duration {
+    (idle / 4).clamp(Duration::from_millis(10), Duration::from_secs(1))
+}
+
+/// Why a connection ends.
+enum Ending {
+    /// The client closed its side and has all its echo.
+    Finished,
+    Failed(io::Error),
+    Idle(Duration),
+    Stopping,
 }
 
 /// What epoll reported for a connection.
@@ -334,6 +495,12 @@ struct Ready {
 }
 
 impl Ready {
+    /// Nothing reported: only the echo the client was slow to take is tried again.
+    const NONE: Ready = Ready {
+        readable: false,
+        read_closed: false,
+    };
+
     fn of(event: &mio::event::Event) -> Ready {
         Ready {
             readable: event.is_readable() || event.is_error(),
@@ -414,25 +581,29 @@ fn write_some(stream: &mut TcpStream, mut data: &[u8]) -> io::Result<usize> {
 
 impl Conn {
     /// Closes the connection (dropping the stream) and logs how it ended.
-    fn close(mut self, error: Option<io::Error>) {
+    fn close(mut self, ending: Ending) {
         if log::log_enabled!(log::Level::Info) {
             let rest = self.decoder.finish();
             if !rest.is_empty() {
                 info!("{}: received {:?}", self.peer, rest);
             }
         }
-        match error {
-            None => info!("closed {} after echoing {} bytes", self.peer, self.echoed),
-            Some(e) if is_transient(&e) || e.kind() == io::ErrorKind::BrokenPipe => info!(
-                "{} went away ({}) after {} bytes echoed",
-                self.peer,
-                cli::io_text(&e),
-                self.echoed
+        let (peer, echoed) = (self.peer, self.echoed);
+        match ending {
+            Ending::Finished => info!("closed {peer} after echoing {echoed} bytes"),
+            Ending::Idle(idle) => info!(
+                "closed {peer} after echoing {echoed} bytes: idle for {} s (--idle-timeout)",
+                idle.as_secs_f64()
             ),
-            Some(e) => warn!(
-                "closed {} after {} bytes echoed: {}",
-                self.peer,
-                self.echoed,
+            Ending::Stopping => info!("closed {peer} after echoing {echoed} bytes: stopping"),
+            Ending::Failed(e) if is_transient(&e) || e.kind() == io::ErrorKind::BrokenPipe => {
+                info!(
+                    "{peer} went away ({}) after {echoed} bytes echoed",
+                    cli::io_text(&e)
+                )
+            }
+            Ending::Failed(e) => warn!(
+                "closed {peer} after {echoed} bytes echoed: {}",
                 cli::io_text(&e)
             ),
         }

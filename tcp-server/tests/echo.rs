@@ -302,3 +302,199 @@ fn help_and_version() {
     let out = run(cmd, b"", WAIT);
     assert!(out.stdout.starts_with("tcp-server "), "{}", out.stdout);
 }
+
+#[test]
+fn an_idle_connection_is_closed_and_a_busy_one_is_not() {
+    let server = start(&["--idle-timeout", "0.6"]);
+    let mut idle = connect(server.addr);
+    assert_eq!(round_trip(&mut idle, b"then nothing"), b"then nothing");
+    let mut busy = connect(server.addr);
+    // Busy: a round trip every 150 ms, for three times the timeout.
+    for _ in 0..12 {
+        assert_eq!(round_trip(&mut busy, b"still here"), b"still here");
+        thread::sleep(Duration::from_millis(150));
+    }
+    let mut buf = [0u8; 1];
+    assert_eq!(idle.read(&mut buf).unwrap(), 0, "the idle one was closed");
+    assert!(
+        server.wait_for_log("idle for 0.6 s (--idle-timeout)", WAIT),
+        "{}",
+        server.stderr()
+    );
+    assert_eq!(round_trip(&mut busy, b"and now"), b"and now");
+}
+
+#[test]
+fn a_slow_reader_gets_its_whole_echo_despite_a_short_idle_timeout() {
+    let server = start(&["--idle-timeout", "0.5"]);
+    let s = connect(server.addr);
+    let data = noise(8 << 20, 7);
+    let mut writer = s.try_clone().unwrap();
+    let sent = data.clone();
+    let send = thread::spawn(move || writer.write_all(&sent));
+    // Reads 256 KiB every 50 ms: 1.6 s in all, three times the idle timeout.
+    let mut back = Vec::with_capacity(data.len());
+    let mut buf = vec![0u8; 256 << 10];
+    while back.len() < data.len() {
+        let n = (&s).read(&mut buf).unwrap();
+        assert!(n > 0, "closed after {} bytes", back.len());
+        back.extend_from_slice(&buf[..n]);
+        thread::sleep(Duration::from_millis(50));
+    }
+    send.join().unwrap().unwrap();
+    assert!(back == data);
+    // The server may close it as idle once it has handed the kernel the last byte: the kernel
+    // still delivers what it holds. Never before that.
+    let log = server.stderr();
+    if let Some(line) = log.lines().find(|l| l.contains("idle for")) {
+        assert!(line.contains("after echoing 8388608 bytes"), "{log}");
+    }
+}
+
+#[test]
+fn idle_holders_over_the_cap_are_refused_then_slots_free_for_new_clients() {
+    let server = start(&["--max-connections", "200", "--idle-timeout", "1"]);
+    let mut held: Vec<TcpStream> = (0..200)
+        .map(|i| {
+            let mut s = connect(server.addr);
+            let msg = format!("holder {i}").into_bytes();
+            assert_eq!(round_trip(&mut s, &msg), msg);
+            s
+        })
+        .collect();
+    // Over the cap: accepted and closed at once.
+    let mut refused = 0;
+    for _ in 0..50 {
+        let mut extra = connect(server.addr);
+        let mut buf = [0u8; 1];
+        let _ = extra.write_all(b"?");
+        if matches!(extra.read(&mut buf), Ok(0) | Err(_)) {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 50);
+    // The holders go idle and are closed; a new client is then served.
+    assert!(
+        server.wait_for_log("idle for 1 s", WAIT),
+        "{}",
+        server.stderr()
+    );
+    let mut fresh = connect(server.addr);
+    assert_eq!(round_trip(&mut fresh, b"my turn"), b"my turn");
+    held.clear();
+}
+
+#[test]
+fn sigterm_finishes_the_echo_in_flight_then_exits_0_with_a_summary() {
+    let mut server = start(&[]);
+    let s = connect(server.addr);
+    let data = noise(8 << 20, 99);
+    // The client writes without reading: the echo backs up in the buffers on both sides.
+    let mut writer = s.try_clone().unwrap();
+    let sent = data.clone();
+    let send = thread::spawn(move || {
+        writer.write_all(&sent).unwrap();
+        writer.shutdown(Shutdown::Write).unwrap();
+    });
+    let mut first = vec![0u8; 1024];
+    (&s).read_exact(&mut first).unwrap();
+    server.signal("TERM");
+    assert!(
+        server.wait_for_log("stopping: no new connections", WAIT),
+        "{}",
+        server.stderr()
+    );
+    // The rest of the echo still comes, all of it, then the end of the stream.
+    let mut rest = Vec::new();
+    (&s).read_to_end(&mut rest).unwrap();
+    send.join().unwrap();
+    first.extend_from_slice(&rest);
+    assert!(first == data, "got {} of {} bytes", first.len(), data.len());
+    let status = server.wait_exit(WAIT).expect("the server exits");
+    assert_eq!(status.code(), Some(0));
+    let summary = format!("stopped: served 1 connections, echoed {} bytes", data.len());
+    assert!(server.wait_for_log(&summary, WAIT), "{}", server.stderr());
+    // And the port is closed.
+    assert!(TcpStream::connect_timeout(&server.addr, WAIT).is_err());
+}
+
+#[test]
+fn a_second_ctrl_c_exits_at_once() {
+    let mut server = start(&[]);
+    // An open connection would keep a graceful stop waiting for the grace period.
+    let mut s = connect(server.addr);
+    assert_eq!(round_trip(&mut s, b"hold"), b"hold");
+    server.signal("INT");
+    assert!(
+        server.wait_for_log("stopping: no new connections", WAIT),
+        "{}",
+        server.stderr()
+    );
+    let started = std::time::Instant::now();
+    server.signal("INT");
+    let status = server.wait_exit(WAIT).expect("the server exits");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(status.code(), Some(130));
+}
+
+#[test]
+fn out_of_file_descriptors_it_keeps_its_clients_and_serves_new_ones_later() {
+    // 64 descriptors: the standard three, epoll and its waker for each thread, the listener,
+    // and about fifty connections.
+    let mut cmd = Command::new("sh");
+    cmd.args([
+        "-c",
+        "ulimit -n 64 && exec \"$0\" --port 0 --threads 1",
+        BIN,
+    ]);
+    let server = Server::start_command(cmd);
+    let mut clients: Vec<TcpStream> = Vec::new();
+    // More clients than descriptors: the last ones wait in the backlog, unaccepted.
+    for _ in 0..80 {
+        let mut s = connect(server.addr);
+        s.write_all(b"x").unwrap();
+        clients.push(s);
+    }
+    assert!(
+        server.wait_for_log("too many open files", WAIT),
+        "{}",
+        server.stderr()
+    );
+    // It has not spun: a second of waiting costs it little CPU.
+    let cpu = || {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", server.pid())).unwrap();
+        let fields: Vec<u64> = stat
+            .rsplit(')')
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .skip(11)
+            .take(2)
+            .map(|f| f.parse().unwrap())
+            .collect();
+        fields[0] + fields[1]
+    };
+    let before = cpu();
+    thread::sleep(Duration::from_secs(1));
+    let ticks = cpu() - before;
+    assert!(ticks < 30, "the server used {ticks} of 100 ticks waiting");
+    // The first client is still served.
+    let mut buf = [0u8; 1];
+    clients[0].read_exact(&mut buf).unwrap();
+    assert_eq!(round_trip(&mut clients[0], b"yes"), b"yes");
+    // Free some descriptors: the waiting clients are accepted and get their echo.
+    clients.drain(1..40);
+    for s in clients.iter_mut().skip(1) {
+        s.read_exact(&mut buf).unwrap();
+        assert_eq!(buf, *b"x");
+    }
+    assert!(
+        server.wait_for_log("accepting connections again", WAIT),
+        "{}",
+        server.stderr()
+    );
+}
