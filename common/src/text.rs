@@ -156,3 +156,74 @@ mod tests {
         assert_eq!(lossy(b"a\xff"), "a\u{fffd}");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any byte string, cut anywhere into reads, decodes to the text of the whole.
+        #[test]
+        fn any_split_decodes_like_the_whole(
+            bytes in proptest::collection::vec(any::<u8>(), 0..200),
+            cuts in proptest::collection::vec(any::<usize>(), 0..8),
+        ) {
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c % (bytes.len() + 1)).collect();
+            cuts.sort_unstable();
+            let mut decoder = Utf8Decoder::new();
+            let mut text = String::new();
+            let mut from = 0;
+            for cut in cuts.into_iter().chain([bytes.len()]) {
+                text.push_str(&decoder.decode(&bytes[from..cut]));
+                from = cut;
+            }
+            text.push_str(&decoder.finish());
+            prop_assert_eq!(text, String::from_utf8_lossy(&bytes));
+        }
+
+        /// Mostly-valid text with a few bad bytes, which random bytes rarely give.
+        #[test]
+        fn text_with_bad_bytes_decodes_like_the_whole(
+            text in "\\PC{0,40}",
+            bad in proptest::collection::vec((any::<usize>(), 0x80u8..=0xff), 0..4),
+            size in 1usize..8,
+        ) {
+            let mut bytes = text.into_bytes();
+            for (at, b) in bad {
+                let at = at % (bytes.len() + 1);
+                bytes.insert(at, b);
+            }
+            let mut decoder = Utf8Decoder::new();
+            let mut out: String = bytes.chunks(size).map(|c| decoder.decode(c)).collect();
+            out.push_str(&decoder.finish());
+            prop_assert_eq!(out, String::from_utf8_lossy(&bytes));
+        }
+
+        #[test]
+        fn uppercase_of_text_is_text(text in "\\PC{0,60}") {
+            let upper = uppercase(text.as_bytes());
+            prop_assert!(std::str::from_utf8(&upper).is_ok());
+            prop_assert_eq!(upper, text.to_uppercase().into_bytes());
+        }
+
+        #[test]
+        fn uppercase_keeps_the_length_of_ascii(text in "[ -~]{0,60}") {
+            prop_assert_eq!(uppercase(text.as_bytes()).len(), text.len());
+        }
+
+        /// Not UTF-8: every byte stays where it was, and only a-z change.
+        #[test]
+        fn uppercase_keeps_invalid_bytes_in_place(
+            mut bytes in proptest::collection::vec(any::<u8>(), 0..100),
+            at in any::<usize>(),
+        ) {
+            bytes.insert(at % (bytes.len() + 1), 0xff);
+            let upper = uppercase(&bytes);
+            prop_assert_eq!(upper.len(), bytes.len());
+            for (a, b) in bytes.iter().zip(&upper) {
+                prop_assert_eq!(*b, a.to_ascii_uppercase());
+            }
+        }
+    }
+}

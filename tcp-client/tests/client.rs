@@ -278,3 +278,24 @@ fn load_mode_stops_at_the_duration() {
     assert!(started.elapsed() < Duration::from_secs(5));
     assert!(out.stdout.contains("every reply matched"), "{}", out.stdout);
 }
+
+#[test]
+fn a_reset_in_the_middle_of_a_reply_is_reported() {
+    let addr = serve(|mut s| {
+        let mut buf = [0u8; 64];
+        let n = s.read(&mut buf).unwrap();
+        s.write_all(&buf[..n / 2]).unwrap();
+        // SO_LINGER 0: close() sends a reset instead of an orderly end.
+        socket2::SockRef::from(&s)
+            .set_linger(Some(Duration::ZERO))
+            .unwrap();
+    });
+    let out = client(addr, &["--timeout", "10", "0123456789"], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(
+        out.stderr.contains("reset the connection"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty());
+}

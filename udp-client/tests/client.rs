@@ -271,3 +271,26 @@ fn ping_mode_fails_when_every_datagram_is_lost() {
         out.stderr
     );
 }
+
+#[test]
+fn replies_from_another_address_are_ignored() {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = socket.local_addr().unwrap();
+    thread::spawn(move || {
+        let impostor = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let mut buf = vec![0u8; 64 * 1024];
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            // The right answer, but from another port than the one the client sent to.
+            let _ = impostor.send_to(&uppercase(&buf[..n]), from);
+        }
+    });
+    let out = client(addr, &["--timeout", "0.2", "--retries", "1", "hello"], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains(&format!("no reply from {addr} after 2 tries")),
+        "{}",
+        out.stderr
+    );
+}

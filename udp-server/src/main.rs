@@ -13,7 +13,11 @@
 //! cargo run -p udp-client                  # type a line, get it back in uppercase
 //! ```
 
+use std::io;
 use std::net::{SocketAddr, UdpSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
 use clap::Parser;
@@ -39,6 +43,8 @@ struct Args {
 /// Datagrams that arrive while one is being answered wait in the socket's receive queue; a
 /// larger queue loses fewer of a burst. The kernel caps it (net.core.rmem_max).
 const RECV_QUEUE: usize = 4 << 20;
+/// How long, at most, the server takes to notice Ctrl-C while no datagram comes.
+const STOP_CHECK: Duration = Duration::from_millis(200);
 fn main() {
     let args = Args::parse();
     cli::init_logging();
@@ -73,12 +79,31 @@ fn run(args: Args) -> Result<()> {
         );
     }
 
+    // Ctrl-C ends the loop below at its next turn; the receive timeout bounds how long that
+    // takes when no datagram comes.
+    let stopping = Arc::new(AtomicBool::new(false));
+    let stop = Arc::clone(&stopping);
+    cli::on_stop_signal(move || stop.store(true, Ordering::SeqCst))?;
+    socket
+        .set_read_timeout(Some(STOP_CHECK))
+        .context("setting the receive timeout")?;
+
     // Step 3: receive a datagram, make the reply, send it back to where it came from. The
     // buffer holds the largest datagram there is, so none is ever cut short.
     let mut buf = vec![0u8; 64 * 1024];
-    loop {
+    let (mut answered, mut dropped) = (0u64, 0u64);
+    while !stopping.load(Ordering::Relaxed) {
         let (n, from) = match socket.recv_from(&mut buf) {
             Ok(received) => received,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                continue;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             // Some systems report an earlier reply's "port unreachable" here; it concerns a
             // client that has gone, not this datagram or the server.
             Err(e) => {
@@ -86,18 +111,25 @@ fn run(args: Args) -> Result<()> {
                 continue;
             }
         };
-        if let Err(e) = answer(&socket, &buf[..n], from) {
-            warn!("{e:#}");
+        match answer(&socket, &buf[..n], from) {
+            Ok(true) => answered += 1,
+            Ok(false) => dropped += 1,
+            Err(e) => {
+                warn!("{e:#}");
+                dropped += 1;
+            }
         }
     }
+    info!("stopped: answered {answered} datagrams, dropped {dropped}");
+    Ok(())
 }
 
-/// Replies to one datagram with its uppercase.
-fn answer(socket: &UdpSocket, data: &[u8], from: SocketAddr) -> Result<()> {
+/// Replies to one datagram with its uppercase; false when it cannot be answered.
+fn answer(socket: &UdpSocket, data: &[u8], from: SocketAddr) -> Result<bool> {
     if from.port() == 0 {
         // Nothing can be sent to port 0: such a datagram is forged or broken.
         debug!("dropping a datagram from {from}: port 0 cannot be answered");
-        return Ok(());
+        return Ok(false);
     }
     if log::log_enabled!(log::Level::Info) {
         info!("received {:?} from {from}", for_log(&lossy(data)));
@@ -112,5 +144,5 @@ fn answer(socket: &UdpSocket, data: &[u8], from: SocketAddr) -> Result<()> {
     socket
         .send_to(&reply, from)
         .map_err(|e| anyhow!("answering {from}: {}", cli::io_text(&e)))?;
-    Ok(())
+    Ok(true)
 }

@@ -154,3 +154,51 @@ fn bad_arguments_exit_2() {
         assert_eq!(out.code(), Some(2), "{args:?}: {out:?}");
     }
 }
+
+#[test]
+fn a_flood_from_many_sockets_never_stops_it_and_sigterm_ends_with_a_summary() {
+    let mut server = start();
+    let addr = server.addr;
+    // Twenty sockets each send 500 datagrams as fast as they can, reading nothing: the server's
+    // queue overflows and the kernel drops some, which is what UDP is allowed to do.
+    let floods: Vec<_> = (0..20)
+        .map(|i| {
+            thread::spawn(move || {
+                let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+                for n in 0..500 {
+                    let _ = s.send_to(format!("flood {i} {n}").as_bytes(), addr);
+                }
+            })
+        })
+        .collect();
+    for f in floods {
+        f.join().unwrap();
+    }
+    // Still answering.
+    let s = socket_to(addr);
+    assert_eq!(ask(&s, b"after the flood"), b"AFTER THE FLOOD");
+    // One it cannot answer: its uppercase does not fit in a datagram.
+    s.send("ΐ".repeat(30_000).as_bytes()).unwrap();
+    assert!(server.wait_for_log("more than a datagram holds", WAIT));
+    server.signal("TERM");
+    let exit = server.wait_exit(WAIT).expect("the server exits");
+    assert_eq!(exit.code(), Some(0));
+    assert!(
+        server.wait_for_log("stopped: answered ", WAIT),
+        "{}",
+        server.stderr()
+    );
+    let log = server.stderr();
+    let summary = log
+        .lines()
+        .find(|l| l.contains("stopped: answered "))
+        .unwrap();
+    let numbers: Vec<u64> = summary
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.parse().unwrap())
+        .collect();
+    let (answered, dropped) = (numbers[numbers.len() - 2], numbers[numbers.len() - 1]);
+    assert!((1..=10_001).contains(&answered), "{summary}");
+    assert_eq!(dropped, 1, "{summary}");
+}
