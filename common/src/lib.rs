@@ -6,6 +6,7 @@
 
 pub mod addr;
 pub mod cli;
+pub mod explain;
 pub mod stats;
 pub mod testing;
 pub mod text;

@@ -78,6 +78,11 @@ impl Server {
         self.stderr().contains(needle)
     }
 
+    /// Lines the server has printed on stdout since its `listening on` line.
+    pub fn more_stdout(&self) -> Vec<String> {
+        self.stdout.try_iter().collect()
+    }
+
     /// The server's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
@@ -107,6 +112,17 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Asserts that each of `needles` is in `text`, each after the one before.
+pub fn assert_in_order(text: &str, needles: &[&str]) {
+    let mut from = 0;
+    for needle in needles {
+        match text[from..].find(needle) {
+            Some(at) => from += at + needle.len(),
+            None => panic!("{needle:?} is missing, or out of order, in:\n{text}"),
+        }
     }
 }
 

@@ -22,8 +22,8 @@ use std::time::Duration;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
-use common::cli;
 use common::text::lossy;
+use common::{cli, explain, step};
 use log::debug;
 
 mod load;
@@ -82,11 +82,15 @@ struct Args {
     /// Open a new connection for each round trip and close it after (connect cycles)
     #[arg(long, requires = "load", help_heading = "Load mode")]
     reconnect: bool,
+
+    #[command(flatten)]
+    explain: explain::Flag,
 }
 
 fn main() {
     let args = Args::parse();
     cli::init_logging();
+    args.explain.apply();
     cli::exit(run(args));
 }
 
@@ -96,9 +100,20 @@ fn run(args: Args) -> Result<()> {
         return measure(&args, &addrs);
     }
 
-    // Create the socket and connect: the three-way handshake happens inside connect().
+    // Steps 1 and 2: create the socket and connect; the three-way handshake happens inside
+    // connect(), which returns once it is done.
     let (mut stream, server) = connect(&addrs, args.timeout)?;
     debug!("connected to {server}");
+    if explain::on() {
+        let local = stream.local_addr()?;
+        step!(
+            "2 connect",
+            "connected from {local} to {server}: inside connect() our SYN went out, the \
+             server's SYN-ACK came back and our ACK completed the three-way handshake; port {} \
+             is an ephemeral port this system picked for us",
+            local.port()
+        );
+    }
     // Without these, a silent server would leave read() waiting for ever.
     stream.set_read_timeout(Some(args.timeout))?;
     stream.set_write_timeout(Some(args.timeout))?;
@@ -125,8 +140,13 @@ fn run(args: Args) -> Result<()> {
         }
     }
 
-    // Close: tell the server we are done sending, so it can close its side cleanly too.
+    // Step 5, close: tell the server we are done sending, so it can close its side too.
     let _ = stream.shutdown(std::net::Shutdown::Write);
+    step!(
+        "5 close",
+        "closed our sending side: the server reads end-of-stream (our FIN), closes its side, \
+         and the socket is closed when the program ends"
+    );
     debug!("closed the connection to {server}");
     Ok(())
 }
@@ -160,6 +180,11 @@ fn measure(args: &Args, addrs: &[SocketAddr]) -> Result<()> {
 fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<(TcpStream, SocketAddr)> {
     let mut last = None;
     for &addr in addrs {
+        step!(
+            "1 socket",
+            "creating a socket: {} + stream (SOCK_STREAM) = TCP",
+            explain::family(&addr)
+        );
         match TcpStream::connect_timeout(&addr, timeout) {
             Ok(stream) => return Ok((stream, addr)),
             Err(e) => {
@@ -198,6 +223,7 @@ fn echo(
         stream
             .write_all(chunk)
             .map_err(|e| io_failure(e, server, "sending to", timeout))?;
+        step!("3 send", "sent {} bytes", chunk.len());
         let back = &mut reply[start..start + chunk.len()];
         let mut got = 0;
         while got < back.len() {
@@ -207,7 +233,15 @@ fn echo(
                     start + got,
                     message.len()
                 ),
-                Ok(n) => got += n,
+                Ok(n) => {
+                    got += n;
+                    step!(
+                        "4 receive",
+                        "received {n} bytes: {got} of the {} sent so far (TCP is a stream: \
+                         a reply may come in several reads)",
+                        chunk.len()
+                    );
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     return Err(io_failure(e, server, "reading the reply from", timeout))

@@ -299,3 +299,24 @@ fn a_reset_in_the_middle_of_a_reply_is_reported() {
     );
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn explain_narrates_each_step_in_order_and_leaves_stdout_alone() {
+    let addr = serve(echo_in_bytes);
+    let out = client(addr, &["--explain", "hi"], b"");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, "from server: hi\n");
+    common::testing::assert_in_order(
+        &out.stderr,
+        &[
+            "[step 1 socket] creating a socket: IPv4 (AF_INET) + stream (SOCK_STREAM) = TCP",
+            "[step 2 connect] connected from 127.0.0.1:",
+            &format!(" to {addr}: inside connect() our SYN went out"),
+            "[step 3 send] sent 2 bytes",
+            // The server answers a byte at a time: the reply takes two reads.
+            "[step 4 receive] received 1 bytes: 1 of the 2",
+            "[step 4 receive] received 1 bytes: 2 of the 2",
+            "[step 5 close] closed our sending side",
+        ],
+    );
+}

@@ -29,8 +29,8 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
-use common::cli;
 use common::text::{for_log, Utf8Decoder};
+use common::{cli, explain, step};
 use log::{debug, error, info, warn};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
@@ -63,6 +63,9 @@ struct Args {
     /// Threads serving connections [default: one per CPU this process may use]
     #[arg(long)]
     threads: Option<NonZeroUsize>,
+
+    #[command(flatten)]
+    explain: explain::Flag,
 }
 
 /// Each read takes up to this much. A long stream moves in fewer system calls and epoll
@@ -75,6 +78,7 @@ const GRACE: Duration = Duration::from_secs(3);
 fn main() {
     let args = Args::parse();
     cli::init_logging();
+    args.explain.apply();
     cli::exit(run(args));
 }
 
@@ -85,6 +89,11 @@ fn run(args: Args) -> Result<()> {
     // (SOCK_STREAM): together they make a TCP socket.
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
         .with_context(|| format!("creating a TCP socket for {addr}"))?;
+    step!(
+        "1 socket",
+        "created a socket: {} + stream (SOCK_STREAM) = TCP",
+        explain::family(&addr)
+    );
     // Without SO_REUSEADDR a restarted server cannot bind for a minute or two while connections
     // of the previous run linger in TIME_WAIT.
     socket
@@ -99,6 +108,12 @@ fn run(args: Args) -> Result<()> {
     socket
         .bind(&addr.into())
         .map_err(|e| cli::listen_error(addr, e))?;
+    let bound = socket
+        .local_addr()
+        .ok()
+        .and_then(|a| a.as_socket())
+        .unwrap_or(addr);
+    step!("2 bind", "bound to {bound}, {}", explain::reach(&bound));
 
     // Step 3: listen. The document's backlog of 5 is the queue of finished handshakes waiting
     // for accept(): a burst of clients overflows it, and each dropped SYN costs its client a
@@ -106,6 +121,11 @@ fn run(args: Args) -> Result<()> {
     socket
         .listen(args.backlog)
         .map_err(|e| cli::listen_error(addr, e))?;
+    step!(
+        "3 listen",
+        "listening: the kernel now completes handshakes on its own and queues up to {} of them for accept()",
+        args.backlog
+    );
     let listener: std::net::TcpListener = socket.into();
     let local = listener
         .local_addr()
@@ -388,6 +408,12 @@ impl Worker {
             return;
         }
         info!("connection from {peer}");
+        step!(
+            "4 accept",
+            "accepted {peer}: a new socket for this client alone (the listening one goes on \
+             listening); port {} is the ephemeral port the client's system picked",
+            peer.port()
+        );
         self.shared.served.fetch_add(1, Ordering::Relaxed);
         let conn = Conn {
             stream,
@@ -486,6 +512,17 @@ enum Ending {
     Stopping,
 }
 
+impl Ending {
+    fn reason(&self) -> &'static str {
+        match self {
+            Ending::Finished => "the client closed its side (end of stream) and has all its echo",
+            Ending::Failed(_) => "the connection failed",
+            Ending::Idle(_) => "it was idle too long",
+            Ending::Stopping => "the server is stopping",
+        }
+    }
+}
+
 /// What epoll reported for a connection.
 #[derive(Clone, Copy)]
 struct Ready {
@@ -548,6 +585,11 @@ fn exchange(conn: &mut Conn, buf: &mut [u8], ready: Ready) -> io::Result<After> 
         }
         let sent = write_some(&mut conn.stream, data)?;
         conn.echoed += sent as u64;
+        step!(
+            "5 exchange",
+            "received {n} bytes from {}, sent {sent} back",
+            conn.peer
+        );
         if sent < n {
             // The client's receive window is full: keep the rest, and read nothing more until
             // epoll reports room to send it.
@@ -589,6 +631,11 @@ impl Conn {
             }
         }
         let (peer, echoed) = (self.peer, self.echoed);
+        step!(
+            "6 close",
+            "closing the socket for {peer} after echoing {echoed} bytes: {}",
+            ending.reason()
+        );
         match ending {
             Ending::Finished => info!("closed {peer} after echoing {echoed} bytes"),
             Ending::Idle(idle) => info!(

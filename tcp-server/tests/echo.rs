@@ -498,3 +498,29 @@ fn out_of_file_descriptors_it_keeps_its_clients_and_serves_new_ones_later() {
         server.stderr()
     );
 }
+
+#[test]
+fn explain_narrates_each_step_in_order_on_stderr_only() {
+    let server = start(&["--explain"]);
+    let mut s = connect(server.addr);
+    assert_eq!(round_trip(&mut s, "你好".as_bytes()), "你好".as_bytes());
+    drop(s);
+    assert!(
+        server.wait_for_log("[step 6 close]", WAIT),
+        "{}",
+        server.stderr()
+    );
+    common::testing::assert_in_order(
+        &server.stderr(),
+        &[
+            "[step 1 socket] created a socket: IPv4 (AF_INET) + stream (SOCK_STREAM) = TCP",
+            &format!("[step 2 bind] bound to {}, a loopback address", server.addr),
+            "[step 3 listen] listening",
+            "[step 4 accept] accepted 127.0.0.1:",
+            "[step 5 exchange] received 6 bytes from 127.0.0.1:",
+            "[step 6 close] closing the socket for 127.0.0.1:",
+            "after echoing 6 bytes: the client closed its side",
+        ],
+    );
+    assert!(server.more_stdout().is_empty(), "narration reached stdout");
+}

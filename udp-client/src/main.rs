@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, MAX_DATAGRAM, UDP_PORT};
-use common::cli;
 use common::text::{lossy, uppercase};
+use common::{cli, explain, step};
 use log::{debug, info};
 
 mod ping;
@@ -52,6 +52,9 @@ struct Args {
     /// Messages to send, one datagram each, then exit [default: read lines from standard input]
     #[arg(value_name = "MESSAGE")]
     messages: Vec<String>,
+
+    #[command(flatten)]
+    explain: explain::Flag,
 
     /// Ping mode: send this many numbered datagrams, then report loss and round-trip times
     #[arg(long, short = 'n', value_name = "N", help_heading = "Ping mode",
@@ -82,6 +85,7 @@ struct Args {
 fn main() {
     let args = Args::parse();
     cli::init_logging();
+    args.explain.apply();
     cli::exit(run(args));
 }
 
@@ -95,12 +99,27 @@ fn run(args: Args) -> Result<()> {
         ([0u16; 8], 0).into()
     };
     let socket = UdpSocket::bind(unspecified).context("creating a UDP socket")?;
-    // UDP has no connection: connect() only fixes the peer. The socket then takes datagrams
-    // from the server alone, and the OS can tell us when nothing listens there.
+    let local = socket
+        .local_addr()
+        .context("reading the socket's address")?;
+    debug!("sending from {local}");
+    step!(
+        "1 socket",
+        "created a socket: {} + datagram (SOCK_DGRAM) = UDP, on port {}, which the system picked",
+        explain::family(&server),
+        local.port()
+    );
+    // Step 2: UDP has no connection, and connect() sends nothing: it only fixes the peer. The
+    // socket then takes datagrams from the server alone, and the OS can tell us when nothing
+    // listens there.
     socket
         .connect(server)
         .with_context(|| format!("setting {server} as the peer"))?;
-    debug!("sending from {}", socket.local_addr()?);
+    step!(
+        "2 connect",
+        "set {server} as the peer: no packet was sent; the system now drops datagrams from \
+         anyone else and reports \"port unreachable\" if nothing listens there"
+    );
     let mut client = Client {
         socket,
         server,
@@ -167,11 +186,18 @@ impl Client {
         // Anything else is a late reply to an earlier datagram, and not this one's answer.
         let expected = uppercase(message);
         for attempt in 1..=self.tries {
-            // Step 2: send the datagram. It goes out whether or not anyone is there.
+            // Step 3: send the datagram. It goes out whether or not anyone is there.
             self.socket
                 .send(message)
                 .map_err(|e| self.failure(e, "sending to"))?;
-            // Step 3: wait for the reply, but not for ever.
+            step!(
+                "3 send",
+                "sent a {}-byte datagram to {} (try {attempt} of {})",
+                message.len(),
+                self.server,
+                self.tries
+            );
+            // Step 4: wait for the reply, but not for ever.
             let deadline = Instant::now() + self.timeout;
             while let Some(left) = deadline.checked_duration_since(Instant::now()) {
                 if left.is_zero() {
@@ -180,10 +206,22 @@ impl Client {
                 self.socket.set_read_timeout(Some(left))?;
                 match self.socket.recv(&mut self.buf) {
                     Ok(n) if self.buf[..n] == expected[..] || self.buf[..n] == *message => {
+                        step!(
+                            "4 receive",
+                            "received a {n}-byte datagram from {}",
+                            self.server
+                        );
                         return Ok(self.buf[..n].to_vec());
                     }
                     Ok(n) => debug!("ignoring a {n}-byte datagram that answers an earlier one"),
-                    Err(e) if is_timeout(&e) => break,
+                    Err(e) if is_timeout(&e) => {
+                        step!(
+                            "4 receive",
+                            "nothing came within {:?}: lost on the way there or back, or no one is listening",
+                            self.timeout
+                        );
+                        break;
+                    }
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                     Err(e) => return Err(self.failure(e, "waiting for a reply from")),
                 }

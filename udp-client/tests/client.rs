@@ -294,3 +294,24 @@ fn replies_from_another_address_are_ignored() {
         out.stderr
     );
 }
+
+#[test]
+fn explain_narrates_each_step_in_order_and_leaves_stdout_alone() {
+    // The first datagram is lost, so the narration shows a timeout and a second try.
+    let addr = serve(|n, data| (n > 0).then(|| (Duration::ZERO, uppercase(data))));
+    let out = client(addr, &["--explain", "--timeout", "0.2", "hey"], b"");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, "Received from server: HEY\n");
+    common::testing::assert_in_order(
+        &out.stderr,
+        &[
+            "[step 1 socket] created a socket: IPv4 (AF_INET) + datagram (SOCK_DGRAM) = UDP",
+            &format!("[step 2 connect] set {addr} as the peer: no packet was sent"),
+            &format!("[step 3 send] sent a 3-byte datagram to {addr} (try 1 of 3)"),
+            "[step 4 receive] nothing came within 200ms",
+            "[step 3 send] sent a 3-byte datagram",
+            "(try 2 of 3)",
+            &format!("[step 4 receive] received a 3-byte datagram from {addr}"),
+        ],
+    );
+}

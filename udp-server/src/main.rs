@@ -22,8 +22,8 @@ use std::time::Duration;
 use anyhow::{anyhow, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, MAX_DATAGRAM, UDP_PORT};
-use common::cli;
 use common::text::{for_log, lossy, uppercase};
+use common::{cli, explain, step};
 use log::{debug, info, warn};
 use socket2::{Domain, Protocol, Socket, Type};
 
@@ -38,6 +38,9 @@ struct Args {
     /// Port to listen on; 0 picks a free one (the `listening on` line shows it)
     #[arg(short, long, default_value_t = UDP_PORT)]
     port: u16,
+
+    #[command(flatten)]
+    explain: explain::Flag,
 }
 
 /// Datagrams that arrive while one is being answered wait in the socket's receive queue; a
@@ -48,6 +51,7 @@ const STOP_CHECK: Duration = Duration::from_millis(200);
 fn main() {
     let args = Args::parse();
     cli::init_logging();
+    args.explain.apply();
     cli::exit(run(args));
 }
 
@@ -57,6 +61,11 @@ fn run(args: Args) -> Result<()> {
     // Step 1: create the socket. Type datagram (SOCK_DGRAM) over IPv4 or IPv6 makes it UDP.
     let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))
         .with_context(|| format!("creating a UDP socket for {addr}"))?;
+    step!(
+        "1 socket",
+        "created a socket: {} + datagram (SOCK_DGRAM) = UDP",
+        explain::family(&addr)
+    );
     if let Err(e) = socket.set_recv_buffer_size(RECV_QUEUE) {
         debug!("setting SO_RCVBUF: {}", cli::io_text(&e));
     }
@@ -71,6 +80,11 @@ fn run(args: Args) -> Result<()> {
         .local_addr()
         .with_context(|| format!("reading the address bound for {addr}"))?;
     cli::announce_listening(local).context("writing the `listening on` line")?;
+    step!(
+        "2 bind",
+        "bound to {local}, {}; no listen() and no accept(): UDP has no connections, datagrams just arrive",
+        explain::reach(&local)
+    );
     if !addr::is_loopback(&local) {
         warn!(
             "{local} can be reached from other machines: a UDP server that answers anyone can be \
@@ -111,6 +125,7 @@ fn run(args: Args) -> Result<()> {
                 continue;
             }
         };
+        step!("3 receive", "received a {n}-byte datagram from {from}");
         match answer(&socket, &buf[..n], from) {
             Ok(true) => answered += 1,
             Ok(false) => dropped += 1,
@@ -144,5 +159,10 @@ fn answer(socket: &UdpSocket, data: &[u8], from: SocketAddr) -> Result<bool> {
     socket
         .send_to(&reply, from)
         .map_err(|e| anyhow!("answering {from}: {}", cli::io_text(&e)))?;
+    step!(
+        "4 send",
+        "sent its uppercase, {} bytes, back to {from} (whether it arrives, UDP does not say)",
+        reply.len()
+    );
     Ok(true)
 }

@@ -202,3 +202,27 @@ fn a_flood_from_many_sockets_never_stops_it_and_sigterm_ends_with_a_summary() {
     assert!((1..=10_001).contains(&answered), "{summary}");
     assert_eq!(dropped, 1, "{summary}");
 }
+
+#[test]
+fn explain_narrates_each_step_in_order_on_stderr_only() {
+    let server = Server::start(BIN, &["--port", "0", "--explain"]);
+    let s = socket_to(server.addr);
+    assert_eq!(ask(&s, b"abc"), b"ABC");
+    assert!(
+        server.wait_for_log("[step 4 send]", WAIT),
+        "{}",
+        server.stderr()
+    );
+    let me = s.local_addr().unwrap();
+    common::testing::assert_in_order(
+        &server.stderr(),
+        &[
+            "[step 1 socket] created a socket: IPv4 (AF_INET) + datagram (SOCK_DGRAM) = UDP",
+            &format!("[step 2 bind] bound to {}, a loopback address", server.addr),
+            "no listen() and no accept()",
+            &format!("[step 3 receive] received a 3-byte datagram from {me}"),
+            &format!("[step 4 send] sent its uppercase, 3 bytes, back to {me}"),
+        ],
+    );
+    assert!(server.more_stdout().is_empty(), "narration reached stdout");
+}

@@ -1,0 +1,91 @@
+//! `--explain`: each program narrates the document's steps as it takes them, one plain sentence
+//! per step on stderr, so a reader can watch socket, bind, listen, accept and the exchange
+//! happen. It never touches stdout, which carries only what the program is for.
+//!
+//! Narration is off unless [`enable`] was called; [`step!`](crate::step) costs one relaxed
+//! atomic load when it is off, so it can sit on the servers' hot paths.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static ON: AtomicBool = AtomicBool::new(false);
+
+/// Turns narration on for the rest of the program.
+pub fn enable() {
+    ON.store(true, Ordering::Relaxed);
+}
+
+/// True when narration is on.
+pub fn on() -> bool {
+    ON.load(Ordering::Relaxed)
+}
+
+/// Writes one narrated step to stderr. Use [`step!`](crate::step), which checks [`on`] first.
+pub fn say(step: &str, text: std::fmt::Arguments<'_>) {
+    // One write per line, so lines from several threads do not interleave.
+    let line = format!("[step {step}] {text}\n");
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
+/// Narrates a step when `--explain` is on: `step!("2 bind", "bound to {addr}")`.
+#[macro_export]
+macro_rules! step {
+    ($step:expr, $($text:tt)*) => {
+        if $crate::explain::on() {
+            $crate::explain::say($step, format_args!($($text)*));
+        }
+    };
+}
+
+/// The `--explain` flag, the same in every program.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct Flag {
+    /// Narrate each step of the document (socket, bind, listen, accept, …) on stderr as it happens
+    #[arg(long)]
+    pub explain: bool,
+}
+
+impl Flag {
+    /// Turns narration on when the flag was given.
+    pub fn apply(self) {
+        if self.explain {
+            enable();
+        }
+    }
+}
+
+/// "IPv4 (AF_INET)" or "IPv6 (AF_INET6)": the address family, as the document names it.
+pub fn family(addr: &SocketAddr) -> &'static str {
+    if addr.is_ipv4() {
+        "IPv4 (AF_INET)"
+    } else {
+        "IPv6 (AF_INET6)"
+    }
+}
+
+/// Who can reach an address a server binds, in a sentence.
+pub fn reach(addr: &SocketAddr) -> &'static str {
+    if addr.ip().is_loopback() {
+        "a loopback address: only programs on this machine can reach it"
+    } else if addr.ip().is_unspecified() {
+        "every address of this machine: other machines can reach it too"
+    } else {
+        "one address of this machine: whoever can route to it can reach it"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families_and_reach_are_named() {
+        let v4: SocketAddr = "127.0.0.1:1".parse().unwrap();
+        let v6: SocketAddr = "[::]:1".parse().unwrap();
+        assert_eq!(family(&v4), "IPv4 (AF_INET)");
+        assert_eq!(family(&v6), "IPv6 (AF_INET6)");
+        assert!(reach(&v4).contains("only programs on this machine"));
+        assert!(reach(&v6).contains("other machines"));
+    }
+}
