@@ -122,21 +122,21 @@ fn run(args: Args) -> Result<()> {
 
     // Send each message and print its echo.
     let mut out = io::stdout().lock();
+    let mut exchange = |message: &[u8]| -> Result<()> {
+        let reply = echo(&mut stream, server, message, args.timeout)?;
+        writeln!(out, "from server: {}", lossy(&reply))?;
+        Ok(())
+    };
     if args.stdin {
         let mut lines = cli::MessageLines::new("message (or 'quit' to exit): ");
         while let Some(message) = lines.next_message().context("reading standard input")? {
-            let reply = echo(&mut stream, server, message, args.timeout)?;
-            writeln!(out, "from server: {}", lossy(&reply))?;
+            exchange(message)?;
         }
+    } else if args.messages.is_empty() {
+        exchange(GREETING.as_bytes())?;
     } else {
-        let messages = if args.messages.is_empty() {
-            vec![GREETING.to_owned()]
-        } else {
-            args.messages
-        };
-        for message in &messages {
-            let reply = echo(&mut stream, server, message.as_bytes(), args.timeout)?;
-            writeln!(out, "from server: {}", lossy(&reply))?;
+        for message in &args.messages {
+            exchange(message.as_bytes())?;
         }
     }
 

@@ -302,7 +302,14 @@ fn a_reset_in_the_middle_of_a_reply_is_reported() {
 
 #[test]
 fn explain_narrates_each_step_in_order_and_leaves_stdout_alone() {
-    let addr = serve(echo_in_bytes);
+    // Echoes the first byte, then the rest 100 ms later: the reply takes two reads.
+    let addr = serve(|mut s| {
+        let mut buf = [0u8; 64];
+        let n = s.read(&mut buf).unwrap();
+        s.write_all(&buf[..1]).unwrap();
+        thread::sleep(Duration::from_millis(100));
+        s.write_all(&buf[1..n]).unwrap();
+    });
     let out = client(addr, &["--explain", "hi"], b"");
     assert_eq!(out.code(), Some(0), "{out:?}");
     assert_eq!(out.stdout, "from server: hi\n");
@@ -313,7 +320,6 @@ fn explain_narrates_each_step_in_order_and_leaves_stdout_alone() {
             "[step 2 connect] connected from 127.0.0.1:",
             &format!(" to {addr}: inside connect() our SYN went out"),
             "[step 3 send] sent 2 bytes",
-            // The server answers a byte at a time: the reply takes two reads.
             "[step 4 receive] received 1 bytes: 1 of the 2",
             "[step 4 receive] received 1 bytes: 2 of the 2",
             "[step 5 close] closed our sending side",

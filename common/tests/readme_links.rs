@@ -1,0 +1,76 @@
+//! README.md maps each step of the document to a line of our source, as links of the form
+//! [`code`](path#L12). This test fails when a linked line no longer holds the code the link
+//! shows, and says where that code is now, so the mapping cannot drift from the source.
+
+use std::path::Path;
+
+struct Link {
+    code: String,
+    path: String,
+    line: usize,
+}
+
+/// Every [`code`](path#Lnn) link in `text`.
+fn links(text: &str) -> Vec<Link> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("[`") {
+        rest = &rest[start + 2..];
+        let Some(end) = rest.find("`](") else { break };
+        let code = &rest[..end];
+        let after = &rest[end + 3..];
+        let Some(close) = after.find(')') else { break };
+        if let Some((path, line)) = after[..close].split_once("#L") {
+            found.push(Link {
+                code: code.to_owned(),
+                path: path.to_owned(),
+                line: line.parse().unwrap_or(0),
+            });
+        }
+    }
+    found
+}
+
+#[test]
+fn every_source_link_in_the_readme_lands_on_its_code() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("reading README.md");
+    let links = links(&readme);
+    // The four mapping tables hold about thirty links; a parser that found none would pass
+    // without checking anything.
+    assert!(links.len() >= 25, "only {} source links found", links.len());
+    let mut wrong = Vec::new();
+    for link in &links {
+        let source = std::fs::read_to_string(root.join(&link.path))
+            .unwrap_or_else(|e| panic!("README links to {}: {e}", link.path));
+        let lines: Vec<&str> = source.lines().collect();
+        let at = link.line.checked_sub(1).and_then(|i| lines.get(i));
+        if !at.is_some_and(|l| l.contains(&link.code)) {
+            let now: Vec<usize> = lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.contains(&link.code))
+                .map(|(i, _)| i + 1)
+                .collect();
+            wrong.push(format!(
+                "`{}` is not on {}#L{} (it is on line {now:?})",
+                link.code, link.path, link.line
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "README links out of date:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn the_link_parser_reads_code_path_and_line() {
+    let found = links("a [`let x = 1;`](src/a.rs#L12) b [`y`](b.rs) c [`z()`](c.rs#L3)");
+    let got: Vec<(&str, &str, usize)> = found
+        .iter()
+        .map(|l| (l.code.as_str(), l.path.as_str(), l.line))
+        .collect();
+    assert_eq!(got, [("let x = 1;", "src/a.rs", 12), ("z()", "c.rs", 3)]);
+}
