@@ -75,6 +75,7 @@ const BUF_SIZE: usize = 256 * 1024;
 const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 /// After Ctrl-C, how long open connections may go on before they are closed.
 const GRACE: Duration = Duration::from_secs(3);
+
 fn main() {
     let args = Args::parse();
     cli::init_logging();
