@@ -77,6 +77,11 @@ pub fn shorten(text: &str, max: usize) -> String {
     }
 }
 
+/// `n` things, in the plural unless there is one: `count(1, "try", "tries")` is "1 try".
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Received text as a log line shows it: at most 80 characters.
 pub fn for_log(text: &str) -> String {
     shorten(text, 80)
@@ -154,6 +159,8 @@ mod tests {
         assert_eq!(uppercase(b"ab\xffcd"), b"AB\xffCD");
         assert_eq!(uppercase(b""), b"");
         assert_eq!(lossy(b"a\xff"), "a\u{fffd}");
+        assert_eq!(count(1, "try", "tries"), "1 try");
+        assert_eq!(count(0, "try", "tries"), "0 tries");
     }
 }
 

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use common::cli;
 use common::stats::{micros, Latencies};
+use common::text::count;
 use log::{debug, warn};
 use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token};
@@ -396,11 +397,10 @@ impl Report {
         let secs = self.elapsed.as_secs_f64().max(1e-9);
         writeln!(
             out,
-            "round trips:  {} of {} bytes over {} connection{}{}",
+            "round trips:  {} of {} bytes over {}{}",
             self.round_trips,
             plan.size,
-            plan.connections,
-            if plan.connections == 1 { "" } else { "s" },
+            count(plan.connections as u64, "connection", "connections"),
             if plan.reconnect {
                 ", a new connection for each"
             } else {

@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
-use common::text::{for_log, Utf8Decoder};
+use common::text::{count, for_log, Utf8Decoder};
 use common::{cli, explain, step};
 use log::{debug, error, info, warn};
 use mio::net::{TcpListener, TcpStream};
@@ -212,9 +212,13 @@ fn run(args: Args) -> Result<()> {
     }
     result?;
     info!(
-        "stopped: served {} connections, echoed {} bytes",
-        shared.served.load(Ordering::SeqCst),
-        shared.echoed.load(Ordering::SeqCst)
+        "stopped: served {}, echoed {}",
+        count(
+            shared.served.load(Ordering::SeqCst),
+            "connection",
+            "connections"
+        ),
+        count(shared.echoed.load(Ordering::SeqCst), "byte", "bytes")
     );
     Ok(())
 }

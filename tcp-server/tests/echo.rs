@@ -412,7 +412,7 @@ fn sigterm_finishes_the_echo_in_flight_then_exits_0_with_a_summary() {
     assert!(first == data, "got {} of {} bytes", first.len(), data.len());
     let status = server.wait_exit(WAIT).expect("the server exits");
     assert_eq!(status.code(), Some(0));
-    let summary = format!("stopped: served 1 connections, echoed {} bytes", data.len());
+    let summary = format!("stopped: served 1 connection, echoed {} bytes", data.len());
     assert!(server.wait_for_log(&summary, WAIT), "{}", server.stderr());
     // And the port is closed.
     assert!(TcpStream::connect_timeout(&server.addr, WAIT).is_err());

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, MAX_DATAGRAM, UDP_PORT};
-use common::text::{lossy, uppercase};
+use common::text::{count, lossy, uppercase};
 use common::{cli, explain, step};
 use log::{debug, info};
 
@@ -238,10 +238,9 @@ impl Client {
         }
         Err(cli::hint(
             anyhow!(
-                "no reply from {} after {} {} of {:?} each",
+                "no reply from {} after {} of {:?} each",
                 self.server,
-                self.tries,
-                if self.tries == 1 { "try" } else { "tries" },
+                count(u64::from(self.tries), "try", "tries"),
                 self.timeout
             ),
             "UDP does not guarantee delivery, and says nothing when a datagram is lost: \

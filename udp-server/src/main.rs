@@ -22,7 +22,7 @@ use std::time::Duration;
 use anyhow::{anyhow, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, MAX_DATAGRAM, UDP_PORT};
-use common::text::{for_log, lossy, uppercase};
+use common::text::{count, for_log, lossy, uppercase};
 use common::{cli, explain, step};
 use log::{debug, info, warn};
 use socket2::{Domain, Protocol, Socket, Type};
@@ -135,7 +135,10 @@ fn run(args: Args) -> Result<()> {
             }
         }
     }
-    info!("stopped: answered {answered} datagrams, dropped {dropped}");
+    info!(
+        "stopped: answered {}, dropped {dropped}",
+        count(answered, "datagram", "datagrams")
+    );
     Ok(())
 }
 
