@@ -15,6 +15,9 @@ use common::text::uppercase;
 
 /// Digits of the sequence number at the start of each datagram.
 pub const SEQ_DIGITS: usize = 10;
+/// How many recent datagrams a late reply can still be matched to. At 20,000 a second that is
+/// three seconds, three times the default timeout.
+const WINDOW: usize = 1 << 16;
 
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -64,8 +67,10 @@ pub fn run(
             "start the server with `cargo run -p udp-server` (and the same --port)",
         )
     };
-    let mut sent_at: Vec<Instant> = Vec::new();
-    let mut got: Vec<bool> = Vec::new();
+    // The send time of each recent datagram, and whether it was answered, by sequence number
+    // modulo the window: memory stays the same however many datagrams a run sends.
+    let window = usize::try_from(plan.count).map_or(WINDOW, |c| c.min(WINDOW));
+    let mut sent_at: Vec<Option<(u64, Instant, bool)>> = vec![None; window];
     let mut latencies = Latencies::new();
     let mut received = 0u64;
     let mut buf = vec![0u8; 64 * 1024];
@@ -81,8 +86,7 @@ pub fn run(
             Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => return Err(refused()),
             Err(e) => return Err(anyhow!("sending to {server}: {}", cli::io_text(&e))),
         }
-        sent_at.push(sent);
-        got.push(false);
+        sent_at[(seq % window as u64) as usize] = Some((seq, sent, false));
         let deadline = sent + plan.timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -125,17 +129,19 @@ pub fn run(
                 log::debug!("ignoring a {n}-byte datagram that answers no request");
                 continue;
             };
-            let index = answer as usize;
-            let Some(when) = sent_at.get(index) else {
-                continue;
+            let slot = &mut sent_at[(answer % window as u64) as usize];
+            let when = match slot {
+                Some((sent_seq, when, answered)) if *sent_seq == answer && !*answered => {
+                    *answered = true;
+                    *when
+                }
+                _ => {
+                    log::debug!("ignoring a reply for seq={answer}: a duplicate, or too old");
+                    continue;
+                }
             };
-            if got[index] {
-                log::debug!("ignoring a duplicate reply for seq={answer}");
-                continue;
-            }
-            got[index] = true;
             received += 1;
-            let rtt = now.duration_since(*when);
+            let rtt = now.duration_since(when);
             latencies.record(rtt);
             if !plan.quiet {
                 let late = if answer < seq { " (late)" } else { "" };
