@@ -24,14 +24,19 @@ fn serve(reply: Reply) -> SocketAddr {
     let addr = socket.local_addr().unwrap();
     thread::spawn(move || {
         let mut buf = vec![0; 64 * 1024];
-        for n in 0.. {
-            let Ok((len, from)) = socket.recv_from(&mut buf) else {
-                break;
+        let mut n = 0;
+        loop {
+            let (len, from) = match socket.recv_from(&mut buf) {
+                Ok(received) => received,
+                // A signal to this multi-threaded test process can interrupt the receive.
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
             };
             if let Some((delay, answer)) = reply(n, &buf[..len]) {
                 thread::sleep(delay);
                 let _ = socket.send_to(&answer, from);
             }
+            n += 1;
         }
     });
     addr
@@ -280,9 +285,15 @@ fn replies_from_another_address_are_ignored() {
     thread::spawn(move || {
         let impostor = UdpSocket::bind("127.0.0.1:0").unwrap();
         let mut buf = vec![0u8; 64 * 1024];
-        while let Ok((n, from)) = socket.recv_from(&mut buf) {
-            // The right answer, but from another port than the one the client sent to.
-            let _ = impostor.send_to(&uppercase(&buf[..n]), from);
+        loop {
+            match socket.recv_from(&mut buf) {
+                // The right answer, but from another port than the one the client sent to.
+                Ok((n, from)) => {
+                    let _ = impostor.send_to(&uppercase(&buf[..n]), from);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
         }
     });
     let out = client(addr, &["--timeout", "0.2", "--retries", "1", "hello"], b"");

@@ -48,6 +48,7 @@ struct Args {
 const RECV_QUEUE: usize = 4 << 20;
 /// How long, at most, the server takes to notice Ctrl-C while no datagram comes.
 const STOP_CHECK: Duration = Duration::from_millis(200);
+
 fn main() {
     let args = Args::parse();
     cli::init_logging();

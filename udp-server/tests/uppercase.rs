@@ -29,7 +29,13 @@ fn socket_to(server: SocketAddr) -> UdpSocket {
 fn ask(s: &UdpSocket, data: &[u8]) -> Vec<u8> {
     s.send(data).unwrap();
     let mut buf = vec![0; 64 * 1024];
-    let n = s.recv(&mut buf).expect("a reply");
+    // A signal to this multi-threaded test process can interrupt a receive with a timeout.
+    let n = loop {
+        match s.recv(&mut buf) {
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            other => break other.expect("a reply"),
+        }
+    };
     buf.truncate(n);
     buf
 }
