@@ -8,6 +8,9 @@
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::net::SocketAddr;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::Arc;
+use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -16,7 +19,7 @@ use common::stats::{micros, Latencies};
 use common::text::count;
 use log::{debug, warn};
 use mio::net::TcpStream;
-use mio::{Events, Interest, Poll, Token};
+use mio::{Events, Interest, Poll, Token, Waker};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -53,6 +56,8 @@ const OFFSETS: usize = 4096;
 const PERIOD: usize = (1 << 20) + 4093;
 /// Large reads keep the load's own cost per byte low, so a fast server can show it is fast.
 const READ_BUF: usize = 256 * 1024;
+/// The ticker's token; connections use their index.
+const TICK: Token = Token(usize::MAX);
 
 /// One connection and the round trip it has in flight.
 struct Conn {
@@ -100,6 +105,20 @@ pub fn run(server: SocketAddr, plan: &Plan) -> Result<Report> {
     }
     let setup = setup_start.elapsed();
 
+    // Once a second: the live line, and a look for round trips past the timeout. A ticker
+    // thread wakes the loop for it, because a wait with a timeout arms a kernel timer on every
+    // call, a cost each round trip would pay.
+    let waker = Arc::new(Waker::new(poll.registry(), TICK).context("creating a waker")?);
+    let (stop_ticker, ticks) = mpsc::channel::<()>();
+    let ticker = {
+        let waker = Arc::clone(&waker);
+        thread::spawn(move || {
+            while let Err(RecvTimeoutError::Timeout) = ticks.recv_timeout(Duration::from_secs(1)) {
+                let _ = waker.wake();
+            }
+        })
+    };
+
     let mut run = Run {
         plan,
         server,
@@ -120,7 +139,7 @@ pub fn run(server: SocketAddr, plan: &Plan) -> Result<Report> {
     };
     for (i, slot) in conns.iter_mut().enumerate() {
         if let Some(conn) = slot {
-            if !run.begin(conn, i) {
+            if !run.begin(conn, i, Instant::now()) {
                 *slot = None;
             }
         }
@@ -130,14 +149,15 @@ pub fn run(server: SocketAddr, plan: &Plan) -> Result<Report> {
     let mut next_tick = run.start + Duration::from_secs(1);
     let mut last_done = 0;
     while run.in_flight() > 0 {
-        let now = Instant::now();
-        let wait = next_tick.saturating_duration_since(now);
-        if let Err(e) = poll.poll(&mut events, Some(wait)) {
+        if let Err(e) = poll.poll(&mut events, None) {
             if e.kind() != io::ErrorKind::Interrupted {
                 return Err(e).context("waiting for socket events");
             }
         }
         for event in events.iter() {
+            if event.token() == TICK {
+                continue;
+            }
             let i = event.token().0;
             let Some(conn) = conns[i].as_mut() else {
                 continue;
@@ -174,6 +194,8 @@ pub fn run(server: SocketAddr, plan: &Plan) -> Result<Report> {
             }
         }
     }
+    drop(stop_ticker);
+    let _ = ticker.join();
     if live && run.start.elapsed() > Duration::from_secs(1) {
         eprintln!();
     }
@@ -198,10 +220,11 @@ impl<'a> Run<'a> {
         self.started - self.done
     }
 
-    /// Starts the next round trip on `conn`, if the plan wants one; false when it is finished.
-    fn begin(&mut self, conn: &mut Conn, i: usize) -> bool {
+    /// Starts the next round trip on `conn` at `now`, if the plan wants one; false when it is
+    /// finished.
+    fn begin(&mut self, conn: &mut Conn, i: usize, now: Instant) -> bool {
         let more = self.plan.count.is_none_or(|c| self.started < c)
-            && self.deadline.is_none_or(|d| Instant::now() < d);
+            && self.deadline.is_none_or(|d| now < d);
         if !more {
             return false;
         }
@@ -210,7 +233,7 @@ impl<'a> Run<'a> {
         conn.sent = 0;
         conn.received = 0;
         conn.busy = true;
-        conn.started = Instant::now();
+        conn.started = now;
         true
     }
 
@@ -266,17 +289,20 @@ impl<'a> Run<'a> {
                 Err(e) => return Err(e).context("reading the echo"),
             }
         }
-        // The round trip is complete.
-        self.report.latencies.record(conn.started.elapsed());
+        // The round trip is complete; the same clock reading starts the next one.
+        let now = Instant::now();
+        self.report
+            .latencies
+            .record(now.duration_since(conn.started));
         self.report.round_trips += 1;
         self.report.bytes += size as u64;
         self.done += 1;
         conn.rounds += 1;
         conn.busy = false;
         if self.plan.reconnect {
-            return self.reconnect(conn, i, poll);
+            return self.reconnect(conn, i, poll, now);
         }
-        if !self.begin(conn, i) {
+        if !self.begin(conn, i, now) {
             return Ok(false);
         }
         // Send the next one; its reply cannot be there yet, and epoll says when it is.
@@ -323,10 +349,10 @@ impl<'a> Run<'a> {
     }
 
     /// Closes `conn` and puts a new connection in its place, for connect-cycle loads.
-    fn reconnect(&mut self, conn: &mut Conn, i: usize, poll: &Poll) -> Result<bool> {
+    fn reconnect(&mut self, conn: &mut Conn, i: usize, poll: &Poll, now: Instant) -> Result<bool> {
         let _ = poll.registry().deregister(&mut conn.stream);
         let rounds = conn.rounds;
-        if !self.begin(conn, i) {
+        if !self.begin(conn, i, now) {
             return Ok(false);
         }
         let mut fresh = connect_nonblocking(self.server)?;

@@ -326,3 +326,21 @@ fn explain_narrates_each_step_in_order_and_leaves_stdout_alone() {
         ],
     );
 }
+
+#[test]
+fn load_mode_gives_up_on_a_silent_server_after_the_timeout() {
+    let addr = serve(|mut s| {
+        let mut buf = [0u8; 64];
+        while matches!(s.read(&mut buf), Ok(n) if n > 0) {}
+    });
+    let started = Instant::now();
+    let out = client(addr, &["-n", "5", "--timeout", "0.5"], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(out.stderr.contains("no reply from"), "{}", out.stderr);
+    assert!(out.stdout.contains("errors:       1"), "{}", out.stdout);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}

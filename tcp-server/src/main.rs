@@ -518,8 +518,8 @@ impl Worker {
     }
 }
 
-/// How often to look for idle connections: often enough that one is closed at most a quarter
-/// of the timeout late, and not more than once a second.
+/// How often to look for idle connections: a quarter of the timeout, so that one is closed at
+/// most that late, but at least once a second and at most every 10 ms.
 fn sweep_every(idle: Duration) -> Duration {
     (idle / 4).clamp(Duration::from_millis(10), Duration::from_secs(1))
 }
