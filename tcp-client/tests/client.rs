@@ -52,6 +52,12 @@ fn echo_in_bytes(mut s: TcpStream) {
     }
 }
 
+/// Reads and never answers, until the client gives up.
+fn silent(mut s: TcpStream) {
+    let mut buf = [0u8; 64];
+    while matches!(s.read(&mut buf), Ok(n) if n > 0) {}
+}
+
 fn client(addr: SocketAddr, args: &[&str], stdin: &[u8]) -> Output {
     let mut cmd = Command::new(BIN);
     cmd.args(["--port", &addr.port().to_string()]).args(args);
@@ -131,11 +137,7 @@ fn a_server_that_alters_bytes_is_reported() {
 
 #[test]
 fn a_silent_server_times_out() {
-    let addr = serve(|mut s| {
-        // Reads and never answers, until the client gives up.
-        let mut buf = [0u8; 64];
-        while matches!(s.read(&mut buf), Ok(n) if n > 0) {}
-    });
+    let addr = serve(silent);
     let started = Instant::now();
     let out = client(addr, &["--timeout", "0.5", "hello"], b"");
     assert_eq!(out.code(), Some(1), "{out:?}");
@@ -329,10 +331,7 @@ fn explain_narrates_each_step_in_order_and_leaves_stdout_alone() {
 
 #[test]
 fn load_mode_gives_up_on_a_silent_server_after_the_timeout() {
-    let addr = serve(|mut s| {
-        let mut buf = [0u8; 64];
-        while matches!(s.read(&mut buf), Ok(n) if n > 0) {}
-    });
+    let addr = serve(silent);
     let started = Instant::now();
     let out = client(addr, &["-n", "5", "--timeout", "0.5"], b"");
     assert_eq!(out.code(), Some(1), "{out:?}");
