@@ -207,6 +207,15 @@ pub fn on_stop_signal(stop: impl FnOnce() + Send + 'static) -> anyhow::Result<()
     Ok(())
 }
 
+/// True when a read or write gave up at its socket timeout: WouldBlock on Unix, TimedOut on
+/// Windows.
+pub fn is_timeout(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
 /// clap value parser for a number of seconds such as `5` or `0.25`, above zero.
 pub fn parse_seconds(text: &str) -> Result<Duration, String> {
     let secs: f64 = text

@@ -264,10 +264,7 @@ fn echo(
 /// Names a failed read or write in the user's terms.
 fn io_failure(e: io::Error, server: SocketAddr, action: &str, timeout: Duration) -> anyhow::Error {
     match e.kind() {
-        // A socket timeout shows up as WouldBlock on Unix and TimedOut on Windows.
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
-            anyhow!("no reply from {server} within {timeout:?}")
-        }
+        _ if cli::is_timeout(&e) => anyhow!("no reply from {server} within {timeout:?}"),
         io::ErrorKind::ConnectionReset => anyhow!("{server} reset the connection"),
         _ => anyhow!("{action} {server}: {}", cli::io_text(&e)),
     }

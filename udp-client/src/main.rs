@@ -214,7 +214,7 @@ impl Client {
                         return Ok(self.buf[..n].to_vec());
                     }
                     Ok(n) => debug!("ignoring a {n}-byte datagram that answers an earlier one"),
-                    Err(e) if is_timeout(&e) => {
+                    Err(e) if cli::is_timeout(&e) => {
                         step!(
                             "4 receive",
                             "nothing came within {:?}: lost on the way there or back, or no one is listening",
@@ -266,23 +266,21 @@ impl Client {
     }
 
     fn failure(&self, e: io::Error, action: &str) -> anyhow::Error {
-        if e.kind() == io::ErrorKind::ConnectionRefused {
-            cli::hint(
-                anyhow!("nothing is listening on {} (port unreachable)", self.server),
-                "start the server with `cargo run -p udp-server` (and the same --port)",
-            )
-        } else {
-            anyhow!("{action} {}: {}", self.server, cli::io_text(&e))
-        }
+        failure(e, self.server, action)
     }
 }
 
-/// A socket timeout shows up as WouldBlock on Unix and TimedOut on Windows.
-fn is_timeout(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
+/// Names a failed send or receive on the connected socket: a refusal is the OS's "port
+/// unreachable", nothing listening there.
+fn failure(e: io::Error, server: SocketAddr, action: &str) -> anyhow::Error {
+    if e.kind() == io::ErrorKind::ConnectionRefused {
+        cli::hint(
+            anyhow!("nothing is listening on {server} (port unreachable)"),
+            "start the server with `cargo run -p udp-server` (and the same --port)",
+        )
+    } else {
+        anyhow!("{action} {server}: {}", cli::io_text(&e))
+    }
 }
 
 /// Refuses a message no datagram can carry, before anything is sent.

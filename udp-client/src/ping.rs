@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 use common::cli;
 use common::stats::{millis, Latencies};
 use common::text::uppercase;
@@ -61,12 +61,6 @@ pub fn run(
     plan: &Plan,
     out: &mut impl Write,
 ) -> Result<Outcome> {
-    let refused = || {
-        cli::hint(
-            anyhow!("nothing is listening on {server} (port unreachable)"),
-            "start the server with `cargo run -p udp-server` (and the same --port)",
-        )
-    };
     // The send time of each recent datagram, and whether it was answered, by sequence number
     // modulo the window: memory stays the same however many datagrams a run sends.
     let window = usize::try_from(plan.count).map_or(WINDOW, |c| c.min(WINDOW));
@@ -81,11 +75,9 @@ pub fn run(
     for seq in 0..plan.count {
         let payload = datagram(seq, plan.size);
         let sent = Instant::now();
-        match socket.send(&payload) {
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => return Err(refused()),
-            Err(e) => return Err(anyhow!("sending to {server}: {}", cli::io_text(&e))),
-        }
+        socket
+            .send(&payload)
+            .map_err(|e| crate::failure(e, server, "sending to"))?;
         sent_at[(seq % window as u64) as usize] = Some((seq, sent, false));
         let deadline = sent + plan.timeout;
         loop {
@@ -107,22 +99,9 @@ pub fn run(
             }
             let n = match socket.recv(&mut buf) {
                 Ok(n) => n,
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) =>
-                {
-                    continue
-                }
+                Err(e) if cli::is_timeout(&e) => continue,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => return Err(refused()),
-                Err(e) => {
-                    return Err(anyhow!(
-                        "waiting for a reply from {server}: {}",
-                        cli::io_text(&e)
-                    ))
-                }
+                Err(e) => return Err(crate::failure(e, server, "waiting for a reply from")),
             };
             let now = Instant::now();
             let Some(answer) = answered(&buf[..n], plan.size) else {

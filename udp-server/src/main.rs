@@ -110,14 +110,7 @@ fn run(args: Args) -> Result<()> {
     while !stopping.load(Ordering::Relaxed) {
         let (n, from) = match socket.recv_from(&mut buf) {
             Ok(received) => received,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                continue;
-            }
+            Err(e) if cli::is_timeout(&e) => continue,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             // Some systems report an earlier reply's "port unreachable" here; it concerns a
             // client that has gone, not this datagram or the server.
