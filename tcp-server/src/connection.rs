@@ -1,0 +1,237 @@
+//! One client connection: step 5 (exchange data: read, and send straight back) and step 6
+//! (close, saying why).
+//!
+//! The document's server reads `recv(1024)` and sends it back with `sendall`, blocking until
+//! the client takes it. Here no call blocks: what the client is slow to take waits in the
+//! connection's own buffer, and nothing more is read from that client until it has been sent.
+
+use std::io::{self, Read, Write};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use common::text::{for_log, Utf8Decoder};
+use common::{cli, step};
+use log::{info, warn};
+use mio::net::TcpStream;
+
+/// One client connection.
+pub struct Connection {
+    stream: TcpStream,
+    peer: SocketAddr,
+    /// Echo the client has not taken yet. Empty, and unallocated, unless the client is slow to read.
+    unsent: Vec<u8>,
+    unsent_from: usize,
+    echoed: u64,
+    decoder: Utf8Decoder,
+    /// The last time the client sent something or took some of its echo.
+    last_active: Instant,
+}
+
+/// Whether a connection stays open after an exchange.
+pub enum After {
+    Open,
+    Done,
+}
+
+/// Why a connection ends.
+pub enum Ending {
+    /// The client closed its side and has all its echo.
+    Finished,
+    Failed(io::Error),
+    Idle(Duration),
+    Stopping,
+}
+
+impl Ending {
+    fn reason(&self) -> &'static str {
+        match self {
+            Ending::Finished => "the client closed its side (end of stream) and has all its echo",
+            Ending::Failed(_) => "the connection failed",
+            Ending::Idle(_) => "it was idle too long",
+            Ending::Stopping => "the server is stopping",
+        }
+    }
+}
+
+/// What epoll reported for a connection.
+#[derive(Clone, Copy)]
+pub struct Ready {
+    readable: bool,
+    /// The client's FIN has arrived. Epoll reports that once, so it must not be left unread.
+    read_closed: bool,
+}
+
+impl Ready {
+    /// Nothing reported: only the echo the client was slow to take is tried again.
+    pub const NONE: Ready = Ready {
+        readable: false,
+        read_closed: false,
+    };
+
+    pub fn of(event: &mio::event::Event) -> Ready {
+        Ready {
+            readable: event.is_readable() || event.is_error(),
+            read_closed: event.is_read_closed(),
+        }
+    }
+}
+
+impl Connection {
+    pub fn new(stream: TcpStream, peer: SocketAddr, now: Instant) -> Connection {
+        Connection {
+            stream,
+            peer,
+            unsent: Vec::new(),
+            unsent_from: 0,
+            echoed: 0,
+            decoder: Utf8Decoder::new(),
+            last_active: now,
+        }
+    }
+
+    /// Bytes sent back so far.
+    pub fn echoed(&self) -> u64 {
+        self.echoed
+    }
+
+    /// True while the client has echo it has not taken.
+    pub fn has_unsent(&self) -> bool {
+        !self.unsent.is_empty()
+    }
+
+    /// True when the client has neither sent nor taken anything for `idle`.
+    pub fn is_idle(&self, now: Instant, idle: Duration) -> bool {
+        now.duration_since(self.last_active) >= idle
+    }
+
+    /// Step 5 on a connection epoll reported `ready` at `now`: echoes what can be echoed.
+    pub fn exchange(&mut self, buf: &mut [u8], ready: Ready, now: Instant) -> io::Result<After> {
+        let before = (self.echoed, self.unsent.len());
+        let after = self.echo(buf, ready);
+        if (self.echoed, self.unsent.len()) != before {
+            self.last_active = now;
+        }
+        after
+    }
+
+    /// Step 5, exchange data: read what the client sent and send it straight back.
+    ///
+    /// Epoll on Linux reports readiness once per change (mio registers edge-triggered), so this
+    /// reads until the socket is drained, and stops reading while the client has not taken its
+    /// echo.
+    fn echo(&mut self, buf: &mut [u8], ready: Ready) -> io::Result<After> {
+        // Finish the echo the client was slow to take before reading more: this is what bounds
+        // the memory a connection holds, and what keeps a client that never reads from costing
+        // others.
+        if !self.unsent.is_empty() {
+            let sent = write_some(&mut self.stream, &self.unsent[self.unsent_from..])?;
+            self.unsent_from += sent;
+            self.echoed += sent as u64;
+            if self.unsent_from < self.unsent.len() {
+                return Ok(After::Open);
+            }
+            self.unsent.clear();
+            self.unsent_from = 0;
+            // Bytes may have waited in the socket while we did not read: go on to read them.
+        } else if !ready.readable && !ready.read_closed {
+            // Room to write, and nothing to write: the report was for a direction we do not need.
+            return Ok(After::Open);
+        }
+        loop {
+            let n = match self.stream.read(buf) {
+                // The client shut down its sending side and has all its echo: close ours too.
+                Ok(0) => return Ok(After::Done),
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(After::Open),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            let data = &buf[..n];
+            if log::log_enabled!(log::Level::Info) {
+                let text = self.decoder.decode(data);
+                if !text.is_empty() {
+                    info!("{}: received {:?}", self.peer, for_log(&text));
+                }
+            }
+            let sent = write_some(&mut self.stream, data)?;
+            self.echoed += sent as u64;
+            step!(
+                "5 exchange",
+                "received {n} bytes from {}, sent {sent} back",
+                self.peer
+            );
+            if sent < n {
+                // The client's receive window is full: keep the rest, and read nothing more
+                // until epoll reports room to send it.
+                self.unsent.extend_from_slice(&data[sent..]);
+                return Ok(After::Open);
+            }
+            // A short read emptied the socket; epoll reports the next data when it comes.
+            if n < buf.len() && !ready.read_closed {
+                return Ok(After::Open);
+            }
+        }
+    }
+
+    /// Step 6: closes the connection (dropping the stream) and logs how it ended.
+    pub fn close(mut self, ending: Ending) {
+        if log::log_enabled!(log::Level::Info) {
+            let rest = self.decoder.finish();
+            if !rest.is_empty() {
+                info!("{}: received {:?}", self.peer, rest);
+            }
+        }
+        let (peer, echoed) = (self.peer, self.echoed);
+        step!(
+            "6 close",
+            "closing the socket for {peer} after echoing {echoed} bytes: {}",
+            ending.reason()
+        );
+        match ending {
+            Ending::Finished => info!("closed {peer} after echoing {echoed} bytes"),
+            Ending::Idle(idle) => info!(
+                "closed {peer} after echoing {echoed} bytes: idle for {} s (--idle-timeout)",
+                idle.as_secs_f64()
+            ),
+            Ending::Stopping => info!("closed {peer} after echoing {echoed} bytes: stopping"),
+            Ending::Failed(e) if is_transient(&e) || e.kind() == io::ErrorKind::BrokenPipe => {
+                info!(
+                    "{peer} went away ({}) after {echoed} bytes echoed",
+                    cli::io_text(&e)
+                )
+            }
+            Ending::Failed(e) => warn!(
+                "closed {peer} after {echoed} bytes echoed: {}",
+                cli::io_text(&e)
+            ),
+        }
+    }
+}
+
+/// Writes as much of `data` as the socket takes now; returns how much that was.
+fn write_some(stream: &mut TcpStream, mut data: &[u8]) -> io::Result<usize> {
+    let mut sent = 0;
+    while !data.is_empty() {
+        match stream.write(data) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => {
+                sent += n;
+                data = &data[n..];
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(sent)
+}
+
+/// Errors that end one connection, or one accept, and say nothing about the server.
+pub fn is_transient(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::Interrupted
+    )
+}

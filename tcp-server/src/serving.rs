@@ -1,0 +1,131 @@
+//! The machinery around the document's steps: the worker threads that each run the event loop
+//! of `worker.rs`, the ticker that wakes them to look for idle connections, Ctrl-C, and the
+//! summary when the server stops.
+//!
+//! Every worker holds its own copy of the listening socket; the kernel hands each new connection
+//! to whichever worker accepts it first. The main thread is a worker too.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, Context, Result};
+use common::cli;
+use common::text::count;
+use log::{debug, info};
+use mio::Waker;
+
+use crate::worker::{sweep_every, Worker};
+
+/// After Ctrl-C, how long open connections may go on before they are closed.
+pub const GRACE: Duration = Duration::from_secs(3);
+
+/// How the server was asked to serve.
+#[derive(Debug)]
+pub struct Settings {
+    pub threads: usize,
+    pub max_connections: usize,
+    /// `None`: idle connections are never closed.
+    pub idle_timeout: Option<Duration>,
+}
+
+/// What all worker threads share.
+#[derive(Debug)]
+pub struct Shared {
+    /// Connections open right now, across all threads.
+    pub open: AtomicUsize,
+    pub max: usize,
+    pub idle_timeout: Option<Duration>,
+    /// Set by Ctrl-C: accept no more, finish what is open.
+    pub stopping: AtomicBool,
+    /// Connections admitted, and bytes echoed on closed ones, for the summary at the end.
+    pub served: AtomicU64,
+    pub echoed: AtomicU64,
+}
+
+/// Serves on `listener` with `settings.threads` workers until Ctrl-C, then prints the summary.
+pub fn run(listener: std::net::TcpListener, settings: Settings) -> Result<()> {
+    let threads = settings.threads;
+    let shared = Arc::new(Shared {
+        open: AtomicUsize::new(0),
+        max: settings.max_connections,
+        idle_timeout: settings.idle_timeout,
+        stopping: AtomicBool::new(false),
+        served: AtomicU64::new(0),
+        echoed: AtomicU64::new(0),
+    });
+    debug!(
+        "serving with {threads} thread(s), at most {} connections",
+        shared.max
+    );
+    let mut workers = Vec::new();
+    for _ in 1..threads {
+        let clone = listener.try_clone().context("sharing the listener")?;
+        workers.push(Worker::new(clone, &shared)?);
+    }
+    let main_worker = Worker::new(listener, &shared)?;
+    let wakers: Vec<Arc<Waker>> = workers
+        .iter()
+        .chain([&main_worker])
+        .map(Worker::waker)
+        .collect();
+
+    // The look for idle connections is started by a ticker thread rather than by a timeout on
+    // each worker's wait: a wait with a timeout arms a kernel timer every time, and that costs
+    // every round trip a few hundred nanoseconds (bench/compare.sh, one connection).
+    if let Some(idle) = shared.idle_timeout {
+        let wakers = wakers.clone();
+        std::thread::Builder::new()
+            .name("idle-ticker".into())
+            .spawn(move || loop {
+                std::thread::sleep(sweep_every(idle));
+                wake_all(&wakers);
+            })
+            .context("starting the idle ticker")?;
+    }
+
+    // Ctrl-C stops accepting and gives open connections a moment to finish; a second one
+    // ends the server at once.
+    let stop = Arc::clone(&shared);
+    cli::on_stop_signal(move || {
+        info!(
+            "stopping: no new connections; open ones get {} s to finish (Ctrl-C again to quit now)",
+            GRACE.as_secs()
+        );
+        stop.stopping.store(true, Ordering::SeqCst);
+        wake_all(&wakers);
+    })?;
+
+    let mut handles = Vec::new();
+    for (n, worker) in workers.into_iter().enumerate() {
+        let handle = std::thread::Builder::new()
+            .name(format!("worker-{}", n + 1))
+            .spawn(move || worker.event_loop())
+            .context("starting a worker thread")?;
+        handles.push(handle);
+    }
+    // The main thread serves too; any worker failing ends the server with its error.
+    let result = main_worker.event_loop();
+    for handle in handles {
+        handle
+            .join()
+            .map_err(|_| anyhow!("a worker thread panicked"))??;
+    }
+    result?;
+    info!(
+        "stopped: served {}, echoed {}",
+        count(
+            shared.served.load(Ordering::SeqCst),
+            "connection",
+            "connections"
+        ),
+        count(shared.echoed.load(Ordering::SeqCst), "byte", "bytes")
+    );
+    Ok(())
+}
+
+fn wake_all(wakers: &[Arc<Waker>]) {
+    for waker in wakers {
+        let _ = waker.wake();
+    }
+}

@@ -1,0 +1,290 @@
+//! One worker thread: its event loop, step 4 (accept), and the looks for idle connections.
+//!
+//! The document's server blocks in `accept()`, then in `recv()` on one client. A worker instead
+//! waits on its copy of the listener and on all of its connections at once (epoll through
+//! `mio`), and handles whichever is ready: a new connection is accepted, a connection with data
+//! gets its exchange (`connection.rs`). So no client ever waits behind another.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use common::{cli, step};
+use log::{debug, error, info, warn};
+use mio::net::{TcpListener, TcpStream};
+use mio::{Events, Interest, Poll, Token, Waker};
+use slab::Slab;
+
+use crate::connection::{is_transient, After, Connection, Ending, Ready};
+use crate::serving::{Shared, GRACE};
+
+/// Each read takes up to this much. A long stream moves in fewer system calls and epoll
+/// wake-ups than with 64 KiB (one loopback segment): 1.4× the throughput, by bench/compare.sh.
+const BUF_SIZE: usize = 256 * 1024;
+/// How long to stop accepting after an error such as "too many open files" before trying again.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
+
+const LISTENER: Token = Token(usize::MAX);
+const WAKER: Token = Token(usize::MAX - 1);
+
+/// One thread's event loop: the listener, its connections and its read buffer.
+pub struct Worker {
+    poll: Poll,
+    /// Lets the signal and ticker threads interrupt this thread's wait.
+    waker: Arc<Waker>,
+    /// None once the server is stopping.
+    listener: Option<TcpListener>,
+    /// Open connections; each one's key is its epoll token.
+    conns: Slab<Connection>,
+    /// The keys of the connections a sweep looks at, kept to save an allocation per sweep.
+    sweep: Vec<usize>,
+    buf: Box<[u8]>,
+    shared: Arc<Shared>,
+    /// Set after an accept error: when to try accepting again.
+    accept_paused_until: Option<Instant>,
+    /// Accepting fails (out of descriptors, say): said once, not every 100 ms.
+    accept_failing: bool,
+    /// When to look for idle connections next.
+    next_sweep: Option<Instant>,
+    /// When, after Ctrl-C, to close whatever is still open.
+    stop_at: Option<Instant>,
+    /// The time after the last wait, for every event it returned: one clock read per wake-up.
+    now: Instant,
+}
+
+impl Worker {
+    pub fn new(listener: std::net::TcpListener, shared: &Arc<Shared>) -> Result<Worker> {
+        let poll = Poll::new().context("creating an epoll instance")?;
+        let mut listener = TcpListener::from_std(listener);
+        poll.registry()
+            .register(&mut listener, LISTENER, Interest::READABLE)
+            .context("registering the listener")?;
+        let waker = Waker::new(poll.registry(), WAKER).context("creating a waker")?;
+        let now = Instant::now();
+        Ok(Worker {
+            poll,
+            waker: Arc::new(waker),
+            listener: Some(listener),
+            conns: Slab::new(),
+            sweep: Vec::new(),
+            buf: vec![0; BUF_SIZE].into_boxed_slice(),
+            shared: Arc::clone(shared),
+            accept_paused_until: None,
+            accept_failing: false,
+            next_sweep: shared.idle_timeout.map(|idle| now + sweep_every(idle)),
+            stop_at: None,
+            now,
+        })
+    }
+
+    /// What wakes this worker from another thread.
+    pub fn waker(&self) -> Arc<Waker> {
+        Arc::clone(&self.waker)
+    }
+
+    /// Waits for events and handles them until the server has stopped.
+    pub fn event_loop(mut self) -> Result<()> {
+        let mut events = Events::with_capacity(1024);
+        loop {
+            // Wake for the end of an accept pause, or of the grace period after Ctrl-C. Those
+            // are rare; usually the wait has no timeout (the idle ticker wakes us for sweeps).
+            let timeout = [self.accept_paused_until, self.stop_at]
+                .into_iter()
+                .flatten()
+                .min()
+                .map(|at| at.saturating_duration_since(Instant::now()));
+            if let Err(e) = self.poll.poll(&mut events, timeout) {
+                if e.kind() != io::ErrorKind::Interrupted {
+                    return Err(e).context("waiting for socket events");
+                }
+            }
+            self.now = Instant::now();
+            for event in events.iter() {
+                match event.token() {
+                    LISTENER => self.accept_all(),
+                    WAKER => {}
+                    Token(key) => self.exchange_on(key, Ready::of(event)),
+                }
+            }
+            if self.shared.stopping.load(Ordering::Relaxed) && self.stop_at.is_none() {
+                // Dropping this thread's copy of the listener; with the last copy, the port
+                // closes and new clients are refused.
+                self.listener = None;
+                self.accept_paused_until = None;
+                self.stop_at = Some(self.now + GRACE);
+            }
+            if let Some(stop_at) = self.stop_at {
+                if self.conns.is_empty() || self.now >= stop_at {
+                    self.close_all();
+                    return Ok(());
+                }
+            }
+            if self
+                .accept_paused_until
+                .is_some_and(|until| self.now >= until)
+            {
+                // Epoll reports a new connection once; the ones that waited during the pause
+                // are still queued, so ask for them rather than wait for another report.
+                self.accept_paused_until = None;
+                self.accept_all();
+            }
+            if self.next_sweep.is_some_and(|at| self.now >= at) {
+                self.close_idle();
+            }
+        }
+    }
+
+    /// Step 4: accept every connection that has arrived.
+    fn accept_all(&mut self) {
+        if self.accept_paused_until.is_some() {
+            return;
+        }
+        loop {
+            let Some(listener) = &self.listener else {
+                return;
+            };
+            match listener.accept() {
+                Ok((stream, peer)) => {
+                    if self.accept_failing {
+                        self.accept_failing = false;
+                        info!("accepting connections again");
+                    }
+                    self.admit(stream, peer);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                // A client that gave up before we accepted it is no reason to stop.
+                Err(e) if is_transient(&e) => continue,
+                Err(e) => {
+                    // Most likely out of file descriptors. Failing would drop every client;
+                    // retrying at once would spin. Pause, keep serving, try again.
+                    if !self.accept_failing {
+                        error!(
+                            "accepting a connection: {}; open clients are still served, and \
+                             new ones wait in the backlog until it works again",
+                            cli::io_text(&e)
+                        );
+                        self.accept_failing = true;
+                    }
+                    self.accept_paused_until = Some(self.now + ACCEPT_PAUSE);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Step 4, continued: a new connection joins this worker's epoll set, unless the server
+    /// is full.
+    fn admit(&mut self, mut stream: TcpStream, peer: SocketAddr) {
+        let open = self.shared.open.fetch_add(1, Ordering::Relaxed);
+        if open >= self.shared.max {
+            self.shared.open.fetch_sub(1, Ordering::Relaxed);
+            warn!(
+                "refusing {peer}: {} connections are open already (--max-connections)",
+                self.shared.max
+            );
+            return; // Dropping the stream closes it.
+        }
+        // An echo answers with small writes. Nagle's algorithm would hold a small reply until
+        // the previous one is acknowledged, and delayed ACKs make that 40 ms.
+        if let Err(e) = stream.set_nodelay(true) {
+            debug!("{peer}: setting TCP_NODELAY: {}", cli::io_text(&e));
+        }
+        let entry = self.conns.vacant_entry();
+        if let Err(e) = self
+            .poll
+            .registry()
+            // Both directions, once: re-registering when a client is slow to read would cost
+            // two more system calls each time, and a writable report we do not need is cheap.
+            .register(
+                &mut stream,
+                Token(entry.key()),
+                Interest::READABLE | Interest::WRITABLE,
+            )
+        {
+            self.shared.open.fetch_sub(1, Ordering::Relaxed);
+            warn!("{peer}: registering the connection: {}", cli::io_text(&e));
+            return;
+        }
+        info!("connection from {peer}");
+        step!(
+            "4 accept",
+            "accepted {peer}: a new socket for this client alone (the listening one goes on \
+             listening); port {} is the ephemeral port the client's system picked",
+            peer.port()
+        );
+        self.shared.served.fetch_add(1, Ordering::Relaxed);
+        entry.insert(Connection::new(stream, peer, self.now));
+    }
+
+    /// Step 5 for one connection that epoll reported ready; closes it when it is done.
+    fn exchange_on(&mut self, key: usize, ready: Ready) {
+        let Some(conn) = self.conns.get_mut(key) else {
+            return; // Closed earlier in this round of events.
+        };
+        match conn.exchange(&mut self.buf, ready, self.now) {
+            Ok(After::Open) => {}
+            Ok(After::Done) => self.close(key, Ending::Finished),
+            Err(e) => self.close(key, Ending::Failed(e)),
+        }
+    }
+
+    /// Closes connections that have neither sent nor taken anything for the idle timeout.
+    fn close_idle(&mut self) {
+        let Some(idle) = self.shared.idle_timeout else {
+            return;
+        };
+        self.next_sweep = Some(self.now + sweep_every(idle));
+        let now = self.now;
+        let mut keys = std::mem::take(&mut self.sweep);
+        keys.extend(
+            self.conns
+                .iter()
+                .filter(|(_, c)| c.is_idle(now, idle))
+                .map(|(key, _)| key),
+        );
+        for &key in &keys {
+            if self.conns[key].has_unsent() {
+                // Epoll reports room to write only once a third of the send buffer is free, so a
+                // client that reads slowly can look still. Try: any byte taken is activity.
+                self.exchange_on(key, Ready::NONE);
+                if !self.conns.get(key).is_some_and(|c| c.is_idle(now, idle)) {
+                    continue;
+                }
+            }
+            self.close(key, Ending::Idle(idle));
+        }
+        keys.clear();
+        self.sweep = keys;
+    }
+
+    /// Closes every connection still open when the grace period after Ctrl-C ends.
+    fn close_all(&mut self) {
+        for conn in self.conns.drain() {
+            retire(&self.shared, conn, Ending::Stopping);
+        }
+    }
+
+    /// Step 6 for the connection `key`, if it is still open.
+    fn close(&mut self, key: usize, ending: Ending) {
+        if let Some(conn) = self.conns.try_remove(key) {
+            retire(&self.shared, conn, ending);
+        }
+    }
+}
+
+/// Step 6: closes a connection taken out of the slab, and counts it for the summary. Closing
+/// the socket also takes it out of epoll.
+fn retire(shared: &Shared, conn: Connection, ending: Ending) {
+    shared.open.fetch_sub(1, Ordering::Relaxed);
+    shared.echoed.fetch_add(conn.echoed(), Ordering::Relaxed);
+    conn.close(ending);
+}
+
+/// How often to look for idle connections: a quarter of the timeout, so that one is closed at
+/// most that late, but at least once a second and at most every 10 ms.
+pub fn sweep_every(idle: Duration) -> Duration {
+    (idle / 4).clamp(Duration::from_millis(10), Duration::from_secs(1))
+}
