@@ -22,32 +22,26 @@ impl Utf8Decoder {
 
     /// Decodes the next piece of the stream.
     pub fn decode(&mut self, piece: &[u8]) -> String {
-        let mut bytes = std::mem::take(&mut self.pending);
-        bytes.extend_from_slice(piece);
+        let joined;
+        let bytes = if self.pending.is_empty() {
+            piece
+        } else {
+            joined = [std::mem::take(&mut self.pending).as_slice(), piece].concat();
+            &joined[..]
+        };
         let mut out = String::with_capacity(bytes.len());
-        let mut rest = &bytes[..];
-        loop {
-            match std::str::from_utf8(rest) {
-                Ok(valid) => {
-                    out.push_str(valid);
-                    break;
-                }
-                Err(e) => {
-                    let (valid, after) = rest.split_at(e.valid_up_to());
-                    // valid_up_to() marks a prefix that from_utf8 has already checked.
-                    out.push_str(&String::from_utf8_lossy(valid));
-                    match e.error_len() {
-                        Some(bad) => {
-                            out.push(char::REPLACEMENT_CHARACTER);
-                            rest = &after[bad..];
-                        }
-                        None => {
-                            // The piece ends inside a character: wait for the rest of it.
-                            self.pending = after.to_vec();
-                            break;
-                        }
-                    }
-                }
+        let mut chunks = bytes.utf8_chunks().peekable();
+        while let Some(chunk) = chunks.next() {
+            out.push_str(chunk.valid());
+            let bad = chunk.invalid();
+            // Bytes at the very end that could still become a character wait for the rest of it;
+            // any other invalid sequence is one U+FFFD.
+            let incomplete = chunks.peek().is_none()
+                && std::str::from_utf8(bad).is_err_and(|e| e.error_len().is_none());
+            if incomplete {
+                self.pending = bad.to_vec();
+            } else if !bad.is_empty() {
+                out.push(char::REPLACEMENT_CHARACTER);
             }
         }
         out
