@@ -10,3 +10,4 @@ pub mod explain;
 pub mod stats;
 pub mod testing;
 pub mod text;
+pub mod ticker;

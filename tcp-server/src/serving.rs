@@ -12,6 +12,7 @@ use std::time::Duration;
 use anyhow::{anyhow, Context, Result};
 use common::cli;
 use common::text::count;
+use common::ticker::Ticker;
 use log::{debug, info};
 use mio::Waker;
 
@@ -73,16 +74,17 @@ pub fn run(listener: std::net::TcpListener, settings: Settings) -> Result<()> {
     // The look for idle connections is started by a ticker thread rather than by a timeout on
     // each worker's wait: a wait with a timeout arms a kernel timer every time, and that costs
     // every round trip a few hundred nanoseconds (bench/compare.sh, one connection).
-    if let Some(idle) = shared.idle_timeout {
-        let wakers = wakers.clone();
-        std::thread::Builder::new()
-            .name("idle-ticker".into())
-            .spawn(move || loop {
-                std::thread::sleep(sweep_every(idle));
-                wake_all(&wakers);
-            })
-            .context("starting the idle ticker")?;
-    }
+    let _idle_ticker = match shared.idle_timeout {
+        Some(idle) => {
+            let wakers = wakers.clone();
+            let tick = move || wake_all(&wakers);
+            Some(
+                Ticker::start("idle-ticker", sweep_every(idle), tick)
+                    .context("starting the idle ticker")?,
+            )
+        }
+        None => None,
+    };
 
     // Ctrl-C stops accepting and gives open connections a moment to finish; a second one
     // ends the server at once.
