@@ -1,12 +1,24 @@
-//! What the four socket programs share: where to connect or listen ([`addr`]), how to show bytes
-//! as text ([`text`]), and how a program starts, logs and fails ([`cli`]).
+//! What the four socket programs share, one module per reason to change:
+//!
+//! - [`addr`]: the document's default addresses, and `--host`/`--port` turned into socket
+//!   addresses;
+//! - [`cli`]: how a program starts and ends: logging, the `listening on` line, exit codes,
+//!   Ctrl-C, durations in seconds;
+//! - [`error`]: how a failure reads: one line, plain OS error words, and a `hint:`;
+//! - [`explain`]: `--explain`, the narration of the document's steps;
+//! - [`input`]: messages typed or piped in, one per line, until `quit`;
+//! - [`stats`]: latency figures (a fixed-size histogram) for the load and ping modes;
+//! - [`text`]: received bytes shown as text (a streaming UTF-8 decoder) and the UDP uppercase;
+//! - [`ticker`]: a thread that wakes an event loop at a steady period.
 //!
 //! [`testing`] holds the helpers the integration tests use to start a real server binary, wait for
 //! its `listening on` line and stop it again.
 
 pub mod addr;
 pub mod cli;
+pub mod error;
 pub mod explain;
+pub mod input;
 pub mod stats;
 pub mod testing;
 pub mod text;

@@ -14,7 +14,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use common::cli;
+use common::error;
 use common::stats::{micros, Latencies};
 use common::text::count;
 use log::{debug, warn};
@@ -239,7 +239,7 @@ impl<'a> Run<'a> {
 
     fn fail(&mut self, e: &anyhow::Error) {
         if self.report.errors == 0 {
-            warn!("{}", cli::chain_text(e));
+            warn!("{}", error::chain_text(e));
         }
         self.report.errors += 1;
         self.done += 1;

@@ -23,7 +23,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
 use common::text::lossy;
-use common::{cli, explain, step};
+use common::{cli, error, explain, input, step};
 use log::debug;
 
 mod load;
@@ -128,7 +128,7 @@ fn run(args: Args) -> Result<()> {
         Ok(())
     };
     if args.stdin {
-        let mut lines = cli::MessageLines::new("message (or 'quit' to exit): ");
+        let mut lines = input::MessageLines::new("message (or 'quit' to exit): ");
         while let Some(message) = lines.next_message().context("reading standard input")? {
             exchange(message)?;
         }
@@ -188,7 +188,7 @@ fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<(TcpStream, Socket
         match TcpStream::connect_timeout(&addr, timeout) {
             Ok(stream) => return Ok((stream, addr)),
             Err(e) => {
-                debug!("connecting to {addr}: {}", cli::io_text(&e));
+                debug!("connecting to {addr}: {}", error::io_text(&e));
                 last = Some((addr, e));
             }
         }
@@ -196,13 +196,13 @@ fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<(TcpStream, Socket
     let Some((addr, e)) = last else {
         bail!("no address to connect to");
     };
-    let what = anyhow!("cannot connect to {addr}: {}", cli::io_text(&e));
+    let what = anyhow!("cannot connect to {addr}: {}", error::io_text(&e));
     Err(match e.kind() {
-        io::ErrorKind::ConnectionRefused => cli::hint(
+        io::ErrorKind::ConnectionRefused => error::hint(
             what,
             "is the server running? Start it with `cargo run -p tcp-server` (and the same --port)",
         ),
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => cli::hint(
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => error::hint(
             what,
             format!("no answer within {timeout:?}: check the host and port, or raise --timeout"),
         ),
@@ -264,8 +264,8 @@ fn echo(
 /// Names a failed read or write in the user's terms.
 fn io_failure(e: io::Error, server: SocketAddr, action: &str, timeout: Duration) -> anyhow::Error {
     match e.kind() {
-        _ if cli::is_timeout(&e) => anyhow!("no reply from {server} within {timeout:?}"),
+        _ if error::is_timeout(&e) => anyhow!("no reply from {server} within {timeout:?}"),
         io::ErrorKind::ConnectionReset => anyhow!("{server} reset the connection"),
-        _ => anyhow!("{action} {server}: {}", cli::io_text(&e)),
+        _ => anyhow!("{action} {server}: {}", error::io_text(&e)),
     }
 }

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use common::text::{for_log, Utf8Decoder};
-use common::{cli, step};
+use common::{error, step};
 use log::{info, warn};
 use mio::net::TcpStream;
 
@@ -197,12 +197,12 @@ impl Connection {
             Ending::Failed(e) if is_transient(&e) || e.kind() == io::ErrorKind::BrokenPipe => {
                 info!(
                     "{peer} went away ({}) after {echoed} bytes echoed",
-                    cli::io_text(&e)
+                    error::io_text(&e)
                 )
             }
             Ending::Failed(e) => warn!(
                 "closed {peer} after {echoed} bytes echoed: {}",
-                cli::io_text(&e)
+                error::io_text(&e)
             ),
         }
     }

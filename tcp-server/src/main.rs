@@ -33,7 +33,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
-use common::{cli, explain, step};
+use common::{cli, error, explain, step};
 use log::info;
 use socket2::{Domain, Protocol, Socket, Type};
 
@@ -107,7 +107,7 @@ fn serve(args: Args) -> Result<()> {
     // Step 2: bind the socket to the address and port clients will connect to.
     socket
         .bind(&addr.into())
-        .map_err(|e| cli::listen_error(addr, e))?;
+        .map_err(|e| error::listen_error(addr, e))?;
     let bound = socket
         .local_addr()
         .ok()
@@ -120,7 +120,7 @@ fn serve(args: Args) -> Result<()> {
     // retransmission one second or more later. 128 absorbs a burst; --backlog changes it.
     socket
         .listen(args.backlog)
-        .map_err(|e| cli::listen_error(addr, e))?;
+        .map_err(|e| error::listen_error(addr, e))?;
     step!(
         "3 listen",
         "listening: the kernel now completes handshakes on its own and queues up to {} of them for accept()",

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use common::{cli, step};
+use common::{error, step};
 use log::{debug, error, info, warn};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
@@ -164,7 +164,7 @@ impl Worker {
                         error!(
                             "accepting a connection: {}; open clients are still served, and \
                              new ones wait in the backlog until it works again",
-                            cli::io_text(&e)
+                            error::io_text(&e)
                         );
                         self.accept_failing = true;
                     }
@@ -190,7 +190,7 @@ impl Worker {
         // An echo answers with small writes. Nagle's algorithm would hold a small reply until
         // the previous one is acknowledged, and delayed ACKs make that 40 ms.
         if let Err(e) = stream.set_nodelay(true) {
-            debug!("{peer}: setting TCP_NODELAY: {}", cli::io_text(&e));
+            debug!("{peer}: setting TCP_NODELAY: {}", error::io_text(&e));
         }
         let entry = self.conns.vacant_entry();
         if let Err(e) = self
@@ -205,7 +205,7 @@ impl Worker {
             )
         {
             self.shared.open.fetch_sub(1, Ordering::Relaxed);
-            warn!("{peer}: registering the connection: {}", cli::io_text(&e));
+            warn!("{peer}: registering the connection: {}", error::io_text(&e));
             return;
         }
         info!("connection from {peer}");

@@ -24,7 +24,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, MAX_DATAGRAM, UDP_PORT};
 use common::text::{count, lossy, uppercase};
-use common::{cli, explain, step};
+use common::{cli, error, explain, input, step};
 use log::{debug, info};
 
 mod ping;
@@ -156,12 +156,12 @@ fn run(args: Args) -> Result<()> {
     }
 
     // The document's loop: read a line, send it, print the reply, until `quit`.
-    let mut lines = cli::MessageLines::new("Enter message (or 'quit' to exit): ");
+    let mut lines = input::MessageLines::new("Enter message (or 'quit' to exit): ");
     while let Some(message) = lines.next_message().context("reading standard input")? {
         match client.ask(message) {
             Ok(reply) => writeln!(out, "Received from server: {}", lossy(&reply))?,
             // One lost or refused datagram is no reason to end the session.
-            Err(e) => cli::report(&e),
+            Err(e) => error::report(&e),
         }
     }
     Ok(())
@@ -214,7 +214,7 @@ impl Client {
                         return Ok(self.buf[..n].to_vec());
                     }
                     Ok(n) => debug!("ignoring a {n}-byte datagram that answers an earlier one"),
-                    Err(e) if cli::is_timeout(&e) => {
+                    Err(e) if error::is_timeout(&e) => {
                         step!(
                             "4 receive",
                             "nothing came within {:?}: lost on the way there or back, or no one is listening",
@@ -236,7 +236,7 @@ impl Client {
                 );
             }
         }
-        Err(cli::hint(
+        Err(error::hint(
             anyhow!(
                 "no reply from {} after {} of {:?} each",
                 self.server,
@@ -274,12 +274,12 @@ impl Client {
 /// unreachable", nothing listening there.
 fn failure(e: io::Error, server: SocketAddr, action: &str) -> anyhow::Error {
     if e.kind() == io::ErrorKind::ConnectionRefused {
-        cli::hint(
+        error::hint(
             anyhow!("nothing is listening on {server} (port unreachable)"),
             "start the server with `cargo run -p udp-server` (and the same --port)",
         )
     } else {
-        anyhow!("{action} {server}: {}", cli::io_text(&e))
+        anyhow!("{action} {server}: {}", error::io_text(&e))
     }
 }
 

@@ -9,7 +9,7 @@ use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use common::cli;
+use common::error;
 use common::stats::{millis, Latencies};
 use common::text::uppercase;
 
@@ -99,7 +99,7 @@ pub fn run(
             }
             let n = match socket.recv(&mut buf) {
                 Ok(n) => n,
-                Err(e) if cli::is_timeout(&e) => continue,
+                Err(e) if error::is_timeout(&e) => continue,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(crate::failure(e, server, "waiting for a reply from")),
             };

@@ -23,7 +23,7 @@ use anyhow::{anyhow, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, MAX_DATAGRAM, UDP_PORT};
 use common::text::{count, for_log, lossy, uppercase};
-use common::{cli, explain, step};
+use common::{cli, error, explain, step};
 use log::{debug, info, warn};
 use socket2::{Domain, Protocol, Socket, Type};
 
@@ -68,14 +68,14 @@ fn run(args: Args) -> Result<()> {
         explain::family(&addr)
     );
     if let Err(e) = socket.set_recv_buffer_size(RECV_QUEUE) {
-        debug!("setting SO_RCVBUF: {}", cli::io_text(&e));
+        debug!("setting SO_RCVBUF: {}", error::io_text(&e));
     }
 
     // Step 2: bind to the address and port clients send to. There is no listen or accept:
     // from here on, datagrams simply arrive.
     socket
         .bind(&addr.into())
-        .map_err(|e| cli::listen_error(addr, e))?;
+        .map_err(|e| error::listen_error(addr, e))?;
     let socket: UdpSocket = socket.into();
     let local = socket
         .local_addr()
@@ -110,12 +110,12 @@ fn run(args: Args) -> Result<()> {
     while !stopping.load(Ordering::Relaxed) {
         let (n, from) = match socket.recv_from(&mut buf) {
             Ok(received) => received,
-            Err(e) if cli::is_timeout(&e) => continue,
+            Err(e) if error::is_timeout(&e) => continue,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             // Some systems report an earlier reply's "port unreachable" here; it concerns a
             // client that has gone, not this datagram or the server.
             Err(e) => {
-                warn!("receiving a datagram: {}", cli::io_text(&e));
+                warn!("receiving a datagram: {}", error::io_text(&e));
                 continue;
             }
         };
@@ -155,7 +155,7 @@ fn answer(socket: &UdpSocket, data: &[u8], from: SocketAddr) -> Result<bool> {
     }
     socket
         .send_to(&reply, from)
-        .map_err(|e| anyhow!("answering {from}: {}", cli::io_text(&e)))?;
+        .map_err(|e| anyhow!("answering {from}: {}", error::io_text(&e)))?;
     step!(
         "4 send",
         "sent its uppercase, {} bytes, back to {from} (whether it arrives, UDP does not say)",
