@@ -10,7 +10,7 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::testing::{run, Output};
+use testkit::{run, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tcp-client");
 const WAIT: Duration = Duration::from_secs(20);
@@ -315,7 +315,7 @@ fn explain_narrates_each_step_in_order_and_leaves_stdout_alone() {
     let out = client(addr, &["--explain", "hi"], b"");
     assert_eq!(out.code(), Some(0), "{out:?}");
     assert_eq!(out.stdout, "from server: hi\n");
-    common::testing::assert_in_order(
+    testkit::assert_in_order(
         &out.stderr,
         &[
             "[step 1 socket] creating a socket: IPv4 (AF_INET) + stream (SOCK_STREAM) = TCP",

@@ -1,5 +1,10 @@
-//! Helpers for integration tests: start a real server binary, wait for its `listening on` line
-//! (never a sleep), run a client with a deadline, and kill whatever is left when a test ends.
+//! Helpers for the workspace's integration tests, which start the real binaries: start a server,
+//! wait for its `listening on` line (never a sleep), run a client with a deadline, and kill
+//! whatever is left when a test ends. Also the odds and ends those tests share: checking that log
+//! lines come in order, and reproducible pseudo-random test data.
+//!
+//! A crate of its own, used only as a dev-dependency and never published, so that none of this
+//! is part of `common`, the library the programs themselves are built on.
 //!
 //! These panic on failure: they run only inside tests.
 
@@ -215,7 +220,7 @@ fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
     let sink = Arc::clone(&text);
     thread::spawn(move || {
         let mut buf = [0u8; 4096];
-        let mut decoder = crate::text::Utf8Decoder::new();
+        let mut decoder = common::text::Utf8Decoder::new();
         while let Ok(n) = pipe.read(&mut buf) {
             let piece = if n == 0 {
                 decoder.finish()
