@@ -59,9 +59,7 @@ fn silent(mut s: TcpStream) {
 }
 
 fn client(addr: SocketAddr, args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(["--port", &addr.port().to_string()]).args(args);
-    run(cmd, stdin, WAIT)
+    testkit::client(BIN, addr, args, stdin, WAIT)
 }
 
 #[test]

@@ -189,6 +189,20 @@ pub fn run(mut cmd: Command, stdin: &[u8], timeout: Duration) -> Output {
     }
 }
 
+/// Runs the client `bin` against `addr` (`--port PORT`, then `args`) with `stdin` as input; kills
+/// it and panics after `timeout`.
+pub fn client(
+    bin: &str,
+    addr: SocketAddr,
+    args: &[&str],
+    stdin: &[u8],
+    timeout: Duration,
+) -> Output {
+    let mut cmd = Command::new(bin);
+    cmd.args(["--port", &addr.port().to_string()]).args(args);
+    run(cmd, stdin, timeout)
+}
+
 fn wait_deadline(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
     let deadline = Instant::now() + timeout;
     loop {

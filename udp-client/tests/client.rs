@@ -58,9 +58,7 @@ fn first_late(n: usize, data: &[u8]) -> Option<(Duration, Vec<u8>)> {
 }
 
 fn client(addr: SocketAddr, args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(["--port", &addr.port().to_string()]).args(args);
-    run(cmd, stdin, WAIT)
+    testkit::client(BIN, addr, args, stdin, WAIT)
 }
 
 #[test]
