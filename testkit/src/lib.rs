@@ -203,6 +203,18 @@ pub fn client(
     run(cmd, stdin, timeout)
 }
 
+/// `len` deterministic pseudo-random bytes (xorshift) from `seed`, so a failure can be replayed.
+pub fn noise(len: usize, mut seed: u64) -> Vec<u8> {
+    (0..len)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed as u8
+        })
+        .collect()
+}
+
 fn wait_deadline(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
     let deadline = Instant::now() + timeout;
     loop {
