@@ -11,8 +11,7 @@
 //! - [`text`]: received bytes shown as text (a streaming UTF-8 decoder) and the UDP uppercase;
 //! - [`ticker`]: a thread that wakes an event loop at a steady period.
 //!
-//! [`testing`] holds the helpers the integration tests use to start a real server binary, wait for
-//! its `listening on` line and stop it again.
+//! The integration tests' helpers live in the `testkit` crate, not here.
 
 pub mod addr;
 pub mod cli;
@@ -20,6 +19,5 @@ pub mod error;
 pub mod explain;
 pub mod input;
 pub mod stats;
-pub mod testing;
 pub mod text;
 pub mod ticker;

@@ -10,7 +10,7 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::testing::{run, Output};
+use testkit::{run, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tcp-client");
 const WAIT: Duration = Duration::from_secs(20);
@@ -59,9 +59,7 @@ fn silent(mut s: TcpStream) {
 }
 
 fn client(addr: SocketAddr, args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(["--port", &addr.port().to_string()]).args(args);
-    run(cmd, stdin, WAIT)
+    testkit::client(BIN, addr, args, stdin, WAIT)
 }
 
 #[test]
@@ -315,7 +313,7 @@ fn explain_narrates_each_step_in_order_and_leaves_stdout_alone() {
     let out = client(addr, &["--explain", "hi"], b"");
     assert_eq!(out.code(), Some(0), "{out:?}");
     assert_eq!(out.stdout, "from server: hi\n");
-    common::testing::assert_in_order(
+    testkit::assert_in_order(
         &out.stderr,
         &[
             "[step 1 socket] creating a socket: IPv4 (AF_INET) + stream (SOCK_STREAM) = TCP",

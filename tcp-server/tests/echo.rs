@@ -10,7 +10,7 @@ use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
-use common::testing::{run, Server};
+use testkit::{noise, run, Server};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tcp-server");
 const WAIT: Duration = Duration::from_secs(10);
@@ -34,18 +34,6 @@ fn round_trip(stream: &mut TcpStream, data: &[u8]) -> Vec<u8> {
     let mut back = vec![0; data.len()];
     stream.read_exact(&mut back).unwrap();
     back
-}
-
-/// Deterministic pseudo-random bytes (xorshift), so a failure can be replayed.
-fn noise(len: usize, mut seed: u64) -> Vec<u8> {
-    (0..len)
-        .map(|_| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed as u8
-        })
-        .collect()
 }
 
 #[test]
@@ -510,7 +498,7 @@ fn explain_narrates_each_step_in_order_on_stderr_only() {
         "{}",
         server.stderr()
     );
-    common::testing::assert_in_order(
+    testkit::assert_in_order(
         &server.stderr(),
         &[
             "[step 1 socket] created a socket: IPv4 (AF_INET) + stream (SOCK_STREAM) = TCP",

@@ -9,8 +9,8 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::testing::{run, Output};
 use common::text::uppercase;
+use testkit::{run, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_udp-client");
 const WAIT: Duration = Duration::from_secs(20);
@@ -58,9 +58,7 @@ fn first_late(n: usize, data: &[u8]) -> Option<(Duration, Vec<u8>)> {
 }
 
 fn client(addr: SocketAddr, args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(["--port", &addr.port().to_string()]).args(args);
-    run(cmd, stdin, WAIT)
+    testkit::client(BIN, addr, args, stdin, WAIT)
 }
 
 #[test]
@@ -314,7 +312,7 @@ fn explain_narrates_each_step_in_order_and_leaves_stdout_alone() {
     let out = client(addr, &["--explain", "--timeout", "0.2", "hey"], b"");
     assert_eq!(out.code(), Some(0), "{out:?}");
     assert_eq!(out.stdout, "Received from server: HEY\n");
-    common::testing::assert_in_order(
+    testkit::assert_in_order(
         &out.stderr,
         &[
             "[step 1 socket] created a socket: IPv4 (AF_INET) + datagram (SOCK_DGRAM) = UDP",

@@ -10,7 +10,7 @@ use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
-use common::testing::{run, Server};
+use testkit::{run, Server};
 
 const BIN: &str = env!("CARGO_BIN_EXE_udp-server");
 const WAIT: Duration = Duration::from_secs(10);
@@ -220,7 +220,7 @@ fn explain_narrates_each_step_in_order_on_stderr_only() {
         server.stderr()
     );
     let me = s.local_addr().unwrap();
-    common::testing::assert_in_order(
+    testkit::assert_in_order(
         &server.stderr(),
         &[
             "[step 1 socket] created a socket: IPv4 (AF_INET) + datagram (SOCK_DGRAM) = UDP",

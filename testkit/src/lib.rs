@@ -1,5 +1,10 @@
-//! Helpers for integration tests: start a real server binary, wait for its `listening on` line
-//! (never a sleep), run a client with a deadline, and kill whatever is left when a test ends.
+//! Helpers for the workspace's integration tests, which start the real binaries: start a server,
+//! wait for its `listening on` line (never a sleep), run a client with a deadline, and kill
+//! whatever is left when a test ends. Also the odds and ends those tests share: checking that log
+//! lines come in order, and reproducible pseudo-random test data.
+//!
+//! A crate of its own, used only as a dev-dependency and never published, so that none of this
+//! is part of `common`, the library the programs themselves are built on.
 //!
 //! These panic on failure: they run only inside tests.
 
@@ -184,6 +189,32 @@ pub fn run(mut cmd: Command, stdin: &[u8], timeout: Duration) -> Output {
     }
 }
 
+/// Runs the client `bin` against `addr` (`--port PORT`, then `args`) with `stdin` as input; kills
+/// it and panics after `timeout`.
+pub fn client(
+    bin: &str,
+    addr: SocketAddr,
+    args: &[&str],
+    stdin: &[u8],
+    timeout: Duration,
+) -> Output {
+    let mut cmd = Command::new(bin);
+    cmd.args(["--port", &addr.port().to_string()]).args(args);
+    run(cmd, stdin, timeout)
+}
+
+/// `len` deterministic pseudo-random bytes (xorshift) from `seed`, so a failure can be replayed.
+pub fn noise(len: usize, mut seed: u64) -> Vec<u8> {
+    (0..len)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed as u8
+        })
+        .collect()
+}
+
 fn wait_deadline(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
     let deadline = Instant::now() + timeout;
     loop {
@@ -215,7 +246,7 @@ fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
     let sink = Arc::clone(&text);
     thread::spawn(move || {
         let mut buf = [0u8; 4096];
-        let mut decoder = crate::text::Utf8Decoder::new();
+        let mut decoder = common::text::Utf8Decoder::new();
         while let Ok(n) = pipe.read(&mut buf) {
             let piece = if n == 0 {
                 decoder.finish()
