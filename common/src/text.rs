@@ -56,11 +56,6 @@ impl Utf8Decoder {
             char::REPLACEMENT_CHARACTER.to_string()
         }
     }
-
-    /// True when the decoder holds the start of a character.
-    pub fn has_pending(&self) -> bool {
-        !self.pending.is_empty()
-    }
 }
 
 /// Shortens `text` for a log line: at most `max` characters, then `…` and the full length.
@@ -111,7 +106,7 @@ mod tests {
         let mut d = Utf8Decoder::new();
         let bytes = "你好".as_bytes();
         assert_eq!(d.decode(&bytes[..1]), "");
-        assert!(d.has_pending());
+        assert!(!d.pending.is_empty());
         assert_eq!(d.decode(&bytes[1..4]), "你");
         assert_eq!(d.decode(&bytes[4..]), "好");
         assert_eq!(d.finish(), "");
