@@ -72,7 +72,9 @@ struct Conn {
     rounds: u64,
 }
 
-pub fn run(server: SocketAddr, plan: &Plan) -> Result<Report> {
+/// Drives the plan's round trips against `server`, every connection on this one thread, and
+/// reports what happened.
+pub fn drive(server: SocketAddr, plan: &Plan) -> Result<Report> {
     let payload = random_bytes(plan.size.min(PERIOD) + OFFSETS);
     let mut poll = Poll::new().context("creating an epoll instance")?;
     let mut events = Events::with_capacity(1024);
@@ -119,7 +121,7 @@ pub fn run(server: SocketAddr, plan: &Plan) -> Result<Report> {
         })
     };
 
-    let mut run = Run {
+    let mut driver = Driver {
         plan,
         server,
         payload: &payload,
@@ -139,16 +141,16 @@ pub fn run(server: SocketAddr, plan: &Plan) -> Result<Report> {
     };
     for (i, slot) in conns.iter_mut().enumerate() {
         if let Some(conn) = slot {
-            if !run.begin(conn, i, Instant::now()) {
+            if !driver.begin(conn, i, Instant::now()) {
                 *slot = None;
             }
         }
     }
 
     let live = io::stderr().is_terminal();
-    let mut next_tick = run.start + Duration::from_secs(1);
+    let mut next_tick = driver.start + Duration::from_secs(1);
     let mut last_done = 0;
-    while run.in_flight() > 0 {
+    while driver.in_flight() > 0 {
         if let Err(e) = poll.poll(&mut events, None) {
             if e.kind() != io::ErrorKind::Interrupted {
                 return Err(e).context("waiting for socket events");
@@ -162,12 +164,12 @@ pub fn run(server: SocketAddr, plan: &Plan) -> Result<Report> {
             let Some(conn) = conns[i].as_mut() else {
                 continue;
             };
-            match run.drive(conn, i, &mut buf, &poll, event.is_read_closed()) {
+            match driver.advance(conn, i, &mut buf, &poll, event.is_read_closed()) {
                 Ok(true) => {}
                 Ok(false) => conns[i] = None,
                 Err(e) => {
                     debug!("connection {i}: {e:#}");
-                    run.fail(&e);
+                    driver.fail(&e);
                     conns[i] = None;
                 }
             }
@@ -176,8 +178,8 @@ pub fn run(server: SocketAddr, plan: &Plan) -> Result<Report> {
         if now >= next_tick {
             next_tick = now + Duration::from_secs(1);
             if live {
-                eprint!("\r{:>10} round trips/s ", run.done - last_done);
-                last_done = run.done;
+                eprint!("\r{:>10} round trips/s ", driver.done - last_done);
+                last_done = driver.done;
             }
             // A round trip that takes longer than the timeout has failed.
             for slot in conns.iter_mut() {
@@ -185,7 +187,7 @@ pub fn run(server: SocketAddr, plan: &Plan) -> Result<Report> {
                     .as_ref()
                     .is_some_and(|c| c.busy && now.duration_since(c.started) > plan.timeout)
                 {
-                    run.fail(&anyhow::anyhow!(
+                    driver.fail(&anyhow::anyhow!(
                         "no reply from {server} within {:?}",
                         plan.timeout
                     ));
@@ -196,14 +198,16 @@ pub fn run(server: SocketAddr, plan: &Plan) -> Result<Report> {
     }
     drop(stop_ticker);
     let _ = ticker.join();
-    if live && run.start.elapsed() > Duration::from_secs(1) {
+    if live && driver.start.elapsed() > Duration::from_secs(1) {
         eprintln!();
     }
-    run.report.elapsed = run.start.elapsed();
-    Ok(run.report)
+    driver.report.elapsed = driver.start.elapsed();
+    Ok(driver.report)
 }
 
-struct Run<'a> {
+/// The load's round trips: how many have begun and ended, the report so far, and how each
+/// connection's round trip moves along.
+struct Driver<'a> {
     plan: &'a Plan,
     server: SocketAddr,
     payload: &'a [u8],
@@ -215,7 +219,7 @@ struct Run<'a> {
     deadline: Option<Instant>,
 }
 
-impl<'a> Run<'a> {
+impl<'a> Driver<'a> {
     fn in_flight(&self) -> u64 {
         self.started - self.done
     }
@@ -246,7 +250,7 @@ impl<'a> Run<'a> {
     }
 
     /// Moves `conn` along: connect, write, read and check. Ok(false) when it is finished.
-    fn drive(
+    fn advance(
         &mut self,
         conn: &mut Conn,
         i: usize,
