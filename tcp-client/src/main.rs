@@ -164,7 +164,7 @@ fn measure(args: &Args, addrs: &[SocketAddr]) -> Result<()> {
         reconnect: args.reconnect,
         timeout: args.timeout,
     };
-    let report = load::run(server, &plan)?;
+    let report = load::drive(server, &plan)?;
     report.print(&mut io::stdout().lock(), &plan)?;
     if report.errors > 0 || report.mismatches > 0 {
         bail!(

@@ -7,6 +7,9 @@
 //! connected to the server's address, so when nothing listens there the operating system's
 //! "port unreachable" is reported at once instead of a silent wait.
 //!
+//! This file holds the document's steps 1 and 2 (create the socket, connect) and its loop;
+//! steps 3 and 4 (send, receive) live in client.rs, and ping mode's in ping.rs.
+//!
 //! Start the server first, then the client in a second terminal:
 //!
 //! ```text
@@ -18,16 +21,19 @@
 
 use std::io::{self, Write};
 use std::net::{SocketAddr, UdpSocket};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, MAX_DATAGRAM, UDP_PORT};
-use common::text::{count, lossy, uppercase};
+use common::text::lossy;
 use common::{cli, error, explain, input, step};
-use log::{debug, info};
+use log::debug;
 
+mod client;
 mod ping;
+
+use client::{fits_in_a_datagram, Client};
 
 /// Sends messages to a UDP server as datagrams and prints each reply.
 #[derive(Parser, Debug)]
@@ -120,13 +126,8 @@ fn run(args: Args) -> Result<()> {
         "set {server} as the peer: no packet was sent; the system now drops datagrams from \
          anyone else and reports \"port unreachable\" if nothing listens there"
     );
-    let mut client = Client {
-        socket,
-        server,
-        timeout: args.timeout,
-        tries: args.retries + 1,
-        buf: vec![0; 64 * 1024],
-    };
+    // Steps 3 and 4, send and receive, are the client's: see client.rs.
+    let mut client = Client::new(socket, server, args.timeout, args.retries + 1);
 
     let mut out = io::stdout().lock();
     if let Some(count) = args.count {
@@ -137,7 +138,7 @@ fn run(args: Args) -> Result<()> {
             timeout: args.timeout,
             quiet: args.quiet,
         };
-        let outcome = ping::run(&client.socket, server, &plan, &mut out)?;
+        let outcome = ping::run(client.socket(), server, &plan, &mut out)?;
         if outcome.received == 0 {
             bail!("no reply to any of {} datagrams", outcome.sent);
         }
@@ -163,133 +164,6 @@ fn run(args: Args) -> Result<()> {
             // One lost or refused datagram is no reason to end the session.
             Err(e) => error::report(&e),
         }
-    }
-    Ok(())
-}
-
-/// A connected UDP socket that asks the server and waits for the matching answer.
-struct Client {
-    socket: UdpSocket,
-    server: SocketAddr,
-    timeout: Duration,
-    tries: u32,
-    buf: Vec<u8>,
-}
-
-impl Client {
-    /// Sends `message` as one datagram and returns the server's answer to it, sending again
-    /// when none came within the timeout.
-    fn ask(&mut self, message: &[u8]) -> Result<Vec<u8>> {
-        fits_in_a_datagram(message)?;
-        self.discard_late_replies()?;
-        // Our server answers with the uppercase; a plain echo server with the message itself.
-        // Anything else is a late reply to an earlier datagram, and not this one's answer.
-        let expected = uppercase(message);
-        for attempt in 1..=self.tries {
-            // Step 3: send the datagram. It goes out whether or not anyone is there.
-            self.socket
-                .send(message)
-                .map_err(|e| self.failure(e, "sending to"))?;
-            step!(
-                "3 send",
-                "sent a {}-byte datagram to {} (try {attempt} of {})",
-                message.len(),
-                self.server,
-                self.tries
-            );
-            // Step 4: wait for the reply, but not for ever.
-            let deadline = Instant::now() + self.timeout;
-            while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-                if left.is_zero() {
-                    break;
-                }
-                self.socket.set_read_timeout(Some(left))?;
-                match self.socket.recv(&mut self.buf) {
-                    Ok(n) if self.buf[..n] == expected[..] || self.buf[..n] == *message => {
-                        step!(
-                            "4 receive",
-                            "received a {n}-byte datagram from {}",
-                            self.server
-                        );
-                        return Ok(self.buf[..n].to_vec());
-                    }
-                    Ok(n) => debug!("ignoring a {n}-byte datagram that answers an earlier one"),
-                    Err(e) if error::is_timeout(&e) => {
-                        step!(
-                            "4 receive",
-                            "nothing came within {:?}: lost on the way there or back, or no one is listening",
-                            self.timeout
-                        );
-                        break;
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(self.failure(e, "waiting for a reply from")),
-                }
-            }
-            if attempt < self.tries {
-                info!(
-                    "no reply from {} within {:?}, sending again (try {} of {})",
-                    self.server,
-                    self.timeout,
-                    attempt + 1,
-                    self.tries
-                );
-            }
-        }
-        Err(error::hint(
-            anyhow!(
-                "no reply from {} after {} of {:?} each",
-                self.server,
-                count(u64::from(self.tries), "try", "tries"),
-                self.timeout
-            ),
-            "UDP does not guarantee delivery, and says nothing when a datagram is lost: \
-             check that udp-server is running there (`cargo run -p udp-server`)",
-        ))
-    }
-
-    /// Drops replies that came in after their request had timed out, so that none of them is
-    /// taken for the answer to the next message.
-    fn discard_late_replies(&mut self) -> Result<()> {
-        self.socket.set_nonblocking(true)?;
-        loop {
-            match self.socket.recv(&mut self.buf) {
-                Ok(n) => debug!("discarding a late {n}-byte reply"),
-                // An earlier datagram's "port unreachable": this one will learn afresh.
-                Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => break,
-            }
-        }
-        self.socket.set_nonblocking(false)?;
-        Ok(())
-    }
-
-    fn failure(&self, e: io::Error, action: &str) -> anyhow::Error {
-        failure(e, self.server, action)
-    }
-}
-
-/// Names a failed send or receive on the connected socket: a refusal is the OS's "port
-/// unreachable", nothing listening there.
-fn failure(e: io::Error, server: SocketAddr, action: &str) -> anyhow::Error {
-    if e.kind() == io::ErrorKind::ConnectionRefused {
-        error::hint(
-            anyhow!("nothing is listening on {server} (port unreachable)"),
-            "start the server with `cargo run -p udp-server` (and the same --port)",
-        )
-    } else {
-        anyhow!("{action} {server}: {}", error::io_text(&e))
-    }
-}
-
-/// Refuses a message no datagram can carry, before anything is sent.
-fn fits_in_a_datagram(message: &[u8]) -> Result<()> {
-    if message.len() > MAX_DATAGRAM {
-        bail!(
-            "the message is {} bytes; a UDP datagram carries at most {MAX_DATAGRAM}: nothing was sent",
-            message.len()
-        );
     }
     Ok(())
 }

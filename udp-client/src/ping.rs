@@ -13,6 +13,8 @@ use common::error;
 use common::stats::{millis, Latencies};
 use common::text::uppercase;
 
+use crate::client;
+
 /// Digits of the sequence number at the start of each datagram.
 pub const SEQ_DIGITS: usize = 10;
 /// How many recent datagrams a late reply can still be matched to. At 20,000 a second that is
@@ -77,7 +79,7 @@ pub fn run(
         let sent = Instant::now();
         socket
             .send(&payload)
-            .map_err(|e| crate::failure(e, server, "sending to"))?;
+            .map_err(|e| client::failure(e, server, "sending to"))?;
         sent_at[(seq % window as u64) as usize] = Some((seq, sent, false));
         let deadline = sent + plan.timeout;
         loop {
@@ -101,7 +103,7 @@ pub fn run(
                 Ok(n) => n,
                 Err(e) if error::is_timeout(&e) => continue,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(crate::failure(e, server, "waiting for a reply from")),
+                Err(e) => return Err(client::failure(e, server, "waiting for a reply from")),
             };
             let now = Instant::now();
             let Some(answer) = answered(&buf[..n], plan.size) else {
