@@ -11,12 +11,10 @@
 
 use std::io::{self, IsTerminal};
 use std::net::SocketAddr;
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::Arc;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use common::ticker::Ticker;
 use log::debug;
 use mio::{Events, Interest, Poll, Token, Waker};
 
@@ -83,16 +81,11 @@ pub fn drive(server: SocketAddr, plan: &Plan) -> Result<Report> {
     // Once a second: the live line, and a look for round trips past the timeout. A ticker
     // thread wakes the loop for it, because a wait with a timeout arms a kernel timer on every
     // call, a cost each round trip would pay.
-    let waker = Arc::new(Waker::new(poll.registry(), TICK).context("creating a waker")?);
-    let (stop_ticker, ticks) = mpsc::channel::<()>();
-    let ticker = {
-        let waker = Arc::clone(&waker);
-        thread::spawn(move || {
-            while let Err(RecvTimeoutError::Timeout) = ticks.recv_timeout(Duration::from_secs(1)) {
-                let _ = waker.wake();
-            }
-        })
-    };
+    let waker = Waker::new(poll.registry(), TICK).context("creating a waker")?;
+    let ticker = Ticker::start("load-ticker", Duration::from_secs(1), move || {
+        let _ = waker.wake();
+    })
+    .context("starting the load ticker")?;
 
     let mut driver = Driver::new(plan, server, &payload, setup);
     for (i, slot) in conns.iter_mut().enumerate() {
@@ -152,8 +145,7 @@ pub fn drive(server: SocketAddr, plan: &Plan) -> Result<Report> {
             }
         }
     }
-    drop(stop_ticker);
-    let _ = ticker.join();
+    drop(ticker);
     if live && driver.start.elapsed() > Duration::from_secs(1) {
         eprintln!();
     }
