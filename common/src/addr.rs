@@ -46,9 +46,10 @@ pub fn resolve_one(host: &str, port: u16) -> Result<SocketAddr> {
         .with_context(|| format!("host {host:?} has no addresses"))
 }
 
-/// True when `addr` can only be reached from this machine.
+/// True when `addr` can only be reached from this machine, IPv4-mapped IPv6 loopback
+/// (`::ffff:127.0.0.1`) included.
 pub fn is_loopback(addr: &SocketAddr) -> bool {
-    addr.ip().is_loopback()
+    addr.ip().to_canonical().is_loopback()
 }
 
 #[cfg(test)]
@@ -84,6 +85,16 @@ mod tests {
         );
         let err = resolve("", 1).unwrap_err();
         assert!(err.to_string().contains("empty"), "{err}");
+    }
+
+    #[test]
+    fn loopback_includes_ipv4_mapped_loopback_and_nothing_else() {
+        for a in ["127.0.0.1:1", "127.8.9.10:1", "[::1]:1", "[::ffff:127.0.0.1]:1"] {
+            assert!(is_loopback(&a.parse().unwrap()), "{a}");
+        }
+        for a in ["0.0.0.0:1", "[::]:1", "192.0.2.1:1", "[::ffff:192.0.2.1]:1"] {
+            assert!(!is_loopback(&a.parse().unwrap()), "{a}");
+        }
     }
 
     #[test]

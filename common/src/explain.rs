@@ -66,7 +66,7 @@ pub fn family(addr: &SocketAddr) -> &'static str {
 
 /// Who can reach an address a server binds, in a sentence.
 pub fn reach(addr: &SocketAddr) -> &'static str {
-    if addr.ip().is_loopback() {
+    if crate::addr::is_loopback(addr) {
         "a loopback address: only programs on this machine can reach it"
     } else if addr.ip().is_unspecified() {
         "every address of this machine: other machines can reach it too"
