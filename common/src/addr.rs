@@ -89,7 +89,12 @@ mod tests {
 
     #[test]
     fn loopback_includes_ipv4_mapped_loopback_and_nothing_else() {
-        for a in ["127.0.0.1:1", "127.8.9.10:1", "[::1]:1", "[::ffff:127.0.0.1]:1"] {
+        for a in [
+            "127.0.0.1:1",
+            "127.8.9.10:1",
+            "[::1]:1",
+            "[::ffff:127.0.0.1]:1",
+        ] {
             assert!(is_loopback(&a.parse().unwrap()), "{a}");
         }
         for a in ["0.0.0.0:1", "[::]:1", "192.0.2.1:1", "[::ffff:192.0.2.1]:1"] {
