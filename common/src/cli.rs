@@ -14,12 +14,9 @@ use std::time::Duration;
 use crate::error::{io_text, is_broken_pipe, report};
 
 /// Sets up logging to stderr: info by default, `RUST_LOG=debug` (or `warn`, …) to change it.
+/// Writing a line never blocks the program (see [`crate::logging`]).
 pub fn init_logging() {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"))
-        .target(env_logger::Target::Stderr)
-        .format_timestamp_millis()
-        .format_target(false)
-        .init();
+    crate::logging::init();
 }
 
 /// Prints the line that tests and scripts wait for, and flushes it at once: stdout is
@@ -33,6 +30,7 @@ pub fn announce_listening(addr: SocketAddr) -> io::Result<()> {
 /// Ends the program for `result`: exit 0 on success or a closed stdout pipe; otherwise the error
 /// on one line, an optional hint, and exit 1.
 pub fn exit(result: anyhow::Result<()>) -> ! {
+    crate::logging::flush();
     let Err(error) = result else {
         std::process::exit(0)
     };
@@ -58,6 +56,7 @@ pub fn on_stop_signal(stop: impl FnOnce() + Send + 'static) -> anyhow::Result<()
                     Some(stop) => stop(),
                     None => {
                         log::warn!("stopping at once");
+                        crate::logging::flush();
                         std::process::exit(130);
                     }
                 }

@@ -5,7 +5,6 @@
 //! Narration is off unless [`enable`] was called; [`step!`](crate::step) costs one relaxed
 //! atomic load when it is off, so it can sit on the servers' hot paths.
 
-use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -23,9 +22,9 @@ pub fn on() -> bool {
 
 /// Writes one narrated step to stderr. Use [`step!`](crate::step), which checks [`on`] first.
 pub fn say(step: &str, text: std::fmt::Arguments<'_>) {
-    // One write per line, so lines from several threads do not interleave.
-    let line = format!("[step {step}] {text}\n");
-    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    // One whole line, through the same queue as the log, so the two stay in order and neither
+    // can block the program when nobody reads stderr.
+    crate::logging::write_line(format!("[step {step}] {text}\n").as_bytes());
 }
 
 /// Narrates a step when `--explain` is on: `step!("2 bind", "bound to {addr}")`.

@@ -7,6 +7,7 @@
 //! - [`error`]: how a failure reads: one line, plain OS error words, and a `hint:`;
 //! - [`explain`]: `--explain`, the narration of the document's steps;
 //! - [`input`]: messages typed or piped in, one per line, until `quit`;
+//! - [`logging`]: log lines that never block the program, and a budget for frequent ones;
 //! - [`stats`]: latency figures (a fixed-size histogram) for the load and ping modes;
 //! - [`text`]: received bytes shown as text (a streaming UTF-8 decoder) and the UDP uppercase;
 //! - [`ticker`]: a thread that wakes an event loop at a steady period.
@@ -18,6 +19,7 @@ pub mod cli;
 pub mod error;
 pub mod explain;
 pub mod input;
+pub mod logging;
 pub mod stats;
 pub mod text;
 pub mod ticker;
