@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use common::logging::Budget;
 use common::{error, step};
 use log::{debug, error, info, warn};
 use mio::net::{TcpListener, TcpStream};
@@ -53,7 +54,17 @@ pub struct Worker {
     stop_at: Option<Instant>,
     /// The time after the last wait, for every event it returned: one clock read per wake-up.
     now: Instant,
+    /// Connections that stopped at their share of a turn, with what epoll had reported.
+    again: Vec<(usize, Ready)>,
+    /// This thread's few lines a second about what it read, and about connections opening and
+    /// closing: each kind has its own, so a stream's reads never hide how a connection ended.
+    read_lines: Budget,
+    conn_lines: Budget,
 }
+
+/// Lines a second each thread shows of each kind at info level: a person typing sees every
+/// message, a load sees one summary line a second.
+const LOG_LINES_PER_SECOND: u32 = 20;
 
 impl Worker {
     pub fn new(listener: std::net::TcpListener, shared: &Arc<Shared>) -> Result<Worker> {
@@ -77,6 +88,9 @@ impl Worker {
             next_sweep: shared.idle_timeout.map(|idle| now + sweep_every(idle)),
             stop_at: None,
             now,
+            again: Vec::new(),
+            read_lines: Budget::new("reads", LOG_LINES_PER_SECOND, now),
+            conn_lines: Budget::new("connection lines", LOG_LINES_PER_SECOND, now),
         })
     }
 
@@ -91,11 +105,16 @@ impl Worker {
         loop {
             // Wake for the end of an accept pause, or of the grace period after Ctrl-C. Those
             // are rare; usually the wait has no timeout (the idle ticker wakes us for sweeps).
-            let timeout = [self.accept_paused_until, self.stop_at]
-                .into_iter()
-                .flatten()
-                .min()
-                .map(|at| at.saturating_duration_since(Instant::now()));
+            // A connection with more to read only looks for other events, without waiting.
+            let timeout = if self.again.is_empty() {
+                [self.accept_paused_until, self.stop_at]
+                    .into_iter()
+                    .flatten()
+                    .min()
+                    .map(|at| at.saturating_duration_since(Instant::now()))
+            } else {
+                Some(Duration::ZERO)
+            };
             if let Err(e) = self.poll.poll(&mut events, timeout) {
                 if e.kind() != io::ErrorKind::Interrupted {
                     return Err(e).context("waiting for socket events");
@@ -109,6 +128,16 @@ impl Worker {
                     Token(key) => self.exchange_on(key, Ready::of(event)),
                 }
             }
+            // Then those that stopped at their share last turn, each after everyone else.
+            let mut again = std::mem::take(&mut self.again);
+            for (key, ready) in again.drain(..) {
+                self.exchange_on(key, ready);
+            }
+            if self.again.is_empty() {
+                self.again = again;
+            }
+            self.read_lines.roll(self.now);
+            self.conn_lines.roll(self.now);
             if self.shared.stopping.load(Ordering::Relaxed) && self.stop_at.is_none() {
                 // Dropping this thread's copy of the listener; with the last copy, the port
                 // closes and new clients are refused.
@@ -208,7 +237,9 @@ impl Worker {
             warn!("{peer}: registering the connection: {}", error::io_text(&e));
             return;
         }
-        info!("connection from {peer}");
+        if self.conn_lines.allow(self.now, 0) {
+            info!("connection from {peer}");
+        }
         step!(
             "4 accept",
             "accepted {peer}: a new socket for this client alone (the listening one goes on \
@@ -224,8 +255,9 @@ impl Worker {
         let Some(conn) = self.conns.get_mut(key) else {
             return; // Closed earlier in this round of events.
         };
-        match conn.exchange(&mut self.buf, ready, self.now) {
+        match conn.exchange(&mut self.buf, ready, self.now, &mut self.read_lines) {
             Ok(After::Open) => {}
+            Ok(After::More) => self.again.push((key, ready)),
             Ok(After::Done) => self.close(key, Ending::Finished),
             Err(e) => self.close(key, Ending::Failed(e)),
         }
@@ -263,24 +295,30 @@ impl Worker {
     /// Closes every connection still open when the grace period after Ctrl-C ends.
     fn close_all(&mut self) {
         for conn in self.conns.drain() {
-            retire(&self.shared, conn, Ending::Stopping);
+            retire(
+                &self.shared,
+                conn,
+                Ending::Stopping,
+                self.now,
+                &mut self.conn_lines,
+            );
         }
     }
 
     /// Step 6 for the connection `key`, if it is still open.
     fn close(&mut self, key: usize, ending: Ending) {
         if let Some(conn) = self.conns.try_remove(key) {
-            retire(&self.shared, conn, ending);
+            retire(&self.shared, conn, ending, self.now, &mut self.conn_lines);
         }
     }
 }
 
 /// Step 6: closes a connection taken out of the slab, and counts it for the summary. Closing
 /// the socket also takes it out of epoll.
-fn retire(shared: &Shared, conn: Connection, ending: Ending) {
+fn retire(shared: &Shared, conn: Connection, ending: Ending, now: Instant, log: &mut Budget) {
     shared.open.fetch_sub(1, Ordering::Relaxed);
     shared.echoed.fetch_add(conn.echoed(), Ordering::Relaxed);
-    conn.close(ending);
+    conn.close(ending, now, log);
 }
 
 /// How often to look for idle connections: a quarter of the timeout, so that one is closed at

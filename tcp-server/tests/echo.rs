@@ -7,8 +7,10 @@
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use testkit::{noise, run, Server};
 
@@ -146,6 +148,51 @@ fn fifty_clients_at_once() {
     for c in clients {
         c.join().expect("a client failed");
     }
+}
+
+/// Four clients, `rounds` round trips each, every echo checked.
+fn four_clients(addr: SocketAddr, rounds: usize) {
+    let clients: Vec<_> = (0..4)
+        .map(|i| {
+            thread::spawn(move || {
+                let mut s = connect(addr);
+                for round in 0..rounds {
+                    let msg = format!("client {i} round {round}").into_bytes();
+                    assert_eq!(round_trip(&mut s, &msg), msg);
+                }
+            })
+        })
+        .collect();
+    for c in clients {
+        c.join().expect("a client failed");
+    }
+}
+
+#[test]
+fn a_log_nobody_reads_never_stops_the_serving() {
+    // At debug level every read is logged: 5,000 round trips write far more than the 64 KiB a
+    // pipe holds. Writing the log must not wait for a reader that never comes.
+    let mut cmd = Command::new(BIN);
+    cmd.args(["--port", "0"]).env("RUST_LOG", "debug");
+    let server = Server::start_with_unread_stderr(cmd);
+    four_clients(server.addr, 1250);
+}
+
+#[test]
+fn at_the_default_level_frequent_lines_are_summed_up_not_each_shown() {
+    let server = start(&[]);
+    four_clients(server.addr, 500);
+    assert!(
+        server.wait_for_log("not shown, to keep the log readable", WAIT),
+        "no summary line; log:\n{}",
+        server.stderr()
+    );
+    let received = server.stderr().matches(": received ").count();
+    assert!(
+        received < 500,
+        "{received} received lines for 2,000 reads: the log is not limited"
+    );
+    assert!(server.stderr().contains("RUST_LOG=debug shows every one"));
 }
 
 #[test]
@@ -404,6 +451,83 @@ fn sigterm_finishes_the_echo_in_flight_then_exits_0_with_a_summary() {
     assert!(server.wait_for_log(&summary, WAIT), "{}", server.stderr());
     // And the port is closed.
     assert!(TcpStream::connect_timeout(&server.addr, WAIT).is_err());
+}
+
+/// A client that sends and reads as fast as it can, until `stop` is set; returns bytes echoed.
+fn stream_flat_out(addr: SocketAddr, stop: Arc<AtomicBool>) -> thread::JoinHandle<u64> {
+    let s = connect(addr);
+    let mut writer = s.try_clone().unwrap();
+    let stop_writing = Arc::clone(&stop);
+    thread::spawn(move || {
+        let block = vec![b's'; 256 * 1024];
+        let send = thread::spawn(move || {
+            while !stop_writing.load(Ordering::Relaxed) {
+                if writer.write_all(&block).is_err() {
+                    break;
+                }
+            }
+            let _ = writer.shutdown(Shutdown::Write);
+        });
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut echoed = 0u64;
+        while let Ok(n) = (&s).read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            echoed += n as u64;
+        }
+        let _ = send.join();
+        echoed
+    })
+}
+
+#[test]
+fn one_thread_serves_a_small_client_promptly_beside_a_flat_out_stream() {
+    let server = start(&["--threads", "1"]);
+    let stop = Arc::new(AtomicBool::new(false));
+    let stream = stream_flat_out(server.addr, Arc::clone(&stop));
+    let mut small = connect(server.addr);
+    let mut times: Vec<Duration> = (0..200)
+        .map(|i| {
+            let msg = format!("{i:064}").into_bytes();
+            let start = Instant::now();
+            assert_eq!(round_trip(&mut small, &msg), msg);
+            start.elapsed()
+        })
+        .collect();
+    stop.store(true, Ordering::Relaxed);
+    let echoed = stream.join().unwrap();
+    times.sort();
+    let p99 = times[times.len() * 99 / 100];
+    // Before the per-turn share, one stream kept its thread for as long as it streamed
+    // (~45 s for 4 GiB); 20 ms leaves room for a loaded test machine.
+    assert!(p99 <= Duration::from_millis(20), "p99 {p99:?}: {times:?}");
+    assert!(
+        echoed > 1 << 20,
+        "the stream itself barely moved: {echoed} bytes"
+    );
+}
+
+#[test]
+fn sigterm_during_a_flat_out_stream_exits_within_the_grace_period() {
+    let mut server = start(&["--threads", "1"]);
+    let stop = Arc::new(AtomicBool::new(false));
+    let stream = stream_flat_out(server.addr, Arc::clone(&stop));
+    // The stream is flowing once its echo is: read a round trip on the side to be sure.
+    let mut other = connect(server.addr);
+    assert_eq!(round_trip(&mut other, b"hi"), b"hi");
+    let signalled = Instant::now();
+    server.signal("TERM");
+    let status = server.wait_exit(WAIT).expect("the server exits");
+    let took = signalled.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    let _ = stream.join();
+    assert_eq!(status.code(), Some(0));
+    // The grace period is 3 s; the stream never finishes by itself, so it is cut then.
+    assert!(
+        took <= Duration::from_secs(4),
+        "exited {took:?} after SIGTERM"
+    );
 }
 
 #[test]

@@ -10,7 +10,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStderr, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -27,6 +27,8 @@ pub struct Server {
     pub addr: SocketAddr,
     stdout: Receiver<String>,
     stderr: Arc<Mutex<String>>,
+    /// Held open and never read, for a server whose log nobody reads.
+    _unread_stderr: Option<ChildStderr>,
 }
 
 impl Server {
@@ -38,7 +40,17 @@ impl Server {
     }
 
     /// Starts a prepared command (environment, limits) and waits for its `listening on` line.
-    pub fn start_command(mut cmd: Command) -> Server {
+    pub fn start_command(cmd: Command) -> Server {
+        Server::spawn(cmd, true)
+    }
+
+    /// Like [`Server::start_command`], but the server's stderr is a pipe nobody reads: once the
+    /// pipe's buffer (64 KiB on Linux) is full, every write to it would wait.
+    pub fn start_with_unread_stderr(cmd: Command) -> Server {
+        Server::spawn(cmd, false)
+    }
+
+    fn spawn(mut cmd: Command, read_stderr: bool) -> Server {
         let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -46,12 +58,18 @@ impl Server {
             .spawn()
             .expect("starting the server");
         let stdout = lines_of(child.stdout.take().expect("stdout is piped"));
-        let stderr = collect(child.stderr.take().expect("stderr is piped"));
+        let pipe = child.stderr.take().expect("stderr is piped");
+        let (stderr, unread) = if read_stderr {
+            (collect(pipe), None)
+        } else {
+            (Arc::default(), Some(pipe))
+        };
         let mut server = Server {
             child,
             addr: SocketAddr::from(([0, 0, 0, 0], 0)),
             stdout,
             stderr,
+            _unread_stderr: unread,
         };
         let first = server.stdout.recv_timeout(STARTUP).unwrap_or_else(|_| {
             panic!(
