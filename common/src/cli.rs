@@ -66,15 +66,16 @@ pub fn on_stop_signal(stop: impl FnOnce() + Send + 'static) -> anyhow::Result<()
     Ok(())
 }
 
-/// clap value parser for a number of seconds such as `5` or `0.25`, above zero.
+/// clap value parser for a number of seconds such as `5` or `0.25`, from a millisecond up to a
+/// day: a shorter time would round to zero, which socket timeouts take as "never" or refuse.
 pub fn parse_seconds(text: &str) -> Result<Duration, String> {
     let secs: f64 = text
         .trim()
         .parse()
         .map_err(|_| format!("{text:?} is not a number of seconds"))?;
-    if !(secs > 0.0 && secs <= 86_400.0) {
+    if !(0.001..=86_400.0).contains(&secs) {
         return Err(format!(
-            "{text} is out of range: give seconds above 0, up to 86400"
+            "{text} is out of range: give seconds from 0.001 up to 86400"
         ));
     }
     Ok(Duration::from_secs_f64(secs))
@@ -97,6 +98,9 @@ mod tests {
         assert_eq!(parse_seconds("5"), Ok(Duration::from_secs(5)));
         assert_eq!(parse_seconds("0.25"), Ok(Duration::from_millis(250)));
         assert!(parse_seconds("0").is_err());
+        assert_eq!(parse_seconds("0.001"), Ok(Duration::from_millis(1)));
+        assert!(parse_seconds("0.0009").is_err());
+        assert!(parse_seconds_or_zero("1e-10").is_err());
         assert!(parse_seconds("-1").is_err());
         assert!(parse_seconds("abc").is_err());
         assert!(parse_seconds("NaN").is_err());

@@ -34,7 +34,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
 use common::{cli, error, explain, step};
-use log::info;
+use log::{info, warn};
 use socket2::{Domain, Protocol, Socket, Type};
 
 mod connection;
@@ -65,9 +65,9 @@ struct Args {
     #[arg(long, default_value = "300", value_name = "SECS", value_parser = cli::parse_seconds_or_zero)]
     idle_timeout: Duration,
 
-    /// Threads serving connections [default: one per CPU this process may use]
-    #[arg(long)]
-    threads: Option<NonZeroUsize>,
+    /// Threads serving connections, up to 1024 [default: one per CPU this process may use]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
 
     #[command(flatten)]
     explain: explain::Flag,
@@ -130,22 +130,30 @@ fn serve(args: Args) -> Result<()> {
     let local = listener
         .local_addr()
         .with_context(|| format!("reading the address bound for {addr}"))?;
-    cli::announce_listening(local).context("writing the `listening on` line")?;
-    if !addr::is_loopback(&local) {
-        info!("{local} is reachable from other machines, not only this one");
-    }
 
     // Steps 4 to 6 run on every worker thread: each accepts connections and echoes on them.
-    let threads = args
-        .threads
-        .or_else(|| std::thread::available_parallelism().ok())
-        .map_or(1, NonZeroUsize::get);
-    serving::run(
+    // All of them start before the `listening on` line, so that the line means it serves.
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
+        usize::from,
+    );
+    let serving = serving::start(
         listener,
         serving::Settings {
             threads,
             max_connections: args.max_connections as usize,
             idle_timeout: Some(args.idle_timeout).filter(|idle| !idle.is_zero()),
         },
-    )
+    )?;
+    if let Err(e) = cli::announce_listening(local) {
+        // `tcp-server | true`: nobody reads stdout, but clients may still come.
+        warn!(
+            "could not write the `listening on` line ({}); serving anyway",
+            error::io_text(&e)
+        );
+    }
+    if !addr::is_loopback(&local) {
+        info!("{local} is reachable from other machines, not only this one");
+    }
+    serving.run()
 }

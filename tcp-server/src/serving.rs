@@ -7,6 +7,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
@@ -44,8 +45,18 @@ pub struct Shared {
     pub echoed: AtomicU64,
 }
 
-/// Serves on `listener` with `settings.threads` workers until Ctrl-C, then prints the summary.
-pub fn run(listener: std::net::TcpListener, settings: Settings) -> Result<()> {
+/// The server, every thread started: [`Serving::run`] serves until Ctrl-C.
+pub struct Serving {
+    shared: Arc<Shared>,
+    main_worker: Worker,
+    handles: Vec<JoinHandle<Result<()>>>,
+    _idle_ticker: Option<Ticker>,
+}
+
+/// Sets up `settings.threads` workers on `listener`, each with its own epoll set, starts all but
+/// one on threads of their own, and installs the Ctrl-C handler. Everything that can fail at
+/// start-up fails here, before the `listening on` line.
+pub fn start(listener: std::net::TcpListener, settings: Settings) -> Result<Serving> {
     let threads = settings.threads;
     let shared = Arc::new(Shared {
         open: AtomicUsize::new(0),
@@ -74,7 +85,7 @@ pub fn run(listener: std::net::TcpListener, settings: Settings) -> Result<()> {
     // The look for idle connections is started by a ticker thread rather than by a timeout on
     // each worker's wait: a wait with a timeout arms a kernel timer every time, and that costs
     // every round trip a few hundred nanoseconds (bench/compare.sh, one connection).
-    let _idle_ticker = match shared.idle_timeout {
+    let idle_ticker = match shared.idle_timeout {
         Some(idle) => {
             let wakers = wakers.clone();
             let tick = move || wake_all(&wakers);
@@ -106,24 +117,36 @@ pub fn run(listener: std::net::TcpListener, settings: Settings) -> Result<()> {
             .context("starting a worker thread")?;
         handles.push(handle);
     }
-    // The main thread serves too; any worker failing ends the server with its error.
-    let result = main_worker.event_loop();
-    for handle in handles {
-        handle
-            .join()
-            .map_err(|_| anyhow!("a worker thread panicked"))??;
+    Ok(Serving {
+        shared,
+        main_worker,
+        handles,
+        _idle_ticker: idle_ticker,
+    })
+}
+
+impl Serving {
+    /// Serves on this thread too until Ctrl-C, waits for the other workers, then logs the
+    /// summary. Any worker failing ends the server with its error.
+    pub fn run(self) -> Result<()> {
+        let result = self.main_worker.event_loop();
+        for handle in self.handles {
+            handle
+                .join()
+                .map_err(|_| anyhow!("a worker thread panicked"))??;
+        }
+        result?;
+        info!(
+            "stopped: served {}, echoed {}",
+            count(
+                self.shared.served.load(Ordering::SeqCst),
+                "connection",
+                "connections"
+            ),
+            count(self.shared.echoed.load(Ordering::SeqCst), "byte", "bytes")
+        );
+        Ok(())
     }
-    result?;
-    info!(
-        "stopped: served {}, echoed {}",
-        count(
-            shared.served.load(Ordering::SeqCst),
-            "connection",
-            "connections"
-        ),
-        count(shared.echoed.load(Ordering::SeqCst), "byte", "bytes")
-    );
-    Ok(())
 }
 
 fn wake_all(wakers: &[Arc<Waker>]) {

@@ -315,6 +315,10 @@ fn bad_arguments_exit_2() {
         &["--bogus"],
         &["--backlog", "0"],
         &["--max-connections", "0"],
+        &["--threads", "0"],
+        &["--threads", "100000"],
+        &["--idle-timeout", "1e-10"],
+        &["--idle-timeout", "-1"],
     ] {
         let mut cmd = Command::new(BIN);
         cmd.args(args);
@@ -322,6 +326,54 @@ fn bad_arguments_exit_2() {
         assert_eq!(out.code(), Some(2), "{args:?}: {out:?}");
         assert!(out.stderr.contains("error:"), "{args:?}: {}", out.stderr);
         assert!(!out.stderr.contains("panicked"));
+    }
+}
+
+#[test]
+fn with_stdout_closed_it_says_so_and_serves_anyway() {
+    // `tcp-server | true`: the reader of stdout is gone before the `listening on` line.
+    let mut child = Command::new(BIN)
+        .args(["--port", "0", "--explain"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut log = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut kill = KillOnDrop(child);
+    // The narration of step 2 names the port; the warning comes after it.
+    let mut addr = None;
+    let mut line = String::new();
+    while std::io::BufRead::read_line(&mut log, &mut line).unwrap() > 0 {
+        if let Some(rest) = line.split("bound to ").nth(1) {
+            addr = rest
+                .split(',')
+                .next()
+                .map(|a| a.parse::<SocketAddr>().unwrap());
+        }
+        if line.contains("could not write the `listening on` line") {
+            break;
+        }
+        line.clear();
+    }
+    assert!(
+        line.contains("serving anyway"),
+        "no warning; last line {line:?}"
+    );
+    let mut s = connect(addr.expect("step 2 names the address"));
+    assert_eq!(round_trip(&mut s, b"still here"), b"still here");
+    assert!(matches!(kill.0.try_wait(), Ok(None)), "the server exited");
+    kill.0.kill().unwrap();
+}
+
+/// Kills the process when the test ends, however it ends.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
