@@ -471,3 +471,44 @@ fn load_mode_gives_up_on_a_silent_server_after_the_timeout() {
         started.elapsed()
     );
 }
+
+#[test]
+fn load_mode_times_out_a_round_trip_that_trickles() {
+    // Five bytes, one every 1.5 s: the echo would take 7.5 s, each read far less than 2 s.
+    let addr = serve(trickle);
+    let (out, elapsed) = timed_client(
+        addr,
+        &["-n", "1", "-s", "5", "--timeout", "2"],
+        "load mode, a round trip trickled a byte every 1.5 s, --timeout 2, failed after",
+    );
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(out.stderr.contains("no reply from"), "{}", out.stderr);
+    assert!(out.stdout.contains("errors:       1"), "{}", out.stdout);
+    // The timeout is checked once a second: it fails between 2 and 3 s into the round trip.
+    assert!(
+        elapsed >= Duration::from_secs(2) && elapsed < Duration::from_millis(4500),
+        "{elapsed:?}"
+    );
+}
+
+#[test]
+fn load_mode_counts_bytes_beyond_an_echo_as_a_mismatch() {
+    // Each echo is followed, in a write of its own, by five bytes more.
+    let addr = serve(|mut s| {
+        s.set_nodelay(true).unwrap();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = s.read(&mut buf) {
+            if n == 0 || s.write_all(&buf[..n]).is_err() || s.write_all(b"extra").is_err() {
+                break;
+            }
+        }
+    });
+    let out = client(addr, &["-n", "5"], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(
+        out.stdout.contains("1 replies differed from what was sent"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.contains("round trips failed"), "{}", out.stderr);
+}
