@@ -4,7 +4,8 @@
 //! TCP carries a stream of bytes, not messages: one `recv` may return part of a reply, or parts
 //! of two. The document's client reads once, up to 1024 bytes, and takes that as the answer; this
 //! one reads until it has back exactly as many bytes as it sent, checks they are the same, and
-//! gives up with a clear message when the server is not there, closes early or stays silent.
+//! gives up with a clear message when the server is not there, closes early, stays silent,
+//! trickles the reply too slowly or sends back more than it was sent.
 //!
 //! Start the server first, then the client in a second terminal:
 //!
@@ -17,12 +18,12 @@
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
-use common::text::lossy;
+use common::text::{count, lossy};
 use common::{cli, error, explain, input, step};
 use log::debug;
 
@@ -33,6 +34,12 @@ const GREETING: &str = "你好,服务器!";
 /// The most sent before reading the echo back: less than the socket buffers on both sides, so
 /// a long message can never fill them and leave client and server both waiting to write.
 const CHUNK: usize = 64 * 1024;
+/// The longest wait, after the last reply, for the server's end of stream. A server that closes
+/// when it reads our FIN answers within one round trip (well under a millisecond on one machine,
+/// a few hundred over the slowest links), so the wait rarely runs in full; it does against a
+/// server that keeps the connection open, which is allowed, and then it must not hold up the
+/// program noticeably. --timeout caps it too, as it caps every other wait.
+const END_WAIT: Duration = Duration::from_millis(500);
 
 /// Sends messages to a TCP echo server and prints each reply.
 #[derive(Parser, Debug)]
@@ -46,7 +53,8 @@ struct Args {
     #[arg(short, long, default_value_t = TCP_PORT)]
     port: u16,
 
-    /// Seconds to wait for the connection, and for each reply
+    /// Deadline in seconds for the connection, and for each whole reply (from its send to its
+    /// last byte)
     #[arg(long, default_value = "5", value_name = "SECS", value_parser = cli::parse_seconds)]
     timeout: Duration,
 
@@ -102,7 +110,7 @@ fn run(args: Args) -> Result<()> {
 
     // Steps 1 and 2: create the socket and connect; the three-way handshake happens inside
     // connect(), which returns once it is done.
-    let (mut stream, server) = connect(&addrs, args.timeout)?;
+    let (stream, server) = connect(&addrs, args.timeout)?;
     debug!("connected to {server}");
     if explain::on() {
         let local = stream.local_addr()?;
@@ -114,16 +122,14 @@ fn run(args: Args) -> Result<()> {
             local.port()
         );
     }
-    // Without these, a silent server would leave read() waiting for ever.
-    stream.set_read_timeout(Some(args.timeout))?;
-    stream.set_write_timeout(Some(args.timeout))?;
     // Each message is one small write that must go out now, not wait for Nagle's algorithm.
     stream.set_nodelay(true)?;
 
-    // Send each message and print its echo.
+    // Send each message and print its echo. Each reply has --timeout in all, from the start of
+    // its send: neither a silent server nor one that trickles a byte at a time keeps us waiting.
     let mut out = io::stdout().lock();
     let mut exchange = |message: &[u8]| -> Result<()> {
-        let reply = echo(&mut stream, server, message, args.timeout)?;
+        let reply = echo(&stream, server, message, args.timeout)?;
         writeln!(out, "from server: {}", lossy(&reply))?;
         Ok(())
     };
@@ -147,6 +153,8 @@ fn run(args: Args) -> Result<()> {
         "closed our sending side: the server reads end-of-stream (our FIN), closes its side, \
          and the socket is closed when the program ends"
     );
+    // Then the server's end of stream: whatever it sends instead is more than the echo.
+    expect_end(&stream, server, args.timeout.min(END_WAIT))?;
     debug!("closed the connection to {server}");
     Ok(())
 }
@@ -210,13 +218,17 @@ fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<(TcpStream, Socket
     })
 }
 
-/// Sends `message` and reads back exactly as many bytes, checking they are the same.
+/// Sends `message` and reads back exactly as many bytes, checking they are the same, all within
+/// `timeout` of starting to send.
 fn echo(
-    stream: &mut TcpStream,
+    stream: &TcpStream,
     server: SocketAddr,
     message: &[u8],
     timeout: Duration,
 ) -> Result<Vec<u8>> {
+    // One deadline for the whole reply, not a timeout for each read: every read and write may
+    // take only the time left.
+    let mut stream = Until::new(stream, timeout);
     let mut reply = vec![0; message.len()];
     for (sent, chunk) in message.chunks(CHUNK).enumerate() {
         let start = sent * CHUNK;
@@ -267,5 +279,85 @@ fn io_failure(e: io::Error, server: SocketAddr, action: &str, timeout: Duration)
         _ if error::is_timeout(&e) => anyhow!("no reply from {server} within {timeout:?}"),
         io::ErrorKind::ConnectionReset => anyhow!("{server} reset the connection"),
         _ => anyhow!("{action} {server}: {}", error::io_text(&e)),
+    }
+}
+
+/// After our FIN: waits up to `wait` for the server's end of stream. Bytes that come instead are
+/// more than the echo of what we sent, an error; a server that keeps the connection open is not.
+fn expect_end(stream: &TcpStream, server: SocketAddr, wait: Duration) -> Result<()> {
+    let mut stream = Until::new(stream, wait);
+    let mut buf = [0u8; 4096];
+    let mut extra = 0;
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => {
+                step!(
+                    "5 close",
+                    "the server closed its side too (its FIN): it sent nothing beyond the echo"
+                );
+                break;
+            }
+            Ok(n) => extra += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            // Every reply came back whole: a server that stays open, or resets now, is no error.
+            Err(e) => {
+                if error::is_timeout(&e) {
+                    debug!("{server} kept the connection open for {wait:?} after our FIN");
+                } else {
+                    debug!("waiting for {server} to close: {}", error::io_text(&e));
+                }
+                break;
+            }
+        }
+    }
+    if extra > 0 {
+        bail!(
+            "{server} sent {} more than the echo",
+            count(extra as u64, "byte", "bytes")
+        );
+    }
+    Ok(())
+}
+
+/// A stream whose reads and writes may take only the time left before one deadline: each sets
+/// the socket timeout to what is left, and once nothing is left fails as a timed-out read does.
+struct Until<'a> {
+    stream: &'a TcpStream,
+    deadline: Instant,
+}
+
+impl<'a> Until<'a> {
+    fn new(stream: &'a TcpStream, timeout: Duration) -> Self {
+        Until {
+            stream,
+            deadline: Instant::now() + timeout,
+        }
+    }
+
+    fn left(&self) -> io::Result<Duration> {
+        match self.deadline.checked_duration_since(Instant::now()) {
+            Some(left) if !left.is_zero() => Ok(left),
+            _ => Err(io::ErrorKind::TimedOut.into()),
+        }
+    }
+}
+
+impl Read for Until<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.set_read_timeout(Some(self.left()?))?;
+        let mut stream = self.stream;
+        stream.read(buf)
+    }
+}
+
+impl Write for Until<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.stream.set_write_timeout(Some(self.left()?))?;
+        let mut stream = self.stream;
+        stream.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }

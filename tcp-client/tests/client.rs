@@ -1,5 +1,6 @@
 //! tcp-client against servers written inside the test: a correct echo server, one that answers
-//! a byte at a time, and faulty ones (closes early, alters bytes, never answers).
+//! a byte at a time, and faulty ones (closes early, alters bytes, never answers, answers too
+//! slowly, sends more than the echo).
 
 // A failed unwrap here is a failed test, which is what it should be.
 #![allow(clippy::unwrap_used)]
@@ -41,15 +42,18 @@ fn echo_in_bytes(mut s: TcpStream) {
     s.set_nodelay(true).unwrap();
     let mut buf = [0u8; 4096];
     while let Ok(n) = s.read(&mut buf) {
-        if n == 0 {
+        if n == 0 || !write_one_by_one(&mut s, &buf[..n], Duration::ZERO) {
             break;
         }
-        for b in &buf[..n] {
-            if s.write_all(&[*b]).is_err() {
-                return;
-            }
-        }
     }
+}
+
+/// Writes `bytes` one per write, after `pause` each; false once the client has gone.
+fn write_one_by_one(s: &mut TcpStream, bytes: &[u8], pause: Duration) -> bool {
+    bytes.iter().all(|b| {
+        thread::sleep(pause);
+        s.write_all(&[*b]).is_ok()
+    })
 }
 
 /// Reads and never answers, until the client gives up.
@@ -58,8 +62,47 @@ fn silent(mut s: TcpStream) {
     while matches!(s.read(&mut buf), Ok(n) if n > 0) {}
 }
 
+/// Echoes, but one byte every 1.5 s: each read gets a byte well within a 2 s timeout, the whole
+/// reply does not.
+fn trickle(mut s: TcpStream) {
+    s.set_nodelay(true).unwrap();
+    let mut buf = [0u8; 64];
+    let n = s.read(&mut buf).unwrap();
+    write_one_by_one(&mut s, &buf[..n], Duration::from_millis(1500));
+}
+
+/// Echoes the first message with ` and more` after it, in the same write, then echoes correctly
+/// until the client's end of stream.
+fn echo_and_more(mut s: TcpStream) {
+    let mut buf = [0u8; 64];
+    let n = s.read(&mut buf).unwrap();
+    let mut reply = buf[..n].to_vec();
+    reply.extend_from_slice(b" and more");
+    s.write_all(&reply).unwrap();
+    echo(s);
+}
+
+/// Echoes correctly, then keeps the connection open after the client's end of stream, until the
+/// test process ends.
+fn echo_and_stay_open(s: TcpStream) {
+    echo(s.try_clone().unwrap());
+    loop {
+        thread::park();
+    }
+}
+
 fn client(addr: SocketAddr, args: &[&str], stdin: &[u8]) -> Output {
     testkit::client(BIN, addr, args, stdin, WAIT)
+}
+
+/// Runs the client with `args` and no input, and says how long it took (`what: 1.2s`, shown
+/// with --nocapture).
+fn timed_client(addr: SocketAddr, args: &[&str], what: &str) -> (Output, Duration) {
+    let started = Instant::now();
+    let out = client(addr, args, b"");
+    let elapsed = started.elapsed();
+    eprintln!("{what}: {elapsed:?}");
+    (out, elapsed)
 }
 
 #[test]
@@ -145,6 +188,92 @@ fn a_silent_server_times_out() {
         started.elapsed() < Duration::from_secs(5),
         "{:?}",
         started.elapsed()
+    );
+}
+
+#[test]
+fn the_timeout_bounds_the_whole_reply_not_each_read() {
+    let addr = serve(trickle);
+    let (out, elapsed) = timed_client(
+        addr,
+        &["--timeout", "2", "hello"],
+        "a reply trickled a byte every 1.5 s, --timeout 2, gave up after",
+    );
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert_eq!(
+        out.stderr,
+        format!("error: after 1 of 5 bytes: no reply from {addr} within 2s\n")
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    // The deadline, not the first read that happened to time out: not before 2 s, well before 3.
+    assert!(
+        elapsed >= Duration::from_secs(2) && elapsed < Duration::from_secs(3),
+        "{elapsed:?}"
+    );
+}
+
+#[test]
+fn bytes_beyond_the_echo_are_an_error() {
+    let addr = serve(echo_and_more);
+    let out = client(addr, &["hello"], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert_eq!(out.stdout, "from server: hello\n");
+    assert_eq!(
+        out.stderr,
+        format!("error: {addr} sent 9 bytes more than the echo\n")
+    );
+}
+
+#[test]
+fn bytes_beyond_one_echo_make_the_next_reply_differ() {
+    let addr = serve(echo_and_more);
+    let out = client(addr, &["first", "second"], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert_eq!(out.stdout, "from server: first\n");
+    // The next reply starts with the extra bytes: it differs from its first byte.
+    assert_eq!(
+        out.stderr,
+        format!("error: the reply from {addr} differs from what was sent, at byte 0\n")
+    );
+}
+
+#[test]
+fn a_server_that_closes_costs_no_wait_for_its_end_of_stream() {
+    // One closes when it reads the client's FIN, the other as soon as it has echoed.
+    let closes_at_once = |mut s: TcpStream| {
+        let mut buf = [0u8; 64];
+        let n = s.read(&mut buf).unwrap();
+        s.write_all(&buf[..n]).unwrap();
+    };
+    for (name, handler) in [
+        ("after our FIN", echo as fn(TcpStream)),
+        ("at once", closes_at_once),
+    ] {
+        let addr = serve(handler);
+        let what = format!("a server that closes {name}: the client took");
+        let (out, elapsed) = timed_client(addr, &["hello"], &what);
+        assert_eq!(out.code(), Some(0), "{out:?}");
+        assert_eq!(out.stdout, "from server: hello\n");
+        // Well under the 500 ms the client would wait for a server that stays open.
+        assert!(elapsed < Duration::from_millis(250), "{name}: {elapsed:?}");
+    }
+}
+
+#[test]
+fn a_server_that_stays_open_is_no_error() {
+    let addr = serve(echo_and_stay_open);
+    let (out, elapsed) = timed_client(
+        addr,
+        &["--timeout", "0.3", "hello"],
+        "a server that stays open, --timeout 0.3: the client took",
+    );
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, "from server: hello\n");
+    assert_eq!(out.stderr, "");
+    // It waited for the end of stream, but no longer than --timeout.
+    assert!(
+        elapsed >= Duration::from_millis(300) && elapsed < Duration::from_secs(2),
+        "{elapsed:?}"
     );
 }
 
@@ -323,6 +452,7 @@ fn explain_narrates_each_step_in_order_and_leaves_stdout_alone() {
             "[step 4 receive] received 1 bytes: 1 of the 2",
             "[step 4 receive] received 1 bytes: 2 of the 2",
             "[step 5 close] closed our sending side",
+            "[step 5 close] the server closed its side too (its FIN)",
         ],
     );
 }
@@ -340,4 +470,45 @@ fn load_mode_gives_up_on_a_silent_server_after_the_timeout() {
         "{:?}",
         started.elapsed()
     );
+}
+
+#[test]
+fn load_mode_times_out_a_round_trip_that_trickles() {
+    // Five bytes, one every 1.5 s: the echo would take 7.5 s, each read far less than 2 s.
+    let addr = serve(trickle);
+    let (out, elapsed) = timed_client(
+        addr,
+        &["-n", "1", "-s", "5", "--timeout", "2"],
+        "load mode, a round trip trickled a byte every 1.5 s, --timeout 2, failed after",
+    );
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(out.stderr.contains("no reply from"), "{}", out.stderr);
+    assert!(out.stdout.contains("errors:       1"), "{}", out.stdout);
+    // The timeout is checked once a second: it fails between 2 and 3 s into the round trip.
+    assert!(
+        elapsed >= Duration::from_secs(2) && elapsed < Duration::from_millis(4500),
+        "{elapsed:?}"
+    );
+}
+
+#[test]
+fn load_mode_counts_bytes_beyond_an_echo_as_a_mismatch() {
+    // Each echo is followed, in a write of its own, by five bytes more.
+    let addr = serve(|mut s| {
+        s.set_nodelay(true).unwrap();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = s.read(&mut buf) {
+            if n == 0 || s.write_all(&buf[..n]).is_err() || s.write_all(b"extra").is_err() {
+                break;
+            }
+        }
+    });
+    let out = client(addr, &["-n", "5"], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(
+        out.stdout.contains("1 replies differed from what was sent"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.contains("round trips failed"), "{}", out.stderr);
 }

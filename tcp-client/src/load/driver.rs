@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use common::error;
 use common::stats::Latencies;
+use common::text::count;
 use log::warn;
 use mio::net::TcpStream;
 use mio::{Interest, Poll, Token};
@@ -87,9 +88,7 @@ impl<'a> Driver<'a> {
     /// Starts the next round trip on `conn` at `now`, if the plan wants one; false when it is
     /// finished.
     pub(super) fn begin(&mut self, conn: &mut Conn, i: usize, now: Instant) -> bool {
-        let more = self.plan.count.is_none_or(|c| self.started < c)
-            && self.deadline.is_none_or(|d| now < d);
-        if !more {
+        if !self.wants_more(now) {
             return false;
         }
         self.started += 1;
@@ -99,6 +98,11 @@ impl<'a> Driver<'a> {
         conn.busy = true;
         conn.started = now;
         true
+    }
+
+    /// True while the plan wants another round trip begun at `now`.
+    fn wants_more(&self, now: Instant) -> bool {
+        self.plan.count.is_none_or(|c| self.started < c) && self.deadline.is_none_or(|d| now < d)
     }
 
     pub(super) fn fail(&mut self, e: &anyhow::Error) {
@@ -155,6 +159,12 @@ impl<'a> Driver<'a> {
         }
         // The round trip is complete; the same clock reading starts the next one.
         let now = Instant::now();
+        // Bytes beyond the echo are more than was sent. Those that come before the next round
+        // trip's echo make it differ; after a connection's last round trip (each one, for
+        // connect cycles) nothing follows, so look for them now, without waiting.
+        if self.plan.reconnect || !self.wants_more(now) {
+            self.nothing_more(conn, buf)?;
+        }
         self.report
             .latencies
             .record(now.duration_since(conn.started));
@@ -172,6 +182,21 @@ impl<'a> Driver<'a> {
         // Send the next one; its reply cannot be there yet, and epoll says when it is.
         self.send(conn)?;
         Ok(true)
+    }
+
+    /// Fails, as a mismatch, when bytes beyond the echo are already waiting on `conn`. Nothing
+    /// (or end of stream, or an error: the echo itself came back whole) is no mismatch.
+    fn nothing_more(&mut self, conn: &mut Conn, buf: &mut [u8]) -> Result<()> {
+        match conn.stream.read(buf) {
+            Ok(n) if n > 0 => {
+                self.report.mismatches += 1;
+                bail!(
+                    "the server sent {} more than the echo",
+                    count(n as u64, "byte", "bytes")
+                );
+            }
+            _ => Ok(()),
+        }
     }
 
     /// True when `got`, just read, is what was sent at that place in the round trip.
@@ -282,4 +307,55 @@ fn random_bytes(len: usize) -> Vec<u8> {
     }
     out.truncate(len);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    #[test]
+    fn bytes_after_a_connections_last_echo_are_a_mismatch() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let server = listener.local_addr().unwrap();
+        let plan = Plan {
+            count: Some(1),
+            connections: 1,
+            size: 64,
+            duration: None,
+            reconnect: false,
+            timeout: Duration::from_secs(5),
+        };
+        let payload = payload(plan.size);
+        let poll = Poll::new().unwrap();
+        let mut conn = connect_blocking(server, plan.timeout).unwrap();
+        let (mut peer, _) = listener.accept().unwrap();
+        let mut driver = Driver::new(&plan, server, &payload, Duration::ZERO);
+        assert!(driver.begin(&mut conn, 0, Instant::now()));
+        // Sends the round trip; nothing has come back yet.
+        let mut buf = vec![0u8; plan.size];
+        assert!(driver
+            .advance(&mut conn, 0, &mut buf, &poll, false)
+            .unwrap());
+
+        // The echo and 5 bytes more, all there before the client reads: its buffer holds the
+        // echo and no more, so the read that completes the round trip leaves the 5 waiting.
+        let mut reply = vec![0u8; plan.size];
+        peer.read_exact(&mut reply).unwrap();
+        reply.extend_from_slice(b"extra");
+        peer.write_all(&reply).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut peek = [0u8; 128];
+        while conn.stream.peek(&mut peek).unwrap_or(0) < reply.len() {
+            assert!(Instant::now() < deadline, "the reply did not arrive");
+            std::thread::yield_now();
+        }
+
+        let e = driver
+            .advance(&mut conn, 0, &mut buf, &poll, false)
+            .unwrap_err();
+        assert_eq!(e.to_string(), "the server sent 5 bytes more than the echo");
+        assert_eq!(driver.report.mismatches, 1);
+        assert_eq!(driver.report.round_trips, 0);
+    }
 }
