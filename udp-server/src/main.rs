@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
 use clap::Parser;
-use common::addr::{self, DEFAULT_HOST, MAX_DATAGRAM, UDP_PORT};
+use common::addr::{self, DEFAULT_HOST, UDP_PORT};
 use common::text::{count, for_log, lossy, uppercase};
 use common::{cli, error, explain, step};
 use log::{debug, info, warn};
@@ -104,7 +104,8 @@ fn run(args: Args) -> Result<()> {
         .context("setting the receive timeout")?;
 
     // Step 3: receive a datagram, make the reply, send it back to where it came from. The
-    // buffer holds the largest datagram there is, so none is ever cut short.
+    // buffer holds the largest datagram there is (65,527 bytes, over IPv6), so none is ever cut
+    // short.
     let mut buf = vec![0u8; 64 * 1024];
     let (mut answered, mut dropped) = (0u64, 0u64);
     while !stopping.load(Ordering::Relaxed) {
@@ -147,10 +148,13 @@ fn answer(socket: &UdpSocket, data: &[u8], from: SocketAddr) -> Result<bool> {
         info!("received {:?} from {from}", for_log(&lossy(data)));
     }
     let reply = uppercase(data);
-    if reply.len() > MAX_DATAGRAM {
+    // A reply goes back over the family its request came by: IPv6 carries 20 bytes more.
+    let limit = addr::max_datagram(&from);
+    if reply.len() > limit {
         return Err(anyhow!(
-            "not answering {from}: the uppercase is {} bytes, more than a datagram holds ({MAX_DATAGRAM})",
-            reply.len()
+            "not answering {from}: the uppercase is {} bytes, more than a datagram holds over {} ({limit})",
+            reply.len(),
+            addr::ip_version(&from)
         ));
     }
     socket

@@ -1,5 +1,5 @@
-//! udp-server through real sockets: each test starts the binary on 127.0.0.1 port 0, waits for
-//! its `listening on` line, sends it datagrams, and kills it when the test ends.
+//! udp-server through real sockets: each test starts the binary on 127.0.0.1 (or ::1) port 0,
+//! waits for its `listening on` line, sends it datagrams, and kills it when the test ends.
 
 // A failed unwrap here is a failed test, which is what it should be.
 #![allow(clippy::unwrap_used)]
@@ -19,8 +19,14 @@ fn start() -> Server {
     Server::start(BIN, &["--port", "0"])
 }
 
+/// A socket on the server's loopback address, connected to it.
 fn socket_to(server: SocketAddr) -> UdpSocket {
-    let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let local = if server.is_ipv4() {
+        "127.0.0.1:0"
+    } else {
+        "[::1]:0"
+    };
+    let s = UdpSocket::bind(local).unwrap();
     s.connect(server).unwrap();
     s.set_read_timeout(Some(WAIT)).unwrap();
     s
@@ -64,9 +70,25 @@ fn a_60000_byte_datagram_is_answered_whole() {
     let reply = ask(&s, &data);
     assert_eq!(reply.len(), 60_000);
     assert_eq!(reply, data.to_ascii_uppercase());
-    // The largest datagram there is, too.
+    // The largest datagram IPv4 carries, too.
     let max = vec![b'q'; 65_507];
     assert_eq!(ask(&s, &max), vec![b'Q'; 65_507]);
+}
+
+#[test]
+fn over_ipv6_a_datagram_of_65527_bytes_is_answered_and_the_limit_named_is_ipv6s() {
+    let server = Server::start(BIN, &["--host", "::1", "--port", "0"]);
+    let s = socket_to(server.addr);
+    // 20 bytes more than IPv4 carries: IPv6's payload length leaves out its own header.
+    let max = vec![b'q'; 65_527];
+    assert_eq!(ask(&s, &max), vec![b'Q'; 65_527]);
+    // 40,000 bytes of 'ΐ' have a 120,000-byte uppercase: too large even for IPv6.
+    s.send("ΐ".repeat(20_000).as_bytes()).unwrap();
+    assert!(
+        server.wait_for_log("more than a datagram holds over IPv6 (65527)", WAIT),
+        "{}",
+        server.stderr()
+    );
 }
 
 #[test]
@@ -77,7 +99,7 @@ fn a_reply_too_large_for_a_datagram_is_not_sent_and_the_server_goes_on() {
     let data = "ΐ".repeat(30_000);
     s.send(data.as_bytes()).unwrap();
     assert!(
-        server.wait_for_log("more than a datagram holds", WAIT),
+        server.wait_for_log("more than a datagram holds over IPv4 (65507)", WAIT),
         "{}",
         server.stderr()
     );
