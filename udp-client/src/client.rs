@@ -80,7 +80,7 @@ impl Client {
                     Err(e) if error::is_timeout(&e) => {
                         step!(
                             "4 receive",
-                            "nothing came within {:?}: lost on the way there or back, or no one is listening",
+                            "nothing came within {:?}: lost on the way there or back, or not answered",
                             self.timeout
                         );
                         break;
@@ -106,8 +106,10 @@ impl Client {
                 count(u64::from(self.tries), "try", "tries"),
                 self.timeout
             ),
-            "UDP does not guarantee delivery, and says nothing when a datagram is lost: \
-             check that udp-server is running there (`cargo run -p udp-server`)",
+            // Not "is the server running?": the socket is connected, so a missing server
+            // would have shown as "port unreachable" (unless a firewall swallows that too).
+            "the datagram or its reply may have been lost, or the server chose not to answer \
+             (a rate limit, or a reply too large for a datagram); UDP says nothing either way",
         ))
     }
 

@@ -131,8 +131,15 @@ fn a_silent_server_ends_in_an_error_within_timeout_times_tries() {
         out.stderr
     );
     assert!(
-        out.stderr.contains("UDP does not guarantee delivery"),
+        out.stderr.contains(
+            "hint: the datagram or its reply may have been lost, or the server chose not to answer"
+        ),
         "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("udp-server is running"),
+        "a connected socket already reports a missing server: {}",
         out.stderr
     );
     assert!(took >= Duration::from_millis(900), "{took:?}");
