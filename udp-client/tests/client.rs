@@ -219,12 +219,7 @@ fn ping_size_is_checked_against_the_servers_family() {
     // Within --size's range, which allows IPv6's larger datagrams, but not over IPv4.
     let out = client(addr, &["-n", "1", "-s", "65508"], b"");
     assert_eq!(out.code(), Some(1), "{out:?}");
-    assert!(
-        out.stderr
-            .contains("65508 bytes is more than a UDP datagram to"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("65508 bytes is more than"), "{out:?}");
     assert!(out.stdout.is_empty(), "{}", out.stdout);
     let out = client(addr, &["-n", "1", "-s", "65528"], b"");
     assert_eq!(out.code(), Some(2), "{out:?}");
