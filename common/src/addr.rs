@@ -1,4 +1,5 @@
-//! Addresses: the document's defaults and turning `--host`/`--port` into socket addresses.
+//! Addresses: the document's defaults, turning `--host`/`--port` into socket addresses, and how
+//! large a datagram each address family carries.
 
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
@@ -11,7 +12,10 @@ pub const TCP_PORT: u16 = 8888;
 /// The document's UDP port.
 pub const UDP_PORT: u16 = 12345;
 /// The largest UDP payload over IPv4: 65,535 minus the 20-byte IP and 8-byte UDP headers.
-pub const MAX_DATAGRAM: usize = 65_507;
+pub const MAX_DATAGRAM_V4: usize = 65_507;
+/// The largest UDP payload over IPv6: 65,535 minus the 8-byte UDP header. IPv6's payload length
+/// does not count its own 40-byte header, so 20 more bytes fit than over IPv4.
+pub const MAX_DATAGRAM_V6: usize = 65_527;
 
 /// Resolves `host` (an IPv4 or IPv6 literal, with or without brackets, or a name such as
 /// `localhost`) and `port` into the socket addresses to try, in the resolver's order.
@@ -50,6 +54,31 @@ pub fn resolve_one(host: &str, port: u16) -> Result<SocketAddr> {
 /// (`::ffff:127.0.0.1`) included.
 pub fn is_loopback(addr: &SocketAddr) -> bool {
     addr.ip().to_canonical().is_loopback()
+}
+
+/// The largest UDP payload that can be sent to `peer`: [`MAX_DATAGRAM_V4`] or
+/// [`MAX_DATAGRAM_V6`]. An IPv4-mapped address (`::ffff:192.0.2.1`) is reached over IPv4, even
+/// from an IPv6 socket, so it gets the IPv4 limit.
+pub fn max_datagram(peer: &SocketAddr) -> usize {
+    if over_ipv4(peer) {
+        MAX_DATAGRAM_V4
+    } else {
+        MAX_DATAGRAM_V6
+    }
+}
+
+/// "IPv4" or "IPv6": the version of IP that carries datagrams to `peer`, IPv4 for an
+/// IPv4-mapped address; for messages that name [`max_datagram`]'s limit.
+pub fn ip_version(peer: &SocketAddr) -> &'static str {
+    if over_ipv4(peer) {
+        "IPv4"
+    } else {
+        "IPv6"
+    }
+}
+
+fn over_ipv4(peer: &SocketAddr) -> bool {
+    peer.ip().to_canonical().is_ipv4()
 }
 
 #[cfg(test)]
@@ -108,5 +137,19 @@ mod tests {
             resolve_one("127.0.0.1", 0).unwrap(),
             "127.0.0.1:0".parse().unwrap()
         );
+    }
+
+    #[test]
+    fn the_largest_datagram_depends_on_the_family_the_packet_takes() {
+        for (a, max, version) in [
+            ("127.0.0.1:1", 65_507, "IPv4"),
+            ("192.0.2.1:1", 65_507, "IPv4"),
+            ("[::ffff:127.0.0.1]:1", 65_507, "IPv4"),
+            ("[::1]:1", 65_527, "IPv6"),
+            ("[2001:db8::1]:1", 65_527, "IPv6"),
+        ] {
+            let a: SocketAddr = a.parse().unwrap();
+            assert_eq!((max_datagram(&a), ip_version(&a)), (max, version), "{a}");
+        }
     }
 }

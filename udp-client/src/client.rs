@@ -8,7 +8,7 @@ use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Result};
-use common::addr::MAX_DATAGRAM;
+use common::addr;
 use common::text::{count, uppercase};
 use common::{error, step};
 use log::{debug, info};
@@ -43,7 +43,7 @@ impl Client {
     /// Sends `message` as one datagram and returns the server's answer to it, sending again
     /// when none came within the timeout.
     pub fn ask(&mut self, message: &[u8]) -> Result<Vec<u8>> {
-        fits_in_a_datagram(message)?;
+        fits_in_a_datagram(message.len(), self.server)?;
         self.discard_late_replies()?;
         // Our server answers with the uppercase; a plain echo server with the message itself.
         // Anything else is a late reply to an earlier datagram, and not this one's answer.
@@ -80,7 +80,7 @@ impl Client {
                     Err(e) if error::is_timeout(&e) => {
                         step!(
                             "4 receive",
-                            "nothing came within {:?}: lost on the way there or back, or no one is listening",
+                            "nothing came within {:?}: lost on the way there or back, or not answered",
                             self.timeout
                         );
                         break;
@@ -106,8 +106,10 @@ impl Client {
                 count(u64::from(self.tries), "try", "tries"),
                 self.timeout
             ),
-            "UDP does not guarantee delivery, and says nothing when a datagram is lost: \
-             check that udp-server is running there (`cargo run -p udp-server`)",
+            // Not "is the server running?": the socket is connected, so a missing server
+            // would have shown as "port unreachable" (unless a firewall swallows that too).
+            "the datagram or its reply may have been lost, or the server chose not to answer \
+             (a rate limit, or a reply too large for a datagram); UDP says nothing either way",
         ))
     }
 
@@ -146,12 +148,15 @@ pub fn failure(e: io::Error, server: SocketAddr, action: &str) -> anyhow::Error 
     }
 }
 
-/// Refuses a message no datagram can carry, before anything is sent.
-pub fn fits_in_a_datagram(message: &[u8]) -> Result<()> {
-    if message.len() > MAX_DATAGRAM {
+/// Refuses a `len`-byte message no datagram to `server` can carry, before anything is sent. The
+/// limit is the family's: IPv6 carries 20 bytes more than IPv4.
+pub fn fits_in_a_datagram(len: usize, server: SocketAddr) -> Result<()> {
+    let limit = addr::max_datagram(&server);
+    if len > limit {
         bail!(
-            "the message is {} bytes; a UDP datagram carries at most {MAX_DATAGRAM}: nothing was sent",
-            message.len()
+            "{len} bytes is more than a UDP datagram to {server} carries ({limit}, over {}): \
+             nothing was sent",
+            addr::ip_version(&server)
         );
     }
     Ok(())

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use common::addr::{self, DEFAULT_HOST, MAX_DATAGRAM, UDP_PORT};
+use common::addr::{self, DEFAULT_HOST, MAX_DATAGRAM_V6, UDP_PORT};
 use common::text::lossy;
 use common::{cli, error, explain, input, step};
 use log::debug;
@@ -67,9 +67,9 @@ struct Args {
           conflicts_with = "messages", value_parser = clap::value_parser!(u64).range(1..))]
     count: Option<u64>,
 
-    /// Bytes in each ping datagram (the first 10 are its sequence number)
+    /// Bytes in each ping datagram (the first 10 are its sequence number); at most 65507 over IPv4
     #[arg(long, short = 's', default_value_t = 64, requires = "count", help_heading = "Ping mode",
-          value_parser = clap::value_parser!(u64).range(ping::SEQ_DIGITS as u64..=MAX_DATAGRAM as u64))]
+          value_parser = clap::value_parser!(u64).range(ping::SEQ_DIGITS as u64..=MAX_DATAGRAM_V6 as u64))]
     size: u64,
 
     /// Milliseconds from one ping datagram to the next; 0 sends each as soon as the last is answered
@@ -131,6 +131,8 @@ fn run(args: Args) -> Result<()> {
 
     let mut out = io::stdout().lock();
     if let Some(count) = args.count {
+        // --size allows IPv6's larger datagrams; the server's family decides.
+        fits_in_a_datagram(args.size as usize, server)?;
         let plan = ping::Plan {
             count,
             size: args.size as usize,
@@ -147,7 +149,7 @@ fn run(args: Args) -> Result<()> {
     if !args.messages.is_empty() {
         // Check every message before sending any, so a bad one does not stop a run halfway.
         for message in &args.messages {
-            fits_in_a_datagram(message.as_bytes())?;
+            fits_in_a_datagram(message.len(), server)?;
         }
         for message in &args.messages {
             let reply = client.ask(message.as_bytes())?;

@@ -18,9 +18,14 @@ const WAIT: Duration = Duration::from_secs(20);
 /// What a test server does with its n-th datagram: reply with these bytes after this delay, or not.
 type Reply = fn(usize, &[u8]) -> Option<(Duration, Vec<u8>)>;
 
-/// A server on its own thread, answering as `reply` says.
+/// A server on its own thread on 127.0.0.1, answering as `reply` says.
 fn serve(reply: Reply) -> SocketAddr {
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    serve_on("127.0.0.1:0", reply)
+}
+
+/// A server on its own thread on `local`, answering as `reply` says.
+fn serve_on(local: &str, reply: Reply) -> SocketAddr {
+    let socket = UdpSocket::bind(local).unwrap();
     let addr = socket.local_addr().unwrap();
     thread::spawn(move || {
         let mut buf = vec![0; 64 * 1024];
@@ -126,8 +131,15 @@ fn a_silent_server_ends_in_an_error_within_timeout_times_tries() {
         out.stderr
     );
     assert!(
-        out.stderr.contains("UDP does not guarantee delivery"),
+        out.stderr.contains(
+            "hint: the datagram or its reply may have been lost, or the server chose not to answer"
+        ),
         "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("udp-server is running"),
+        "a connected socket already reports a missing server: {}",
         out.stderr
     );
     assert!(took >= Duration::from_millis(900), "{took:?}");
@@ -181,7 +193,36 @@ fn a_message_too_long_for_a_datagram_is_refused_and_nothing_sent() {
     assert_eq!(out.code(), Some(1), "{out:?}");
     assert!(out.stdout.is_empty());
     assert!(out.stderr.contains("65508 bytes"), "{}", out.stderr);
+    assert!(out.stderr.contains("(65507, over IPv4)"), "{}", out.stderr);
     assert!(out.stderr.contains("nothing was sent"), "{}", out.stderr);
+}
+
+#[test]
+fn over_ipv6_a_message_may_be_20_bytes_longer() {
+    let addr = serve_on("[::1]:0", upper);
+    let most = "x".repeat(65_527);
+    let out = client(addr, &["--host", "::1", &most], b"");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(
+        out.stdout,
+        format!("Received from server: {}\n", most.to_uppercase())
+    );
+    let over = "x".repeat(65_528);
+    let out = client(addr, &["--host", "::1", &over], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(out.stderr.contains("(65527, over IPv6)"), "{}", out.stderr);
+}
+
+#[test]
+fn ping_size_is_checked_against_the_servers_family() {
+    let addr = serve(upper);
+    // Within --size's range, which allows IPv6's larger datagrams, but not over IPv4.
+    let out = client(addr, &["-n", "1", "-s", "65508"], b"");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(out.stderr.contains("65508 bytes is more than"), "{out:?}");
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let out = client(addr, &["-n", "1", "-s", "65528"], b"");
+    assert_eq!(out.code(), Some(2), "{out:?}");
 }
 
 #[test]

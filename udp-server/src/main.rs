@@ -4,7 +4,8 @@
 //! the address it came from. So the server is one loop: receive a datagram, make the reply, send
 //! it to the address the datagram came from. Unlike the document's server, this one receives
 //! datagrams of any size UDP allows (not only 1024 bytes), answers bytes that are not UTF-8
-//! instead of crashing, and never stops for one bad datagram.
+//! instead of crashing, and never stops for one bad datagram. Beyond loopback it answers each
+//! source address at most `--rate-limit` times a second (limit.rs says why).
 //!
 //! Run it, then talk to it from a second terminal:
 //!
@@ -21,11 +22,15 @@ use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
 use clap::Parser;
-use common::addr::{self, DEFAULT_HOST, MAX_DATAGRAM, UDP_PORT};
+use common::addr::{self, DEFAULT_HOST, UDP_PORT};
 use common::text::{count, for_log, lossy, uppercase};
 use common::{cli, error, explain, step};
 use log::{debug, info, warn};
 use socket2::{Domain, Protocol, Socket, Type};
+
+mod limit;
+
+use limit::Limiter;
 
 /// A UDP server that answers each datagram with its uppercase.
 #[derive(Parser, Debug)]
@@ -38,6 +43,11 @@ struct Args {
     /// Port to listen on; 0 picks a free one (the `listening on` line shows it)
     #[arg(short, long, default_value_t = UDP_PORT)]
     port: u16,
+
+    /// Replies a second to each source address, after a burst of as many; 0: no limit
+    /// [default: 0 on loopback, 10 elsewhere]
+    #[arg(long, value_name = "N")]
+    rate_limit: Option<u32>,
 
     #[command(flatten)]
     explain: explain::Flag,
@@ -93,6 +103,14 @@ fn run(args: Args) -> Result<()> {
              unless you need it elsewhere"
         );
     }
+    // Anyone who can reach the server can forge a victim's address as a datagram's source, and
+    // have the replies sent there: beyond loopback, each source gets a limited rate of them.
+    let mut limiter = Limiter::new(limit::rate_for(args.rate_limit, &local));
+    if let Some(rate) = limiter.rate() {
+        info!(
+            "answering each source address at most {rate} times a second (--rate-limit, 0 for no limit)"
+        );
+    }
 
     // Ctrl-C ends the loop below at its next turn; the receive timeout bounds how long that
     // takes when no datagram comes.
@@ -104,9 +122,10 @@ fn run(args: Args) -> Result<()> {
         .context("setting the receive timeout")?;
 
     // Step 3: receive a datagram, make the reply, send it back to where it came from. The
-    // buffer holds the largest datagram there is, so none is ever cut short.
+    // buffer holds the largest datagram there is (65,527 bytes, over IPv6), so none is ever cut
+    // short.
     let mut buf = vec![0u8; 64 * 1024];
-    let (mut answered, mut dropped) = (0u64, 0u64);
+    let (mut answered, mut dropped, mut rate_limited) = (0u64, 0u64, 0u64);
     while !stopping.load(Ordering::Relaxed) {
         let (n, from) = match socket.recv_from(&mut buf) {
             Ok(received) => received,
@@ -120,6 +139,12 @@ fn run(args: Args) -> Result<()> {
             }
         };
         step!("3 receive", "received a {n}-byte datagram from {from}");
+        if !limiter.allows(from.ip()) {
+            // Over its rate: no reply, and no log line for each such datagram either.
+            step!("4 send", "sent nothing: {from} is over its rate limit");
+            rate_limited += 1;
+            continue;
+        }
         match answer(&socket, &buf[..n], from) {
             Ok(true) => answered += 1,
             Ok(false) => dropped += 1,
@@ -129,8 +154,12 @@ fn run(args: Args) -> Result<()> {
             }
         }
     }
+    let limited = match limiter.rate() {
+        Some(_) => format!(", rate-limited {rate_limited}"),
+        None => String::new(),
+    };
     info!(
-        "stopped: answered {}, dropped {dropped}",
+        "stopped: answered {}, dropped {dropped}{limited}",
         count(answered, "datagram", "datagrams")
     );
     Ok(())
@@ -147,10 +176,13 @@ fn answer(socket: &UdpSocket, data: &[u8], from: SocketAddr) -> Result<bool> {
         info!("received {:?} from {from}", for_log(&lossy(data)));
     }
     let reply = uppercase(data);
-    if reply.len() > MAX_DATAGRAM {
+    // A reply goes back over the family its request came by: IPv6 carries 20 bytes more.
+    let limit = addr::max_datagram(&from);
+    if reply.len() > limit {
         return Err(anyhow!(
-            "not answering {from}: the uppercase is {} bytes, more than a datagram holds ({MAX_DATAGRAM})",
-            reply.len()
+            "not answering {from}: the uppercase is {} bytes, more than a datagram holds over {} ({limit})",
+            reply.len(),
+            addr::ip_version(&from)
         ));
     }
     socket

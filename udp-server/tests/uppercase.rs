@@ -1,5 +1,5 @@
-//! udp-server through real sockets: each test starts the binary on 127.0.0.1 port 0, waits for
-//! its `listening on` line, sends it datagrams, and kills it when the test ends.
+//! udp-server through real sockets: each test starts the binary on 127.0.0.1 (or ::1) port 0,
+//! waits for its `listening on` line, sends it datagrams, and kills it when the test ends.
 
 // A failed unwrap here is a failed test, which is what it should be.
 #![allow(clippy::unwrap_used)]
@@ -7,8 +7,10 @@
 use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use testkit::{run, Server};
 
@@ -16,14 +18,51 @@ const BIN: &str = env!("CARGO_BIN_EXE_udp-server");
 const WAIT: Duration = Duration::from_secs(10);
 
 fn start() -> Server {
-    Server::start(BIN, &["--port", "0"])
+    start_with(&[])
 }
 
+/// The server on 127.0.0.1, port 0, with more arguments.
+fn start_with(args: &[&str]) -> Server {
+    let mut all = vec!["--port", "0"];
+    all.extend(args);
+    Server::start(BIN, &all)
+}
+
+/// A socket on the server's loopback address, connected to it.
 fn socket_to(server: SocketAddr) -> UdpSocket {
-    let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let local = if server.is_ipv4() {
+        "127.0.0.1:0"
+    } else {
+        "[::1]:0"
+    };
+    let s = UdpSocket::bind(local).unwrap();
     s.connect(server).unwrap();
     s.set_read_timeout(Some(WAIT)).unwrap();
     s
+}
+
+/// Stops the server with SIGTERM and returns the numbers of its summary line: answered, dropped,
+/// and rate-limited when there is a limit.
+fn stop_for_summary(server: &mut Server) -> Vec<u64> {
+    server.signal("TERM");
+    let exit = server.wait_exit(WAIT).expect("the server exits");
+    assert_eq!(exit.code(), Some(0));
+    assert!(
+        server.wait_for_log("stopped: answered ", WAIT),
+        "{}",
+        server.stderr()
+    );
+    let log = server.stderr();
+    let summary = log
+        .lines()
+        .find(|l| l.contains("stopped: answered "))
+        .unwrap();
+    let after = &summary[summary.find("stopped: ").unwrap()..];
+    after
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.parse().unwrap())
+        .collect()
 }
 
 fn ask(s: &UdpSocket, data: &[u8]) -> Vec<u8> {
@@ -64,9 +103,25 @@ fn a_60000_byte_datagram_is_answered_whole() {
     let reply = ask(&s, &data);
     assert_eq!(reply.len(), 60_000);
     assert_eq!(reply, data.to_ascii_uppercase());
-    // The largest datagram there is, too.
+    // The largest datagram IPv4 carries, too.
     let max = vec![b'q'; 65_507];
     assert_eq!(ask(&s, &max), vec![b'Q'; 65_507]);
+}
+
+#[test]
+fn over_ipv6_a_datagram_of_65527_bytes_is_answered_and_the_limit_named_is_ipv6s() {
+    let server = Server::start(BIN, &["--host", "::1", "--port", "0"]);
+    let s = socket_to(server.addr);
+    // 20 bytes more than IPv4 carries: IPv6's payload length leaves out its own header.
+    let max = vec![b'q'; 65_527];
+    assert_eq!(ask(&s, &max), vec![b'Q'; 65_527]);
+    // 40,000 bytes of 'ΐ' have a 120,000-byte uppercase: too large even for IPv6.
+    s.send("ΐ".repeat(20_000).as_bytes()).unwrap();
+    assert!(
+        server.wait_for_log("more than a datagram holds over IPv6 (65527)", WAIT),
+        "{}",
+        server.stderr()
+    );
 }
 
 #[test]
@@ -77,7 +132,7 @@ fn a_reply_too_large_for_a_datagram_is_not_sent_and_the_server_goes_on() {
     let data = "ΐ".repeat(30_000);
     s.send(data.as_bytes()).unwrap();
     assert!(
-        server.wait_for_log("more than a datagram holds", WAIT),
+        server.wait_for_log("more than a datagram holds over IPv4 (65507)", WAIT),
         "{}",
         server.stderr()
     );
@@ -149,6 +204,15 @@ fn binding_beyond_loopback_warns_about_reflection() {
         "{}",
         server.stderr()
     );
+    // And limits the replies to each source, which it does not do on loopback.
+    assert!(
+        server.wait_for_log(
+            "answering each source address at most 10 times a second",
+            WAIT
+        ),
+        "{}",
+        server.stderr()
+    );
 }
 
 #[test]
@@ -186,27 +250,94 @@ fn a_flood_from_many_sockets_never_stops_it_and_sigterm_ends_with_a_summary() {
     // One it cannot answer: its uppercase does not fit in a datagram.
     s.send("ΐ".repeat(30_000).as_bytes()).unwrap();
     assert!(server.wait_for_log("more than a datagram holds", WAIT));
-    server.signal("TERM");
-    let exit = server.wait_exit(WAIT).expect("the server exits");
-    assert_eq!(exit.code(), Some(0));
+    // On loopback there is no rate limit by default: the summary has no rate-limited count.
+    let numbers = stop_for_summary(&mut server);
+    let [answered, dropped] = numbers[..] else {
+        panic!("{numbers:?}: {}", server.stderr())
+    };
+    assert!((1..=10_001).contains(&answered), "{numbers:?}");
+    assert_eq!(dropped, 1, "{numbers:?}");
+}
+
+#[test]
+fn a_flooding_source_is_rate_limited_while_another_is_still_answered() {
+    const RATE: u64 = 20;
+    let mut server = start_with(&["--rate-limit", "20"]);
+    let addr = server.addr;
+    let flooder = socket_to(addr);
+    let done = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    // 2,000 datagrams a second from 127.0.0.1, a hundred times the limit, for at least a second
+    // and until the other source is done. Paced in bursts, so that the server's queue does not
+    // overflow and lose the other source's datagrams: what is tested is the limit, not the kernel.
+    let flood = {
+        let flooder = flooder.try_clone().unwrap();
+        let done = Arc::clone(&done);
+        thread::spawn(move || {
+            let started = Instant::now();
+            let mut sent = 0u64;
+            while started.elapsed() < Duration::from_secs(1)
+                || (!done.load(Ordering::SeqCst) && started.elapsed() < WAIT)
+            {
+                for _ in 0..20 {
+                    flooder.send(b"flood").unwrap();
+                    sent += 1;
+                }
+                thread::sleep(Duration::from_millis(10));
+            }
+            sent
+        })
+    };
+    // Once limiting has begun, a second source (Linux routes all of 127/8 to loopback) asks
+    // three times, each answered.
     assert!(
-        server.wait_for_log("stopped: answered ", WAIT),
+        server.wait_for_log("rate-limiting 127.0.0.1:", WAIT),
         "{}",
         server.stderr()
     );
-    let log = server.stderr();
-    let summary = log
-        .lines()
-        .find(|l| l.contains("stopped: answered "))
+    let other = UdpSocket::bind("127.0.0.2:0").unwrap();
+    other.connect(addr).unwrap();
+    other.set_read_timeout(Some(WAIT)).unwrap();
+    for i in 0..3 {
+        let msg = format!("still there? {i}");
+        assert_eq!(ask(&other, msg.as_bytes()), msg.to_uppercase().as_bytes());
+        thread::sleep(Duration::from_millis(100));
+    }
+    done.store(true, Ordering::SeqCst);
+    let sent = flood.join().unwrap();
+    // The flooder's replies, until a moment after its last datagram.
+    flooder
+        .set_read_timeout(Some(Duration::from_millis(300)))
         .unwrap();
-    let numbers: Vec<u64> = summary
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.parse().unwrap())
-        .collect();
-    let (answered, dropped) = (numbers[numbers.len() - 2], numbers[numbers.len() - 1]);
-    assert!((1..=10_001).contains(&answered), "{summary}");
-    assert_eq!(dropped, 1, "{summary}");
+    let mut replies = 0u64;
+    let mut buf = [0u8; 16];
+    loop {
+        match flooder.recv(&mut buf) {
+            Ok(_) => replies += 1,
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let most = (RATE as f64 * seconds) as u64 + RATE;
+    eprintln!("flood: {sent} sent in {seconds:.2} s, {replies} answered (at most {most})");
+    assert!(
+        replies > 0 && replies <= most,
+        "{replies} replies to {sent} datagrams in {seconds:.2} s"
+    );
+    // One warning line for the flooder, however many datagrams went unanswered; none for the
+    // other source.
+    let log = server.stderr();
+    assert_eq!(log.matches("rate-limiting 127.0.0.1:").count(), 1, "{log}");
+    assert!(!log.contains("rate-limiting 127.0.0.2"), "{log}");
+    let numbers = stop_for_summary(&mut server);
+    let [answered, dropped, limited] = numbers[..] else {
+        panic!("{numbers:?}: {}", server.stderr())
+    };
+    eprintln!("summary: answered {answered}, dropped {dropped}, rate-limited {limited}");
+    assert_eq!(dropped, 0, "{numbers:?}");
+    assert!(answered >= replies + 3, "{numbers:?}");
+    assert!(limited > 0 && answered + limited <= sent + 3, "{numbers:?}");
 }
 
 #[test]
