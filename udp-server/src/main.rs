@@ -18,11 +18,12 @@ use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, UDP_PORT};
+use common::logging::Budget;
 use common::text::{count, for_log, lossy, uppercase};
 use common::{cli, error, explain, step};
 use log::{debug, info, warn};
@@ -58,6 +59,8 @@ struct Args {
 const RECV_QUEUE: usize = 4 << 20;
 /// How long, at most, the server takes to notice Ctrl-C while no datagram comes.
 const STOP_CHECK: Duration = Duration::from_millis(200);
+/// `received` lines a second at info level; the rest are summed up once a second.
+const LOG_LINES_PER_SECOND: u32 = 20;
 
 fn main() {
     let args = Args::parse();
@@ -126,10 +129,15 @@ fn run(args: Args) -> Result<()> {
     // short.
     let mut buf = vec![0u8; 64 * 1024];
     let (mut answered, mut dropped, mut rate_limited) = (0u64, 0u64, 0u64);
+    // A person sees every datagram in the log; a flood gets one summary line a second.
+    let mut shown = Budget::new("datagrams", LOG_LINES_PER_SECOND, Instant::now());
     while !stopping.load(Ordering::Relaxed) {
         let (n, from) = match socket.recv_from(&mut buf) {
             Ok(received) => received,
-            Err(e) if error::is_timeout(&e) => continue,
+            Err(e) if error::is_timeout(&e) => {
+                shown.roll(Instant::now());
+                continue;
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             // Some systems report an earlier reply's "port unreachable" here; it concerns a
             // client that has gone, not this datagram or the server.
@@ -145,7 +153,7 @@ fn run(args: Args) -> Result<()> {
             rate_limited += 1;
             continue;
         }
-        match answer(&socket, &buf[..n], from) {
+        match answer(&socket, &buf[..n], from, &mut shown) {
             Ok(true) => answered += 1,
             Ok(false) => dropped += 1,
             Err(e) => {
@@ -166,13 +174,13 @@ fn run(args: Args) -> Result<()> {
 }
 
 /// Replies to one datagram with its uppercase; false when it cannot be answered.
-fn answer(socket: &UdpSocket, data: &[u8], from: SocketAddr) -> Result<bool> {
+fn answer(socket: &UdpSocket, data: &[u8], from: SocketAddr, shown: &mut Budget) -> Result<bool> {
     if from.port() == 0 {
         // Nothing can be sent to port 0: such a datagram is forged or broken.
         debug!("dropping a datagram from {from}: port 0 cannot be answered");
         return Ok(false);
     }
-    if log::log_enabled!(log::Level::Info) {
+    if shown.allow(Instant::now(), data.len() as u64) {
         info!("received {:?} from {from}", for_log(&lossy(data)));
     }
     let reply = uppercase(data);

@@ -363,3 +363,23 @@ fn explain_narrates_each_step_in_order_on_stderr_only() {
     );
     assert!(server.more_stdout().is_empty(), "narration reached stdout");
 }
+
+#[test]
+fn at_the_default_level_a_flood_of_datagrams_is_summed_up_not_each_logged() {
+    let server = start();
+    let s = socket_to(server.addr);
+    for i in 0..300 {
+        assert_eq!(
+            ask(&s, format!("m{i}").as_bytes()),
+            format!("M{i}").into_bytes()
+        );
+    }
+    assert!(
+        server.wait_for_log("not shown, to keep the log readable", WAIT),
+        "no summary line; log:\n{}",
+        server.stderr()
+    );
+    let shown = server.stderr().matches("received \"m").count();
+    assert!(shown < 300, "{shown} received lines for 300 datagrams");
+    assert!(server.stderr().contains("RUST_LOG=debug shows every one"));
+}
