@@ -136,6 +136,9 @@ impl Write for QueueWriter {
 /// summed up in one line a second. One per thread: it is not shared.
 #[derive(Debug)]
 pub struct Budget {
+    /// The log target of the lines it lets through (the caller's `module_path!()`), so that
+    /// `RUST_LOG=tcp_server=info` decides about them, not the filter for this library.
+    target: &'static str,
     /// What one hidden line was about, in the plural: "reads", "datagrams".
     what: &'static str,
     per_second: u32,
@@ -146,8 +149,10 @@ pub struct Budget {
 }
 
 impl Budget {
-    pub fn new(what: &'static str, per_second: u32, now: Instant) -> Budget {
+    /// A budget for lines logged under `target`, the caller's `module_path!()`.
+    pub fn new(target: &'static str, what: &'static str, per_second: u32, now: Instant) -> Budget {
         Budget {
+            target,
             what,
             per_second,
             window_start: now,
@@ -160,13 +165,15 @@ impl Budget {
     /// True when a line about an event of `bytes` bytes may be shown at info level now; false
     /// when it is counted instead. Always true with `RUST_LOG=debug`.
     pub fn allow(&mut self, now: Instant, bytes: u64) -> bool {
-        log_enabled!(Level::Info) && self.admit(now, bytes, log_enabled!(Level::Debug))
+        let target = self.target;
+        log_enabled!(target: target, Level::Info)
+            && self.admit(now, bytes, || log_enabled!(target: target, Level::Debug))
     }
 
-    /// The budget's decision, with `show_all` for debug level.
-    fn admit(&mut self, now: Instant, bytes: u64, show_all: bool) -> bool {
+    /// The budget's decision; `show_all` (debug level) is asked only once the budget is spent.
+    fn admit(&mut self, now: Instant, bytes: u64, show_all: impl FnOnce() -> bool) -> bool {
         self.roll(now);
-        if self.shown < self.per_second || show_all {
+        if self.shown < self.per_second || show_all() {
             self.shown += 1;
             return true;
         }
@@ -182,6 +189,7 @@ impl Budget {
         }
         if self.hidden_lines > 0 {
             info!(
+                target: self.target,
                 "not shown, to keep the log readable: {} {} ({} bytes) in the last {:.1} s; \
                  RUST_LOG=debug shows every one",
                 self.hidden_lines,
@@ -204,16 +212,21 @@ mod tests {
     #[test]
     fn a_budget_shows_its_lines_then_counts_until_the_next_second() {
         let start = Instant::now();
-        let mut budget = Budget::new("reads", 3, start);
+        let mut budget = Budget::new(module_path!(), "reads", 3, start);
         // No logger in unit tests: nothing is shown, and nothing counted.
         assert!(!budget.allow(start, 10));
         assert_eq!(budget.hidden_lines, 0);
-        let shown = (0..10).filter(|_| budget.admit(start, 10, false)).count();
+        let shown = (0..10)
+            .filter(|_| budget.admit(start, 10, || false))
+            .count();
         assert_eq!(shown, 3);
         assert_eq!((budget.hidden_lines, budget.hidden_bytes), (7, 70));
-        assert!(budget.admit(start, 1, true), "debug level shows every line");
+        assert!(
+            budget.admit(start, 1, || true),
+            "debug level shows every line"
+        );
         let later = start + Duration::from_millis(1500);
-        assert!(budget.admit(later, 1, false));
+        assert!(budget.admit(later, 1, || false));
         assert_eq!((budget.shown, budget.hidden_lines), (1, 0));
     }
 

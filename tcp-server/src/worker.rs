@@ -89,8 +89,13 @@ impl Worker {
             stop_at: None,
             now,
             again: Vec::new(),
-            read_lines: Budget::new("reads", LOG_LINES_PER_SECOND, now),
-            conn_lines: Budget::new("connection lines", LOG_LINES_PER_SECOND, now),
+            read_lines: Budget::new(module_path!(), "reads", LOG_LINES_PER_SECOND, now),
+            conn_lines: Budget::new(
+                module_path!(),
+                "connection lines",
+                LOG_LINES_PER_SECOND,
+                now,
+            ),
         })
     }
 

@@ -101,6 +101,23 @@ fn a_character_sent_one_byte_at_a_time_is_logged_whole() {
 }
 
 #[test]
+fn rust_log_naming_the_server_alone_still_shows_what_it_receives() {
+    // RUST_LOG=tcp_server=info turns off every other module's log, the shared library's too:
+    // the lines about reads must follow the server's own filter.
+    let mut cmd = Command::new(BIN);
+    cmd.args(["--port", "0"]).env("RUST_LOG", "tcp_server=info");
+    let server = Server::start_command(cmd);
+    let mut s = connect(server.addr);
+    assert_eq!(round_trip(&mut s, b"filtered"), b"filtered");
+    drop(s);
+    assert!(
+        server.wait_for_log("received \"filtered\"", WAIT),
+        "{}",
+        server.stderr()
+    );
+}
+
+#[test]
 fn invalid_utf8_is_echoed_unchanged_and_logged_as_replacement() {
     let server = start(&[]);
     let mut s = connect(server.addr);

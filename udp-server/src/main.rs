@@ -130,7 +130,12 @@ fn run(args: Args) -> Result<()> {
     let mut buf = vec![0u8; 64 * 1024];
     let (mut answered, mut dropped, mut rate_limited) = (0u64, 0u64, 0u64);
     // A person sees every datagram in the log; a flood gets one summary line a second.
-    let mut shown = Budget::new("datagrams", LOG_LINES_PER_SECOND, Instant::now());
+    let mut shown = Budget::new(
+        module_path!(),
+        "datagrams",
+        LOG_LINES_PER_SECOND,
+        Instant::now(),
+    );
     while !stopping.load(Ordering::Relaxed) {
         let (n, from) = match socket.recv_from(&mut buf) {
             Ok(received) => received,
