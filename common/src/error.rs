@@ -93,7 +93,7 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
-/// Shows an error the way [`exit`] does, for a program that goes on after it.
+/// Shows an error the way [`crate::cli::exit`] does, for a program that goes on after it.
 pub fn report(error: &anyhow::Error) {
     eprintln!("error: {}", chain_text(error));
     if let Some(hinted) = error.downcast_ref::<Hinted>() {

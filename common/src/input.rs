@@ -1,4 +1,4 @@
-//! Messages typed or piped in, one per line, as the document's `input()` loop reads them.
+//! Typed input, as the document's `input()` loop reads it.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 

@@ -1,7 +1,7 @@
 //! What the four socket programs share, one module per reason to change:
 //!
-//! - [`addr`]: the document's default addresses, and `--host`/`--port` turned into socket
-//!   addresses;
+//! - [`addr`]: the document's default addresses, `--host`/`--port` turned into socket
+//!   addresses, and the largest datagram each address family carries;
 //! - [`cli`]: how a program starts and ends: logging, the `listening on` line, exit codes,
 //!   Ctrl-C, durations in seconds;
 //! - [`error`]: how a failure reads: one line, plain OS error words, and a `hint:`;
