@@ -162,11 +162,11 @@ impl Budget {
         }
     }
 
-    /// True when a line about an event of `bytes` bytes may be shown at info level now; false
-    /// when it is counted instead. Always true with `RUST_LOG=debug`.
-    pub fn allow(&mut self, now: Instant, bytes: u64) -> bool {
+    /// True when a line at `level` about an event of `bytes` bytes may be shown now; false when
+    /// it is counted instead, or when `level` is off. Always true with `RUST_LOG=debug`.
+    pub fn allow(&mut self, level: Level, now: Instant, bytes: u64) -> bool {
         let target = self.target;
-        log_enabled!(target: target, Level::Info)
+        log_enabled!(target: target, level)
             && self.admit(now, bytes, || log_enabled!(target: target, Level::Debug))
     }
 
@@ -214,7 +214,7 @@ mod tests {
         let start = Instant::now();
         let mut budget = Budget::new(module_path!(), "reads", 3, start);
         // No logger in unit tests: nothing is shown, and nothing counted.
-        assert!(!budget.allow(start, 10));
+        assert!(!budget.allow(Level::Info, start, 10));
         assert_eq!(budget.hidden_lines, 0);
         let shown = (0..10)
             .filter(|_| budget.admit(start, 10, || false))

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use common::logging::Budget;
 use common::text::{for_log, Utf8Decoder};
 use common::{error, step};
-use log::{info, warn};
+use log::{info, warn, Level};
 use mio::net::TcpStream;
 
 /// One client connection.
@@ -47,6 +47,8 @@ pub enum Ending {
     Finished,
     Failed(io::Error),
     Idle(Duration),
+    /// The server was full and this one had been idle longest (room.rs).
+    Evicted,
     Stopping,
 }
 
@@ -56,6 +58,7 @@ impl Ending {
             Ending::Finished => "the client closed its side (end of stream) and has all its echo",
             Ending::Failed(_) => "the connection failed",
             Ending::Idle(_) => "it was idle too long",
+            Ending::Evicted => "the server was full, and it had been idle longest",
             Ending::Stopping => "the server is stopping",
         }
     }
@@ -110,6 +113,11 @@ impl Connection {
     /// True when the client has neither sent nor taken anything for `idle`.
     pub fn is_idle(&self, now: Instant, idle: Duration) -> bool {
         now.duration_since(self.last_active) >= idle
+    }
+
+    /// The last time the client sent something or took some of its echo.
+    pub fn last_active(&self) -> Instant {
+        self.last_active
     }
 
     /// Step 5 on a connection epoll reported `ready` at `now`: echoes what can be echoed.
@@ -169,7 +177,7 @@ impl Connection {
                 Err(e) => return Err(e),
             };
             let data = &buf[..n];
-            if log.allow(now, n as u64) {
+            if log.allow(Level::Info, now, n as u64) {
                 let text = self.decoder.decode(data);
                 if !text.is_empty() {
                     info!("{}: received {:?}", self.peer, for_log(&text));
@@ -207,7 +215,11 @@ impl Connection {
             "closing the socket for {peer} after echoing {echoed} bytes: {}",
             ending.reason()
         );
-        if !log.allow(now, echoed) {
+        let level = match &ending {
+            Ending::Failed(e) if !is_gone(e) => Level::Warn,
+            _ => Level::Info,
+        };
+        if !log.allow(level, now, echoed) {
             return;
         }
         let rest = self.decoder.finish();
@@ -220,8 +232,12 @@ impl Connection {
                 "closed {peer} after echoing {echoed} bytes: idle for {} s (--idle-timeout)",
                 idle.as_secs_f64()
             ),
+            Ending::Evicted => info!(
+                "closed {peer} after echoing {echoed} bytes: the server was full and it had been \
+                 idle longest (--max-connections)"
+            ),
             Ending::Stopping => info!("closed {peer} after echoing {echoed} bytes: stopping"),
-            Ending::Failed(e) if is_transient(&e) || e.kind() == io::ErrorKind::BrokenPipe => {
+            Ending::Failed(e) if is_gone(&e) => {
                 info!(
                     "{peer} went away ({}) after {echoed} bytes echoed",
                     error::io_text(&e)
@@ -251,6 +267,11 @@ fn write_some(stream: &mut TcpStream, mut data: &[u8]) -> io::Result<usize> {
         }
     }
     Ok(sent)
+}
+
+/// The client went away: nothing to warn anyone about.
+fn is_gone(e: &io::Error) -> bool {
+    is_transient(e) || e.kind() == io::ErrorKind::BrokenPipe
 }
 
 /// Errors that end one connection, or one accept, and say nothing about the server.

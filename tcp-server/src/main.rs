@@ -18,7 +18,8 @@
 //! - each thread's loop, waiting on all its sockets at once: `worker.rs`, `Worker::event_loop`;
 //! - step 4, accept: `worker.rs`, `Worker::accept_all` (then `Worker::admit`);
 //! - step 5, exchange: `connection.rs`, `Connection::exchange`;
-//! - step 6, close: `connection.rs`, `Connection::close`.
+//! - step 6, close: `connection.rs`, `Connection::close` (and, when full, `room.rs` says which
+//!   idle connection makes room).
 //!
 //! Run it, then talk to it from a second terminal:
 //!
@@ -38,6 +39,7 @@ use log::{info, warn};
 use socket2::{Domain, Protocol, Socket, Type};
 
 mod connection;
+mod room;
 mod serving;
 mod worker;
 
@@ -57,7 +59,8 @@ struct Args {
     #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(i32).range(1..=65535))]
     backlog: i32,
 
-    /// Connections served at once; one more is accepted and closed at once
+    /// Connections served at once; when full, one idle for 2 s or more is closed to make room
+    /// for a newcomer, else the newcomer is closed at once
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
     max_connections: u32,
 

@@ -1,6 +1,6 @@
 //! The machinery around the document's steps: the worker threads that each run the event loop
-//! of `worker.rs`, the ticker that wakes them to look for idle connections, Ctrl-C, and the
-//! summary when the server stops.
+//! of `worker.rs`, the ticker that wakes them for their sweeps, Ctrl-C, and the summary when
+//! the server stops.
 //!
 //! Every worker holds its own copy of the listening socket; the kernel hands each new connection
 //! to whichever worker accepts it first. The main thread is a worker too.
@@ -8,7 +8,7 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context, Result};
 use common::cli;
@@ -17,6 +17,7 @@ use common::ticker::Ticker;
 use log::{debug, info};
 use mio::Waker;
 
+use crate::room::Seat;
 use crate::worker::{sweep_every, Worker};
 
 /// After Ctrl-C, how long open connections may go on before they are closed.
@@ -43,6 +44,13 @@ pub struct Shared {
     /// Connections admitted, and bytes echoed on closed ones, for the summary at the end.
     pub served: AtomicU64,
     pub echoed: AtomicU64,
+    /// Newcomers turned away while the server was full, and idle connections closed for them.
+    pub refused: AtomicU64,
+    pub evicted: AtomicU64,
+    /// Each worker's side that the others see, by worker index (room.rs).
+    pub seats: Vec<Seat>,
+    /// When the server started: seats count milliseconds from here.
+    pub epoch: Instant,
 }
 
 /// The server, every thread started: [`Serving::run`] serves until Ctrl-C.
@@ -50,7 +58,7 @@ pub struct Serving {
     shared: Arc<Shared>,
     main_worker: Worker,
     handles: Vec<JoinHandle<Result<()>>>,
-    _idle_ticker: Option<Ticker>,
+    _sweeps: Ticker,
 }
 
 /// Sets up `settings.threads` workers on `listener`, each with its own epoll set, starts all but
@@ -65,36 +73,36 @@ pub fn start(listener: std::net::TcpListener, settings: Settings) -> Result<Serv
         stopping: AtomicBool::new(false),
         served: AtomicU64::new(0),
         echoed: AtomicU64::new(0),
+        refused: AtomicU64::new(0),
+        evicted: AtomicU64::new(0),
+        seats: (0..threads).map(|_| Seat::default()).collect(),
+        epoch: Instant::now(),
     });
     debug!(
         "serving with {threads} thread(s), at most {} connections",
         shared.max
     );
     let mut workers = Vec::new();
-    for _ in 1..threads {
+    for index in 1..threads {
         let clone = listener.try_clone().context("sharing the listener")?;
-        workers.push(Worker::new(clone, &shared)?);
+        workers.push(Worker::new(index, clone, &shared)?);
     }
-    let main_worker = Worker::new(listener, &shared)?;
+    let main_worker = Worker::new(0, listener, &shared)?;
     let wakers: Vec<Arc<Waker>> = workers
         .iter()
         .chain([&main_worker])
         .map(Worker::waker)
         .collect();
 
-    // The look for idle connections is started by a ticker thread rather than by a timeout on
-    // each worker's wait: a wait with a timeout arms a kernel timer every time, and that costs
-    // every round trip a few hundred nanoseconds (bench/compare.sh, one connection).
-    let idle_ticker = match shared.idle_timeout {
-        Some(idle) => {
-            let wakers = wakers.clone();
-            let tick = move || wake_all(&wakers);
-            Some(
-                Ticker::start("idle-ticker", sweep_every(idle), tick)
-                    .context("starting the idle ticker")?,
-            )
-        }
-        None => None,
+    // Sweeps (idle connections, and what room.rs needs to know) are started by a ticker thread
+    // rather than by a timeout on each worker's wait: a wait with a timeout arms a kernel timer
+    // every time, and that costs every round trip a few hundred nanoseconds (bench/compare.sh,
+    // one connection).
+    let sweeps = {
+        let wakers = wakers.clone();
+        let tick = move || wake_all(&wakers);
+        Ticker::start("sweep-ticker", sweep_every(shared.idle_timeout), tick)
+            .context("starting the sweep ticker")?
     };
 
     // Ctrl-C stops accepting and gives open connections a moment to finish; a second one
@@ -121,7 +129,7 @@ pub fn start(listener: std::net::TcpListener, settings: Settings) -> Result<Serv
         shared,
         main_worker,
         handles,
-        _idle_ticker: idle_ticker,
+        _sweeps: sweeps,
     })
 }
 
@@ -136,14 +144,28 @@ impl Serving {
                 .map_err(|_| anyhow!("a worker thread panicked"))??;
         }
         result?;
+        let shared = &self.shared;
+        let (refused, evicted) = (
+            shared.refused.load(Ordering::SeqCst),
+            shared.evicted.load(Ordering::SeqCst),
+        );
+        let full = if refused + evicted > 0 {
+            format!(
+                "; while full, refused {refused} and closed {evicted} idle to make room \
+                 (--max-connections {})",
+                shared.max
+            )
+        } else {
+            String::new()
+        };
         info!(
-            "stopped: served {}, echoed {}",
+            "stopped: served {}, echoed {}{full}",
             count(
-                self.shared.served.load(Ordering::SeqCst),
+                shared.served.load(Ordering::SeqCst),
                 "connection",
                 "connections"
             ),
-            count(self.shared.echoed.load(Ordering::SeqCst), "byte", "bytes")
+            count(shared.echoed.load(Ordering::SeqCst), "byte", "bytes")
         );
         Ok(())
     }

@@ -1,4 +1,4 @@
-//! One worker thread: its event loop, step 4 (accept), and the looks for idle connections.
+//! One worker thread: its event loop, step 4 (accept), and its sweeps for idle connections.
 //!
 //! The document's server blocks in `accept()`, then in `recv()` on one client. A worker instead
 //! waits on its copy of the listener and on all of its connections at once (epoll through
@@ -14,12 +14,13 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use common::logging::Budget;
 use common::{error, step};
-use log::{debug, error, info, warn};
+use log::{debug, error, info, warn, Level};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
 use slab::Slab;
 
 use crate::connection::{is_transient, After, Connection, Ending, Ready};
+use crate::room::{self, EVICT_IDLE};
 use crate::serving::{Shared, GRACE};
 
 /// Each read takes up to this much. A long stream moves in fewer system calls and epoll
@@ -33,6 +34,8 @@ const WAKER: Token = Token(usize::MAX - 1);
 
 /// One thread's event loop: the listener, its connections and its read buffer.
 pub struct Worker {
+    /// This worker's place in `shared.seats`.
+    index: usize,
     poll: Poll,
     /// Lets the signal and ticker threads interrupt this thread's wait.
     waker: Arc<Waker>,
@@ -48,8 +51,8 @@ pub struct Worker {
     accept_paused_until: Option<Instant>,
     /// Accepting fails (out of descriptors, say): said once, not every 100 ms.
     accept_failing: bool,
-    /// When to look for idle connections next.
-    next_sweep: Option<Instant>,
+    /// When to sweep next: close idle connections, tell the others about the idlest (room.rs).
+    next_sweep: Instant,
     /// When, after Ctrl-C, to close whatever is still open.
     stop_at: Option<Instant>,
     /// The time after the last wait, for every event it returned: one clock read per wake-up.
@@ -67,17 +70,23 @@ pub struct Worker {
 const LOG_LINES_PER_SECOND: u32 = 20;
 
 impl Worker {
-    pub fn new(listener: std::net::TcpListener, shared: &Arc<Shared>) -> Result<Worker> {
+    pub fn new(
+        index: usize,
+        listener: std::net::TcpListener,
+        shared: &Arc<Shared>,
+    ) -> Result<Worker> {
         let poll = Poll::new().context("creating an epoll instance")?;
         let mut listener = TcpListener::from_std(listener);
         poll.registry()
             .register(&mut listener, LISTENER, Interest::READABLE)
             .context("registering the listener")?;
-        let waker = Waker::new(poll.registry(), WAKER).context("creating a waker")?;
+        let waker = Arc::new(Waker::new(poll.registry(), WAKER).context("creating a waker")?);
+        shared.seats[index].set_waker(Arc::clone(&waker));
         let now = Instant::now();
         Ok(Worker {
+            index,
             poll,
-            waker: Arc::new(waker),
+            waker,
             listener: Some(listener),
             conns: Slab::new(),
             sweep: Vec::new(),
@@ -85,7 +94,7 @@ impl Worker {
             shared: Arc::clone(shared),
             accept_paused_until: None,
             accept_failing: false,
-            next_sweep: shared.idle_timeout.map(|idle| now + sweep_every(idle)),
+            next_sweep: now + sweep_every(shared.idle_timeout),
             stop_at: None,
             now,
             again: Vec::new(),
@@ -141,6 +150,10 @@ impl Worker {
             if self.again.is_empty() {
                 self.again = again;
             }
+            // Another worker, full, may have asked this one to close its idlest connection.
+            for _ in 0..self.shared.seats[self.index].take_evictions() {
+                self.evict_idlest();
+            }
             self.read_lines.roll(self.now);
             self.conn_lines.roll(self.now);
             if self.shared.stopping.load(Ordering::Relaxed) && self.stop_at.is_none() {
@@ -165,8 +178,8 @@ impl Worker {
                 self.accept_paused_until = None;
                 self.accept_all();
             }
-            if self.next_sweep.is_some_and(|at| self.now >= at) {
-                self.close_idle();
+            if self.now >= self.next_sweep {
+                self.sweep();
             }
         }
     }
@@ -213,12 +226,17 @@ impl Worker {
     /// is full.
     fn admit(&mut self, mut stream: TcpStream, peer: SocketAddr) {
         let open = self.shared.open.fetch_add(1, Ordering::Relaxed);
-        if open >= self.shared.max {
+        if open >= self.shared.max && !self.make_room() {
             self.shared.open.fetch_sub(1, Ordering::Relaxed);
-            warn!(
-                "refusing {peer}: {} connections are open already (--max-connections)",
-                self.shared.max
-            );
+            self.shared.refused.fetch_add(1, Ordering::Relaxed);
+            if self.conn_lines.allow(Level::Warn, self.now, 0) {
+                warn!(
+                    "refusing {peer}: {} connections are open already, none idle for {} s \
+                     (--max-connections)",
+                    self.shared.max,
+                    EVICT_IDLE.as_secs()
+                );
+            }
             return; // Dropping the stream closes it.
         }
         // An echo answers with small writes. Nagle's algorithm would hold a small reply until
@@ -242,7 +260,7 @@ impl Worker {
             warn!("{peer}: registering the connection: {}", error::io_text(&e));
             return;
         }
-        if self.conn_lines.allow(self.now, 0) {
+        if self.conn_lines.allow(Level::Info, self.now, 0) {
             info!("connection from {peer}");
         }
         step!(
@@ -268,12 +286,20 @@ impl Worker {
         }
     }
 
-    /// Closes connections that have neither sent nor taken anything for the idle timeout.
-    fn close_idle(&mut self) {
-        let Some(idle) = self.shared.idle_timeout else {
-            return;
-        };
-        self.next_sweep = Some(self.now + sweep_every(idle));
+    /// Closes connections that have neither sent nor taken anything for the idle timeout, and
+    /// tells the other workers how long this one's idlest connection has been idle.
+    fn sweep(&mut self) {
+        self.next_sweep = self.now + sweep_every(self.shared.idle_timeout);
+        if let Some(idle) = self.shared.idle_timeout {
+            self.close_idle(idle);
+        }
+        let oldest = self
+            .idlest()
+            .map(|(_, at)| room::millis_since(self.shared.epoch, at));
+        self.shared.seats[self.index].publish(oldest);
+    }
+
+    fn close_idle(&mut self, idle: Duration) {
         let now = self.now;
         let mut keys = std::mem::take(&mut self.sweep);
         keys.extend(
@@ -295,6 +321,55 @@ impl Worker {
         }
         keys.clear();
         self.sweep = keys;
+    }
+
+    /// This worker's connection that has done nothing for longest, and since when.
+    fn idlest(&self) -> Option<(usize, Instant)> {
+        self.conns
+            .iter()
+            .map(|(key, c)| (key, c.last_active()))
+            .min_by_key(|&(_, at)| at)
+    }
+
+    /// The server is full: closes the idlest connection of all workers, if one has been idle
+    /// long enough, here or by asking its worker. True when room is made (or on its way).
+    fn make_room(&mut self) -> bool {
+        let epoch = self.shared.epoch;
+        let own = self.idlest();
+        let chosen = room::choose(
+            &self.shared.seats,
+            self.index,
+            own.map(|(_, at)| room::millis_since(epoch, at)),
+            room::millis_since(epoch, self.now),
+        );
+        match (chosen, own) {
+            (Some(worker), Some((key, _))) if worker == self.index => {
+                self.evict(key);
+                true
+            }
+            // The other worker checks again, closes its idlest, and the count comes back
+            // down; until then the server holds one more than the cap.
+            (Some(worker), _) if worker != self.index => {
+                self.shared.seats[worker].ask_to_evict();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Closes this worker's idlest connection for a newcomer on another worker, if it is still
+    /// idle long enough.
+    fn evict_idlest(&mut self) {
+        if let Some((key, at)) = self.idlest() {
+            if self.now.saturating_duration_since(at) >= EVICT_IDLE {
+                self.evict(key);
+            }
+        }
+    }
+
+    fn evict(&mut self, key: usize) {
+        self.shared.evicted.fetch_add(1, Ordering::Relaxed);
+        self.close(key, Ending::Evicted);
     }
 
     /// Closes every connection still open when the grace period after Ctrl-C ends.
@@ -326,8 +401,10 @@ fn retire(shared: &Shared, conn: Connection, ending: Ending, now: Instant, log: 
     conn.close(ending, now, log);
 }
 
-/// How often to look for idle connections: a quarter of the timeout, so that one is closed at
-/// most that late, but at least once a second and at most every 10 ms.
-pub fn sweep_every(idle: Duration) -> Duration {
-    (idle / 4).clamp(Duration::from_millis(10), Duration::from_secs(1))
+/// How often to sweep: a quarter of the idle timeout, so that an idle connection is closed at
+/// most that late, but at least once a second (room.rs counts on that) and at most every 10 ms.
+pub fn sweep_every(idle_timeout: Option<Duration>) -> Duration {
+    idle_timeout.map_or(Duration::from_secs(1), |idle| {
+        (idle / 4).clamp(Duration::from_millis(10), Duration::from_secs(1))
+    })
 }

@@ -298,6 +298,66 @@ fn connections_over_the_cap_are_closed_at_once() {
 }
 
 #[test]
+fn a_full_server_closes_its_longest_idle_connection_for_a_newcomer() {
+    // Two threads: the newcomer may land on the thread that does not hold the idlest one.
+    let mut server = start(&["--max-connections", "4", "--threads", "2"]);
+    let held: Vec<TcpStream> = (0..4)
+        .map(|i| {
+            let mut s = connect(server.addr);
+            let msg = format!("holder {i}").into_bytes();
+            assert_eq!(round_trip(&mut s, &msg), msg);
+            s
+        })
+        .collect();
+    // Nobody has been idle long enough yet: the newcomer is refused, no holder is closed.
+    let mut early = connect(server.addr);
+    let _ = early.write_all(b"?");
+    let mut buf = [0u8; 16];
+    assert!(
+        matches!(early.read(&mut buf), Ok(0) | Err(_)),
+        "served over the cap"
+    );
+    // Idleness is what this waits for: 2 s without traffic, and a sweep (<= 1 s) to tell it.
+    thread::sleep(Duration::from_millis(3200));
+    let asked = Instant::now();
+    let mut fresh = connect(server.addr);
+    assert_eq!(round_trip(&mut fresh, b"let me in"), b"let me in");
+    assert!(
+        asked.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        asked.elapsed()
+    );
+    assert!(
+        server.wait_for_log("the server was full and it had been idle longest", WAIT),
+        "{}",
+        server.stderr()
+    );
+    // Exactly one holder was closed to make that room.
+    let closed = held
+        .iter()
+        .filter(|s| {
+            s.set_read_timeout(Some(Duration::from_millis(300)))
+                .unwrap();
+            match (&**s).read(&mut buf) {
+                Ok(0) => true,
+                Ok(n) => panic!("a holder got {n} bytes it never asked for"),
+                // Still open: nothing to read, and the wait ran out.
+                Err(e) => !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+            }
+        })
+        .count();
+    assert_eq!(closed, 1);
+    drop((held, fresh, early));
+    server.signal("TERM");
+    assert_eq!(server.wait_exit(WAIT).and_then(|s| s.code()), Some(0));
+    assert!(
+        server.wait_for_log("while full, refused 1 and closed 1 idle", WAIT),
+        "{}",
+        server.stderr()
+    );
+}
+
+#[test]
 fn listens_on_ipv6_loopback() {
     if std::net::TcpListener::bind("[::1]:0").is_err() {
         eprintln!("no IPv6 loopback on this machine; nothing to test");

@@ -26,7 +26,7 @@ use common::addr::{self, DEFAULT_HOST, UDP_PORT};
 use common::logging::Budget;
 use common::text::{count, for_log, lossy, uppercase};
 use common::{cli, error, explain, step};
-use log::{debug, info, warn};
+use log::{debug, info, warn, Level};
 use socket2::{Domain, Protocol, Socket, Type};
 
 mod limit;
@@ -185,7 +185,7 @@ fn answer(socket: &UdpSocket, data: &[u8], from: SocketAddr, shown: &mut Budget)
         debug!("dropping a datagram from {from}: port 0 cannot be answered");
         return Ok(false);
     }
-    if shown.allow(Instant::now(), data.len() as u64) {
+    if shown.allow(Level::Info, Instant::now(), data.len() as u64) {
         info!("received {:?} from {from}", for_log(&lossy(data)));
     }
     let reply = uppercase(data);
