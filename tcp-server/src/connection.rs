@@ -13,15 +13,15 @@ use common::logging::Budget;
 use common::text::{for_log, Utf8Decoder};
 use common::{error, step};
 use log::{info, warn, Level};
+use memmap2::MmapMut;
 use mio::net::TcpStream;
 
 /// One client connection.
 pub struct Connection {
     stream: TcpStream,
     peer: SocketAddr,
-    /// Echo the client has not taken yet. Empty, and unallocated, unless the client is slow to read.
-    unsent: Vec<u8>,
-    unsent_from: usize,
+    /// Echo the client has not taken yet: none unless the client is slow to read.
+    unsent: Option<Unsent>,
     echoed: u64,
     decoder: Utf8Decoder,
     /// The last time the client sent something or took some of its echo.
@@ -92,8 +92,7 @@ impl Connection {
         Connection {
             stream,
             peer,
-            unsent: Vec::new(),
-            unsent_from: 0,
+            unsent: None,
             echoed: 0,
             decoder: Utf8Decoder::new(),
             last_active: now,
@@ -107,7 +106,11 @@ impl Connection {
 
     /// True while the client has echo it has not taken.
     pub fn has_unsent(&self) -> bool {
-        !self.unsent.is_empty()
+        self.unsent.is_some()
+    }
+
+    fn unsent_len(&self) -> usize {
+        self.unsent.as_ref().map_or(0, |u| u.rest().len())
     }
 
     /// True when the client has neither sent nor taken anything for `idle`.
@@ -128,9 +131,9 @@ impl Connection {
         now: Instant,
         log: &mut Budget,
     ) -> io::Result<After> {
-        let before = (self.echoed, self.unsent.len());
+        let before = (self.echoed, self.unsent_len());
         let after = self.echo(buf, ready, now, log);
-        if (self.echoed, self.unsent.len()) != before {
+        if (self.echoed, self.unsent_len()) != before {
             self.last_active = now;
         }
         after
@@ -151,17 +154,16 @@ impl Connection {
         // Finish the echo the client was slow to take before reading more: this is what bounds
         // the memory a connection holds, and what keeps a client that never reads from costing
         // others.
-        if !self.unsent.is_empty() {
-            let sent = write_some(&mut self.stream, &self.unsent[self.unsent_from..])?;
-            self.unsent_from += sent;
+        if let Some(unsent) = &mut self.unsent {
+            let sent = write_some(&mut self.stream, unsent.rest())?;
+            unsent.from += sent;
             self.echoed += sent as u64;
-            if self.unsent_from < self.unsent.len() {
+            if !unsent.rest().is_empty() {
                 return Ok(After::Open);
             }
-            // Give the memory back: a client that was slow once should not hold 256 KiB for
-            // the rest of its connection.
-            self.unsent = Vec::new();
-            self.unsent_from = 0;
+            // Give the memory back at once: a client that was slow once should not hold up
+            // to 256 KiB for the rest of its connection.
+            self.unsent = None;
             // Bytes may have waited in the socket while we did not read: go on to read them.
         } else if !ready.readable && !ready.read_closed {
             // Room to write, and nothing to write: the report was for a direction we do not need.
@@ -196,7 +198,7 @@ impl Connection {
             if sent < n {
                 // The client's receive window is full: keep the rest, and read nothing more
                 // until epoll reports room to send it.
-                self.unsent.extend_from_slice(&data[sent..]);
+                self.unsent = Some(Unsent::new(&data[sent..])?);
                 return Ok(After::Open);
             }
             // A short read emptied the socket; epoll reports the next data when it comes.
@@ -248,6 +250,29 @@ impl Connection {
                 error::io_text(&e)
             ),
         }
+    }
+}
+
+/// Echo a slow client has not taken yet, in pages mapped for it alone. Unmapped once sent, they
+/// go straight back to the system; from the heap they would stay with the process (glibc keeps
+/// freed blocks of this size), and a few hundred clients that were slow once would leave the
+/// server tens of MiB larger for good.
+struct Unsent {
+    pages: MmapMut,
+    /// How much of it has been sent.
+    from: usize,
+}
+
+impl Unsent {
+    /// `bytes` is never empty: it is what a short write left over.
+    fn new(bytes: &[u8]) -> io::Result<Unsent> {
+        let mut pages = MmapMut::map_anon(bytes.len())?;
+        pages.copy_from_slice(bytes);
+        Ok(Unsent { pages, from: 0 })
+    }
+
+    fn rest(&self) -> &[u8] {
+        &self.pages[self.from..]
     }
 }
 

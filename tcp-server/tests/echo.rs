@@ -765,3 +765,117 @@ fn explain_narrates_each_step_in_order_on_stderr_only() {
     );
     assert!(server.more_stdout().is_empty(), "narration reached stdout");
 }
+
+/// The server's resident memory, from /proc.
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// The most kernel memory one of the server's connections holds, receive queue plus send
+/// queue (`ss -tm`: skmem r and w), over the established sockets on `port`.
+fn largest_socket_memory(port: u16) -> (u64, usize) {
+    let out = Command::new("ss")
+        .args(["-tmnH", "state", "established"])
+        .arg(format!("( sport = :{port} )"))
+        .output()
+        .expect("running ss (iproute2)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let field = |skmem: &str, name: char| -> u64 {
+        skmem
+            .split(',')
+            .find_map(|f| f.strip_prefix(name)?.parse().ok())
+            .unwrap_or(0)
+    };
+    let sockets: Vec<u64> = text
+        .split("skmem:(")
+        .skip(1)
+        .map(|rest| {
+            let skmem = rest.split(')').next().unwrap();
+            field(skmem, 'r') + field(skmem, 'w')
+        })
+        .collect();
+    (sockets.iter().copied().max().unwrap_or(0), sockets.len())
+}
+
+#[test]
+fn clients_that_send_without_reading_cost_bounded_memory_given_back_when_they_read() {
+    const CLIENTS: usize = 500;
+    let server = start(&[]);
+    let idle = rss_kib(server.pid());
+    let mut hogs: Vec<(TcpStream, usize)> = (0..CLIENTS)
+        .map(|_| {
+            let s = connect(server.addr);
+            s.set_nonblocking(true).unwrap();
+            (s, 0)
+        })
+        .collect();
+    // Each sends up to 4 MiB and reads nothing, until every one is refused more twice over.
+    let block = vec![b'h'; 64 * 1024];
+    let mut stalled = 0;
+    let deadline = Instant::now() + WAIT;
+    while stalled < 2 && Instant::now() < deadline {
+        let mut moved = false;
+        for (s, sent) in &mut hogs {
+            let left = (4 << 20) - *sent;
+            if left == 0 {
+                continue;
+            }
+            match s.write(&block[..left.min(block.len())]) {
+                Ok(n) => {
+                    *sent += n;
+                    moved = true;
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                Err(e) => panic!("a hog's write failed: {e}"),
+            }
+        }
+        stalled = if moved { 0 } else { stalled + 1 };
+        if !moved {
+            // The kernel may still be moving bytes between the queues: look again shortly.
+            thread::sleep(Duration::from_millis(200));
+        }
+    }
+    let (largest, seen) = largest_socket_memory(server.addr.port());
+    assert_eq!(seen, CLIENTS, "ss saw {seen} of the server's sockets");
+    assert!(
+        largest <= 1 << 20,
+        "one socket holds {largest} bytes in the kernel"
+    );
+    let loaded = rss_kib(server.pid());
+    let per_connection = loaded.saturating_sub(idle) / CLIENTS as u64;
+    assert!(
+        per_connection <= 300,
+        "{per_connection} KiB per connection ({idle} -> {loaded})"
+    );
+    // A normal client is served meanwhile.
+    let mut normal = connect(server.addr);
+    assert_eq!(round_trip(&mut normal, b"still served"), b"still served");
+    // They read everything they are owed and sit idle: the memory goes back.
+    let mut got = vec![0usize; CLIENTS];
+    let mut buf = vec![0u8; 1 << 20];
+    let deadline = Instant::now() + WAIT;
+    while hogs.iter().zip(&got).any(|((_, sent), got)| got < sent) {
+        assert!(Instant::now() < deadline, "the echo did not all come back");
+        for ((s, sent), got) in hogs.iter_mut().zip(&mut got) {
+            while *got < *sent {
+                match s.read(&mut buf) {
+                    Ok(0) => panic!("a hog's connection closed"),
+                    Ok(n) => *got += n,
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                    Err(e) => panic!("a hog's read failed: {e}"),
+                }
+            }
+        }
+    }
+    let deadline = Instant::now() + WAIT;
+    while rss_kib(server.pid()) > 2 * idle {
+        assert!(
+            Instant::now() < deadline,
+            "RSS {} KiB after the hogs read all, idle baseline {idle} KiB",
+            rss_kib(server.pid())
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+}
