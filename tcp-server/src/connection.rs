@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use common::logging::Budget;
-use common::text::{for_log, Utf8Decoder};
+use common::text::Utf8Decoder;
 use common::{error, step};
 use log::{info, warn, Level};
 use memmap2::MmapMut;
@@ -180,9 +180,9 @@ impl Connection {
             };
             let data = &buf[..n];
             if log.allow(Level::Info, now, n as u64) {
-                let text = self.decoder.decode(data);
+                let text = self.decoder.decode_for_log(data);
                 if !text.is_empty() {
-                    info!("{}: received {:?}", self.peer, for_log(&text));
+                    info!("{}: received {:?}", self.peer, text);
                 }
             } else {
                 // Not shown: a character split here is not worth keeping for the next line.
