@@ -1,7 +1,8 @@
 """Runs the loads of bench/compare.sh against each server and prints the table.
 
 Every server is started on a free loopback port, stopped by its own pid (and its children's, for
-socat's forks), and every load is bounded in count and in time.
+socat's forks), and every load is bounded in count and in time. Ours runs as a user starts it
+(no RUST_LOG), and again at RUST_LOG=warn to show what its log costs.
 """
 
 import argparse
@@ -192,6 +193,8 @@ def udp_figures(port, quick):
     return {"UDP req/s": float(m.group(4)), "UDP loss %": float(m.group(3))}
 
 
+WARN = "ours, RUST_LOG=warn"
+
 COLUMNS = [
     ("p50 µs, 1 conn, 1 CPU", "{:.1f}", "lower"),
     ("rt/s, 100 conns", "{:.0f}", "higher"),
@@ -208,12 +211,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="shorter loads, for a quick look")
     args = parser.parse_args()
-    quiet = dict(os.environ, RUST_LOG="warn")
+    # Ours as a user starts it: no RUST_LOG, so the default level (info). The row below it, with
+    # RUST_LOG=warn, shows what the log costs.
+    default = {k: v for k, v in os.environ.items() if k != "RUST_LOG"}
+    quiet = dict(default, RUST_LOG="warn")
     rows, notes = {}, []
 
+    def ours(env):
+        return (lambda: Server("tcp-server", [os.path.join(BIN, "tcp-server"), "--port", "0"], env=env),
+                lambda: Server("udp-server", [os.path.join(BIN, "udp-server"), "--port", "0"], env=env))
+
     candidates = [
-        ("ours", lambda: Server("tcp-server", [os.path.join(BIN, "tcp-server"), "--port", "0"], env=quiet),
-                 lambda: Server("udp-server", [os.path.join(BIN, "udp-server"), "--port", "0"], env=quiet)),
+        ("ours", *ours(default)),
+        (WARN, *ours(quiet)),
         ("python threaded", (lambda: Server("python", [sys.executable, "-c", PYTHON_ECHO])), None),
     ]
     if shutil.which("socat"):
@@ -273,13 +283,14 @@ def main():
     for name, fig in rows.items():
         if name == "ours":
             continue
+        label = "ours ÷ ours at RUST_LOG=warn (the log's cost)" if name == WARN else f"ours ÷ {name}"
         cells = []
         for c, _, _ in COLUMNS:
             if c in ours and c in fig and fig[c] and c != "UDP loss %":
                 cells.append(f"{ours[c] / fig[c]:.2f}×")
             else:
                 cells.append("–")
-        lines.append(f"| ours ÷ {name} | " + " | ".join(cells) + " |")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     cpu = "server on CPU 0, load on CPU 1" if shutil.which("taskset") else "not pinned (no taskset)"
     table = "\n".join(lines)
     stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")

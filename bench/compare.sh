@@ -4,7 +4,7 @@
 #
 #   bash bench/compare.sh            # about a minute on a 2-core machine
 #
-# Peers: socat (TCP-LISTEN/UDP-LISTEN ... PIPE) and a threaded Python server
+# Ours runs at the default log level, and again at RUST_LOG=warn. Peers: socat (TCP-LISTEN/UDP-LISTEN ... PIPE) and a threaded Python server
 # (socketserver.ThreadingTCPServer); a missing one is skipped with a note
 # (`apt-get install socat` brings socat). Not a test: CI does not run it.
 set -euo pipefail
