@@ -19,10 +19,32 @@ pub fn init_logging() {
     crate::logging::init();
 }
 
+/// Standard output, for what the program is for: each write first lets the log and narration
+/// lines queued before it reach stderr (see [`crate::logging`]), so that a terminal shows the
+/// two in the order they happened.
+#[derive(Debug)]
+pub struct Stdout(io::StdoutLock<'static>);
+
+/// Locks standard output for the program's own output.
+pub fn stdout() -> Stdout {
+    Stdout(io::stdout().lock())
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        crate::logging::flush();
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
 /// Prints the line that tests and scripts wait for, and flushes it at once: stdout is
 /// block-buffered when it is a pipe, and a reader must not wait for the first connection to see it.
 pub fn announce_listening(addr: SocketAddr) -> io::Result<()> {
-    let mut out = io::stdout().lock();
+    let mut out = stdout();
     writeln!(out, "listening on {addr}")?;
     out.flush()
 }

@@ -95,6 +95,8 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 /// Shows an error the way [`crate::cli::exit`] does, for a program that goes on after it.
 pub fn report(error: &anyhow::Error) {
+    // After the log lines that came before it, not in the middle of them.
+    crate::logging::flush();
     eprintln!("error: {}", chain_text(error));
     if let Some(hinted) = error.downcast_ref::<Hinted>() {
         eprintln!("hint: {}", hinted.hint);

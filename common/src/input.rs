@@ -27,7 +27,7 @@ impl MessageLines {
     /// The next message without its line ending, or `None` at `quit` or the end of input.
     pub fn next_message(&mut self) -> io::Result<Option<&[u8]>> {
         if let Some(prompt) = self.prompt {
-            let mut out = io::stdout().lock();
+            let mut out = crate::cli::stdout();
             write!(out, "{prompt}")?;
             out.flush()?;
         }

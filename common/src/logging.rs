@@ -30,6 +30,9 @@ enum Message {
 struct Queue {
     sender: SyncSender<Message>,
     dropped: AtomicU64,
+    /// Lines put in the queue, and lines the writer has finished with: equal when none waits.
+    queued: AtomicU64,
+    written: AtomicU64,
 }
 
 static QUEUE_TO_STDERR: OnceLock<Queue> = OnceLock::new();
@@ -54,18 +57,26 @@ pub fn init() {
 pub fn write_line(line: &[u8]) {
     let queue = QUEUE_TO_STDERR.get_or_init(start_writer);
     match queue.sender.try_send(Message::Line(line.to_vec())) {
-        Ok(()) | Err(TrySendError::Disconnected(_)) => {}
+        Ok(()) => {
+            queue.queued.fetch_add(1, Ordering::Release);
+        }
+        Err(TrySendError::Disconnected(_)) => {}
         Err(TrySendError::Full(_)) => {
             queue.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
 }
 
-/// Waits, up to a second, until every line so far has reached stderr: for the end of the program.
+/// Waits, up to a second, until every line so far has reached stderr: before the program writes
+/// to stdout or ends, so that a terminal shows both in the order they happened. Costs two atomic
+/// loads when no line is waiting.
 pub fn flush() {
     let Some(queue) = QUEUE_TO_STDERR.get() else {
         return;
     };
+    if queue.written.load(Ordering::Acquire) >= queue.queued.load(Ordering::Acquire) {
+        return;
+    }
     let (done, written) = mpsc::sync_channel(1);
     let deadline = Instant::now() + FLUSH_WAIT;
     let mut message = Message::Flush(done);
@@ -92,6 +103,8 @@ fn start_writer() -> Queue {
     Queue {
         sender,
         dropped: AtomicU64::new(0),
+        queued: AtomicU64::new(0),
+        written: AtomicU64::new(0),
     }
 }
 
@@ -101,6 +114,9 @@ fn write_to_stderr(lines: Receiver<Message>) {
         match message {
             Message::Line(line) => {
                 let _ = err.write_all(&line);
+                if let Some(queue) = QUEUE_TO_STDERR.get() {
+                    queue.written.fetch_add(1, Ordering::Release);
+                }
             }
             Message::Flush(done) => {
                 let _ = done.try_send(());

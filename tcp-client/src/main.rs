@@ -127,7 +127,7 @@ fn run(args: Args) -> Result<()> {
 
     // Send each message and print its echo. Each reply has --timeout in all, from the start of
     // its send: neither a silent server nor one that trickles a byte at a time keeps us waiting.
-    let mut out = io::stdout().lock();
+    let mut out = cli::stdout();
     let mut exchange = |message: &[u8]| -> Result<()> {
         let reply = echo(&stream, server, message, args.timeout)?;
         writeln!(out, "from server: {}", lossy(&reply))?;
@@ -173,7 +173,7 @@ fn measure(args: &Args, addrs: &[SocketAddr]) -> Result<()> {
         timeout: args.timeout,
     };
     let report = load::drive(server, &plan)?;
-    report.print(&mut io::stdout().lock(), &plan)?;
+    report.print(&mut cli::stdout(), &plan)?;
     if report.errors > 0 || report.mismatches > 0 {
         bail!(
             "{} of {} round trips failed",

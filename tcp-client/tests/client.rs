@@ -458,6 +458,31 @@ fn explain_narrates_each_step_in_order_and_leaves_stdout_alone() {
 }
 
 #[test]
+fn on_one_terminal_the_reply_comes_between_the_steps_it_follows_and_precedes() {
+    // A terminal shows stdout and stderr as one stream: the narration, written by a thread of
+    // its own, must still reach it before the reply that follows it.
+    let addr = serve(echo);
+    // Ten times: without the wait for the log, the reply overtook the narration about two
+    // runs in three.
+    for _ in 0..10 {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(format!("'{BIN}' --port {} --explain hi 2>&1", addr.port()));
+        let out = run(cmd, b"", WAIT);
+        assert_eq!(out.code(), Some(0), "{out:?}");
+        testkit::assert_in_order(
+            &out.stdout,
+            &[
+                "[step 3 send] sent 2 bytes",
+                "[step 4 receive] received 2 bytes",
+                "from server: hi",
+                "[step 5 close] closed our sending side",
+            ],
+        );
+    }
+}
+
+#[test]
 fn load_mode_gives_up_on_a_silent_server_after_the_timeout() {
     let addr = serve(silent);
     let started = Instant::now();

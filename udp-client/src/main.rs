@@ -19,7 +19,7 @@
 //! cargo run -p udp-client -- hello world       # one reply line per message, then exit
 //! ```
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
@@ -129,7 +129,7 @@ fn run(args: Args) -> Result<()> {
     // Steps 3 and 4, send and receive, are the client's: see client.rs.
     let mut client = Client::new(socket, server, args.timeout, args.retries + 1);
 
-    let mut out = io::stdout().lock();
+    let mut out = cli::stdout();
     if let Some(count) = args.count {
         // --size allows IPv6's larger datagrams; the server's family decides.
         fits_in_a_datagram(args.size as usize, server)?;
