@@ -8,7 +8,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -16,6 +16,15 @@ use testkit::{noise, run, Server};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tcp-server");
 const WAIT: Duration = Duration::from_secs(10);
+
+/// Tests that hold a time bound, and tests that keep both CPUs busy, take turns: on a 2-CPU
+/// machine, 500 flooding clients beside a 20 ms bound would measure the machine, not the server.
+static TURNS: Mutex<()> = Mutex::new(());
+
+fn take_turns() -> MutexGuard<'static, ()> {
+    // A test that failed while holding it poisons it; the next one may still run.
+    TURNS.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 fn start(extra: &[&str]) -> Server {
     let mut args = vec!["--port", "0"];
@@ -55,6 +64,7 @@ fn echoes_ascii_and_the_greeting() {
 
 #[test]
 fn echoes_megabytes_of_random_bytes_while_they_are_written() {
+    let _turn = take_turns();
     let server = start(&[]);
     let s = connect(server.addr);
     let data = noise(8 << 20, 0x9e37_79b9_7f4a_7c15);
@@ -214,6 +224,7 @@ fn at_the_default_level_frequent_lines_are_summed_up_not_each_shown() {
 
 #[test]
 fn a_client_that_never_reads_does_not_slow_another() {
+    let _turn = take_turns();
     let server = start(&[]);
     let hog = connect(server.addr);
     hog.set_write_timeout(Some(Duration::from_millis(500)))
@@ -299,6 +310,7 @@ fn connections_over_the_cap_are_closed_at_once() {
 
 #[test]
 fn a_full_server_closes_its_longest_idle_connection_for_a_newcomer() {
+    let _turn = take_turns();
     // Two threads: the newcomer may land on the thread that does not hold the idlest one.
     let mut server = start(&["--max-connections", "4", "--threads", "2"]);
     let held: Vec<TcpStream> = (0..4)
@@ -490,6 +502,7 @@ fn an_idle_connection_is_closed_and_a_busy_one_is_not() {
 
 #[test]
 fn a_slow_reader_gets_its_whole_echo_despite_a_short_idle_timeout() {
+    let _turn = take_turns();
     let server = start(&["--idle-timeout", "0.5"]);
     let s = connect(server.addr);
     let data = noise(8 << 20, 7);
@@ -550,6 +563,7 @@ fn idle_holders_over_the_cap_are_refused_then_slots_free_for_new_clients() {
 
 #[test]
 fn sigterm_finishes_the_echo_in_flight_then_exits_0_with_a_summary() {
+    let _turn = take_turns();
     let mut server = start(&[]);
     let s = connect(server.addr);
     let data = noise(8 << 20, 99);
@@ -612,6 +626,7 @@ fn stream_flat_out(addr: SocketAddr, stop: Arc<AtomicBool>) -> thread::JoinHandl
 
 #[test]
 fn one_thread_serves_a_small_client_promptly_beside_a_flat_out_stream() {
+    let _turn = take_turns();
     let server = start(&["--threads", "1"]);
     let stop = Arc::new(AtomicBool::new(false));
     let stream = stream_flat_out(server.addr, Arc::clone(&stop));
@@ -639,6 +654,7 @@ fn one_thread_serves_a_small_client_promptly_beside_a_flat_out_stream() {
 
 #[test]
 fn sigterm_during_a_flat_out_stream_exits_within_the_grace_period() {
+    let _turn = take_turns();
     let mut server = start(&["--threads", "1"]);
     let stop = Arc::new(AtomicBool::new(false));
     let stream = stream_flat_out(server.addr, Arc::clone(&stop));
@@ -801,6 +817,7 @@ fn largest_socket_memory(port: u16) -> (u64, usize) {
 
 #[test]
 fn clients_that_send_without_reading_cost_bounded_memory_given_back_when_they_read() {
+    let _turn = take_turns();
     const CLIENTS: usize = 500;
     let server = start(&[]);
     let idle = rss_kib(server.pid());
