@@ -30,6 +30,8 @@ pub struct Settings {
     pub max_connections: usize,
     /// `None`: idle connections are never closed.
     pub idle_timeout: Option<Duration>,
+    /// How long a worker keeps looking for events after the last one before it sleeps.
+    pub spin: Duration,
 }
 
 /// What all worker threads share.
@@ -39,6 +41,7 @@ pub struct Shared {
     pub open: AtomicUsize,
     pub max: usize,
     pub idle_timeout: Option<Duration>,
+    pub spin: Duration,
     /// Set by Ctrl-C: accept no more, finish what is open.
     pub stopping: AtomicBool,
     /// Connections admitted, and bytes echoed on closed ones, for the summary at the end.
@@ -70,6 +73,7 @@ pub fn start(listener: std::net::TcpListener, settings: Settings) -> Result<Serv
         open: AtomicUsize::new(0),
         max: settings.max_connections,
         idle_timeout: settings.idle_timeout,
+        spin: settings.spin,
         stopping: AtomicBool::new(false),
         served: AtomicU64::new(0),
         echoed: AtomicU64::new(0),

@@ -14,9 +14,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use common::logging::Budget;
 use common::{error, step};
-use log::{debug, error, info, warn, Level};
+use log::{error, info, warn, Level};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
+use rustix::event::epoll::{self, EventData, EventFlags};
 use slab::Slab;
 
 use crate::connection::{is_transient, After, Connection, Ending, Ready};
@@ -59,6 +60,8 @@ pub struct Worker {
     now: Instant,
     /// Connections that stopped at their share of a turn, with what epoll had reported.
     again: Vec<(usize, Ready)>,
+    /// Until when to keep looking for events without sleeping, after the last one.
+    spin_until: Instant,
     /// This thread's few lines a second about what it read, and about connections opening and
     /// closing: each kind has its own, so a stream's reads never hide how a connection ended.
     read_lines: Budget,
@@ -76,10 +79,18 @@ impl Worker {
         shared: &Arc<Shared>,
     ) -> Result<Worker> {
         let poll = Poll::new().context("creating an epoll instance")?;
-        let mut listener = TcpListener::from_std(listener);
-        poll.registry()
-            .register(&mut listener, LISTENER, Interest::READABLE)
-            .context("registering the listener")?;
+        let listener = TcpListener::from_std(listener);
+        // Every worker waits on the same listening socket. Registered the usual way, each new
+        // connection would wake every waiting worker, and all but one would find nothing to
+        // accept; EPOLLEXCLUSIVE wakes one. mio does not offer the flag, so the listener joins
+        // mio's epoll set through rustix, with the token mio reports back.
+        epoll::add(
+            poll.registry(),
+            &listener,
+            EventData::new_u64(LISTENER.0 as u64),
+            EventFlags::IN | EventFlags::ET | EventFlags::EXCLUSIVE,
+        )
+        .context("registering the listener")?;
         let waker = Arc::new(Waker::new(poll.registry(), WAKER).context("creating a waker")?);
         shared.seats[index].set_waker(Arc::clone(&waker));
         let now = Instant::now();
@@ -98,6 +109,7 @@ impl Worker {
             stop_at: None,
             now,
             again: Vec::new(),
+            spin_until: now,
             read_lines: Budget::new(module_path!(), "reads", LOG_LINES_PER_SECOND, now),
             conn_lines: Budget::new(
                 module_path!(),
@@ -118,16 +130,17 @@ impl Worker {
         let mut events = Events::with_capacity(1024);
         loop {
             // Wake for the end of an accept pause, or of the grace period after Ctrl-C. Those
-            // are rare; usually the wait has no timeout (the idle ticker wakes us for sweeps).
-            // A connection with more to read only looks for other events, without waiting.
-            let timeout = if self.again.is_empty() {
+            // are rare; usually the wait has no timeout (the ticker wakes us for sweeps).
+            // A connection with more to read, or a spin after recent traffic, only looks for
+            // events, without waiting.
+            let timeout = if !self.again.is_empty() || self.now < self.spin_until {
+                Some(Duration::ZERO)
+            } else {
                 [self.accept_paused_until, self.stop_at]
                     .into_iter()
                     .flatten()
                     .min()
                     .map(|at| at.saturating_duration_since(Instant::now()))
-            } else {
-                Some(Duration::ZERO)
             };
             if let Err(e) = self.poll.poll(&mut events, timeout) {
                 if e.kind() != io::ErrorKind::Interrupted {
@@ -135,12 +148,24 @@ impl Worker {
                 }
             }
             self.now = Instant::now();
+            let mut traffic = false;
             for event in events.iter() {
                 match event.token() {
-                    LISTENER => self.accept_all(),
-                    WAKER => {}
+                    LISTENER => {
+                        if self.accept_all() == 0 {
+                            continue; // Another worker took it: no traffic here.
+                        }
+                    }
+                    WAKER => continue,
                     Token(key) => self.exchange_on(key, Ready::of(event)),
                 }
+                traffic = true;
+            }
+            if traffic {
+                // The next request of a busy client usually comes within microseconds: asleep,
+                // this thread would pay a wake-up for it (on a VM that halts an idle vCPU, tens
+                // of microseconds). A tick of the sweep ticker is no traffic: no spin for it.
+                self.spin_until = self.now + self.shared.spin;
             }
             // Then those that stopped at their share last turn, each after everyone else.
             let mut again = std::mem::take(&mut self.again);
@@ -176,7 +201,7 @@ impl Worker {
                 // Epoll reports a new connection once; the ones that waited during the pause
                 // are still queued, so ask for them rather than wait for another report.
                 self.accept_paused_until = None;
-                self.accept_all();
+                let _ = self.accept_all();
             }
             if self.now >= self.next_sweep {
                 self.sweep();
@@ -184,14 +209,15 @@ impl Worker {
         }
     }
 
-    /// Step 4: accept every connection that has arrived.
-    fn accept_all(&mut self) {
+    /// Step 4: accept every connection that has arrived; returns how many there were.
+    fn accept_all(&mut self) -> usize {
+        let mut accepted = 0;
         if self.accept_paused_until.is_some() {
-            return;
+            return accepted;
         }
         loop {
             let Some(listener) = &self.listener else {
-                return;
+                return accepted;
             };
             match listener.accept() {
                 Ok((stream, peer)) => {
@@ -199,9 +225,10 @@ impl Worker {
                         self.accept_failing = false;
                         info!("accepting connections again");
                     }
+                    accepted += 1;
                     self.admit(stream, peer);
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return accepted,
                 // A client that gave up before we accepted it is no reason to stop.
                 Err(e) if is_transient(&e) => continue,
                 Err(e) => {
@@ -216,7 +243,7 @@ impl Worker {
                         self.accept_failing = true;
                     }
                     self.accept_paused_until = Some(self.now + ACCEPT_PAUSE);
-                    return;
+                    return accepted;
                 }
             }
         }
@@ -238,11 +265,6 @@ impl Worker {
                 );
             }
             return; // Dropping the stream closes it.
-        }
-        // An echo answers with small writes. Nagle's algorithm would hold a small reply until
-        // the previous one is acknowledged, and delayed ACKs make that 40 ms.
-        if let Err(e) = stream.set_nodelay(true) {
-            debug!("{peer}: setting TCP_NODELAY: {}", error::io_text(&e));
         }
         let entry = self.conns.vacant_entry();
         if let Err(e) = self

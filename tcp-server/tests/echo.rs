@@ -896,3 +896,77 @@ fn clients_that_send_without_reading_cost_bounded_memory_given_back_when_they_re
         thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// How often each of the server's serving threads (the main one and `worker-N`) has gone to
+/// sleep and been woken, summed: the kernel's count of voluntary context switches.
+fn worker_wake_ups(pid: u32) -> u64 {
+    let mut total = 0;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).unwrap() {
+        let task = task.unwrap().path();
+        let name = std::fs::read_to_string(task.join("comm")).unwrap_or_default();
+        if name.trim() != "tcp-server" && !name.starts_with("worker-") {
+            continue;
+        }
+        let status = std::fs::read_to_string(task.join("status")).unwrap_or_default();
+        total += status
+            .lines()
+            .find_map(|l| l.strip_prefix("voluntary_ctxt_switches:"))
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .unwrap_or(0);
+    }
+    total
+}
+
+#[test]
+fn a_new_connection_wakes_one_of_four_threads_not_all() {
+    let _turn = take_turns();
+    // No spinning, so every thread is asleep in epoll_wait when a connection comes.
+    let server = start(&["--threads", "4", "--spin", "0"]);
+    let before = worker_wake_ups(server.pid());
+    for i in 0..200 {
+        let mut s = connect(server.addr);
+        let msg = format!("{i}").into_bytes();
+        assert_eq!(round_trip(&mut s, &msg), msg);
+    }
+    let woken = worker_wake_ups(server.pid()) - before;
+    // The thread that accepts wakes for the connection, its data and its end: at most three
+    // times each. All four woken for every new connection would add three more each.
+    assert!(
+        woken <= 3 * 200,
+        "{woken} wake-ups of the serving threads for 200 connections"
+    );
+}
+
+/// CPU time the whole process has used (all threads), from the scheduler's own count.
+fn cpu_time(pid: u32) -> Duration {
+    let mut total = 0;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).unwrap() {
+        let path = task.unwrap().path().join("schedstat");
+        if let Ok(text) = std::fs::read_to_string(path) {
+            total += text
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .parse::<u64>()
+                .unwrap();
+        }
+    }
+    Duration::from_nanos(total)
+}
+
+#[test]
+fn a_server_without_traffic_costs_almost_no_cpu() {
+    let _turn = take_turns();
+    let server = start(&[]);
+    let mut s = connect(server.addr);
+    assert_eq!(round_trip(&mut s, b"then quiet"), b"then quiet");
+    // Three quiet seconds (the quiet is what is measured), with one client connected.
+    let before = cpu_time(server.pid());
+    thread::sleep(Duration::from_secs(3));
+    let used = cpu_time(server.pid()) - before;
+    // The bound, 20 ms in 10 s, scaled to 3 s: no spinning when there is no traffic.
+    assert!(
+        used <= Duration::from_millis(6),
+        "{used:?} of CPU in 3 quiet seconds"
+    );
+}
