@@ -937,23 +937,6 @@ fn a_new_connection_wakes_one_of_four_threads_not_all() {
     );
 }
 
-/// CPU time the whole process has used (all threads), from the scheduler's own count.
-fn cpu_time(pid: u32) -> Duration {
-    let mut total = 0;
-    for task in std::fs::read_dir(format!("/proc/{pid}/task")).unwrap() {
-        let path = task.unwrap().path().join("schedstat");
-        if let Ok(text) = std::fs::read_to_string(path) {
-            total += text
-                .split_whitespace()
-                .next()
-                .unwrap()
-                .parse::<u64>()
-                .unwrap();
-        }
-    }
-    Duration::from_nanos(total)
-}
-
 #[test]
 fn a_server_without_traffic_costs_almost_no_cpu() {
     let _turn = take_turns();
@@ -961,9 +944,9 @@ fn a_server_without_traffic_costs_almost_no_cpu() {
     let mut s = connect(server.addr);
     assert_eq!(round_trip(&mut s, b"then quiet"), b"then quiet");
     // Three quiet seconds (the quiet is what is measured), with one client connected.
-    let before = cpu_time(server.pid());
+    let before = testkit::cpu_time(server.pid());
     thread::sleep(Duration::from_secs(3));
-    let used = cpu_time(server.pid()) - before;
+    let used = testkit::cpu_time(server.pid()) - before;
     // The bound, 20 ms in 10 s, scaled to 3 s: no spinning when there is no traffic.
     assert!(
         used <= Duration::from_millis(6),

@@ -7,6 +7,13 @@
 //! instead of crashing, and never stops for one bad datagram. Beyond loopback it answers each
 //! source address at most `--rate-limit` times a second (limit.rs says why).
 //!
+//! Where each step lives, top-down:
+//! - steps 1 and 2, socket → bind: this file, `run`;
+//! - the threads, each receiving datagrams (step 3) until Ctrl-C, and the summary:
+//!   `serving.rs`, `serving::run` and `serve`;
+//! - the reply (its uppercase) and step 4, sending it back: `answer.rs`, `answer`;
+//! - the per-source rate limit: `limit.rs`.
+//!
 //! Run it, then talk to it from a second terminal:
 //!
 //! ```text
@@ -14,22 +21,20 @@
 //! cargo run -p udp-client                  # type a line, get it back in uppercase
 //! ```
 
-use std::io;
-use std::net::{SocketAddr, UdpSocket};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::net::UdpSocket;
+use std::num::NonZeroUsize;
+use std::time::Duration;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, UDP_PORT};
-use common::logging::Budget;
-use common::text::{count, for_log, lossy, uppercase};
 use common::{cli, error, explain, step};
-use log::{debug, info, warn, Level};
+use log::{debug, info, warn};
 use socket2::{Domain, Protocol, Socket, Type};
 
+mod answer;
 mod limit;
+mod serving;
 
 use limit::Limiter;
 
@@ -50,6 +55,17 @@ struct Args {
     #[arg(long, value_name = "N")]
     rate_limit: Option<u32>,
 
+    /// Microseconds a thread keeps looking for the next datagram, using its CPU, before it
+    /// sleeps: faster replies for busy clients, bought with CPU time; 0 never spins. Off when
+    /// there are more threads than CPUs [default: 50]
+    #[arg(long, value_name = "MICROS", value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    spin: Option<u32>,
+
+    /// Threads receiving and answering datagrams, up to 1024 [default: one per CPU this
+    /// process may use]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+
     #[command(flatten)]
     explain: explain::Flag,
 }
@@ -57,10 +73,8 @@ struct Args {
 /// Datagrams that arrive while one is being answered wait in the socket's receive queue; a
 /// larger queue loses fewer of a burst. The kernel caps it (net.core.rmem_max).
 const RECV_QUEUE: usize = 4 << 20;
-/// How long, at most, the server takes to notice Ctrl-C while no datagram comes.
-const STOP_CHECK: Duration = Duration::from_millis(200);
-/// `received` lines a second at info level; the rest are summed up once a second.
-const LOG_LINES_PER_SECOND: u32 = 20;
+/// See `--spin`: as for tcp-server, chosen by measurement (README, Benchmark).
+const SPIN_DEFAULT: u32 = 50;
 
 fn main() {
     let args = Args::parse();
@@ -108,103 +122,29 @@ fn run(args: Args) -> Result<()> {
     }
     // Anyone who can reach the server can forge a victim's address as a datagram's source, and
     // have the replies sent there: beyond loopback, each source gets a limited rate of them.
-    let mut limiter = Limiter::new(limit::rate_for(args.rate_limit, &local));
+    let limiter = Limiter::new(limit::rate_for(args.rate_limit, &local));
     if let Some(rate) = limiter.rate() {
         info!(
             "answering each source address at most {rate} times a second (--rate-limit, 0 for no limit)"
         );
     }
 
-    // Ctrl-C ends the loop below at its next turn; the receive timeout bounds how long that
-    // takes when no datagram comes.
-    let stopping = Arc::new(AtomicBool::new(false));
-    let stop = Arc::clone(&stopping);
-    cli::on_stop_signal(move || stop.store(true, Ordering::SeqCst))?;
-    socket
-        .set_read_timeout(Some(STOP_CHECK))
-        .context("setting the receive timeout")?;
-
-    // Step 3: receive a datagram, make the reply, send it back to where it came from. The
-    // buffer holds the largest datagram there is (65,527 bytes, over IPv6), so none is ever cut
-    // short.
-    let mut buf = vec![0u8; 64 * 1024];
-    let (mut answered, mut dropped, mut rate_limited) = (0u64, 0u64, 0u64);
-    // A person sees every datagram in the log; a flood gets one summary line a second.
-    let mut shown = Budget::new(
-        module_path!(),
-        "datagrams",
-        LOG_LINES_PER_SECOND,
-        Instant::now(),
-    );
-    while !stopping.load(Ordering::Relaxed) {
-        let (n, from) = match socket.recv_from(&mut buf) {
-            Ok(received) => received,
-            Err(e) if error::is_timeout(&e) => {
-                shown.roll(Instant::now());
-                continue;
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            // Some systems report an earlier reply's "port unreachable" here; it concerns a
-            // client that has gone, not this datagram or the server.
-            Err(e) => {
-                warn!("receiving a datagram: {}", error::io_text(&e));
-                continue;
-            }
-        };
-        step!("3 receive", "received a {n}-byte datagram from {from}");
-        if !limiter.allows(from.ip()) {
-            // Over its rate: no reply, and no log line for each such datagram either.
-            step!("4 send", "sent nothing: {from} is over its rate limit");
-            rate_limited += 1;
-            continue;
-        }
-        match answer(&socket, &buf[..n], from, &mut shown) {
-            Ok(true) => answered += 1,
-            Ok(false) => dropped += 1,
-            Err(e) => {
-                warn!("{e:#}");
-                dropped += 1;
-            }
-        }
-    }
-    let limited = match limiter.rate() {
-        Some(_) => format!(", rate-limited {rate_limited}"),
-        None => String::new(),
+    // Steps 3 and 4 run on every thread: receive a datagram, make the reply, send it back to
+    // where it came from.
+    let cpus = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let threads = args.threads.map_or(cpus, usize::from);
+    // Spinning pays only while each thread has a CPU of its own to spin on.
+    let spin = match args.spin {
+        Some(micros) => micros,
+        None if threads <= cpus => SPIN_DEFAULT,
+        None => 0,
     };
-    info!(
-        "stopped: answered {}, dropped {dropped}{limited}",
-        count(answered, "datagram", "datagrams")
-    );
-    Ok(())
-}
-
-/// Replies to one datagram with its uppercase; false when it cannot be answered.
-fn answer(socket: &UdpSocket, data: &[u8], from: SocketAddr, shown: &mut Budget) -> Result<bool> {
-    if from.port() == 0 {
-        // Nothing can be sent to port 0: such a datagram is forged or broken.
-        debug!("dropping a datagram from {from}: port 0 cannot be answered");
-        return Ok(false);
-    }
-    if shown.allow(Level::Info, Instant::now(), data.len() as u64) {
-        info!("received {:?} from {from}", for_log(&lossy(data)));
-    }
-    let reply = uppercase(data);
-    // A reply goes back over the family its request came by: IPv6 carries 20 bytes more.
-    let limit = addr::max_datagram(&from);
-    if reply.len() > limit {
-        return Err(anyhow!(
-            "not answering {from}: the uppercase is {} bytes, more than a datagram holds over {} ({limit})",
-            reply.len(),
-            addr::ip_version(&from)
-        ));
-    }
-    socket
-        .send_to(&reply, from)
-        .map_err(|e| anyhow!("answering {from}: {}", error::io_text(&e)))?;
-    step!(
-        "4 send",
-        "sent its uppercase, {} bytes, back to {from} (whether it arrives, UDP does not say)",
-        reply.len()
-    );
-    Ok(true)
+    serving::run(
+        socket,
+        serving::Settings {
+            threads,
+            spin: Duration::from_micros(u64::from(spin)),
+            limiter,
+        },
+    )
 }

@@ -383,3 +383,19 @@ fn at_the_default_level_a_flood_of_datagrams_is_summed_up_not_each_logged() {
     assert!(shown < 300, "{shown} received lines for 300 datagrams");
     assert!(server.stderr().contains("RUST_LOG=debug shows every one"));
 }
+
+#[test]
+fn a_server_without_traffic_costs_almost_no_cpu() {
+    let server = start();
+    let s = socket_to(server.addr);
+    assert_eq!(ask(&s, b"then quiet"), b"THEN QUIET");
+    // Three quiet seconds (the quiet is what is measured): the spin after a datagram ends, and
+    // each thread wakes only to look for Ctrl-C, five times a second.
+    let before = testkit::cpu_time(server.pid());
+    thread::sleep(Duration::from_secs(3));
+    let used = testkit::cpu_time(server.pid()) - before;
+    assert!(
+        used <= Duration::from_millis(6),
+        "{used:?} of CPU in 3 quiet seconds"
+    );
+}
