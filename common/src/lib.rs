@@ -10,6 +10,7 @@
 //! - [`logging`]: log lines that never block the program, and a budget for frequent ones;
 //! - [`stats`]: latency figures (a fixed-size histogram) for the load and ping modes;
 //! - [`text`]: received bytes shown as text (a streaming UTF-8 decoder) and the UDP uppercase;
+//! - [`threads`]: `--threads` and `--spin`, the same for both servers;
 //! - [`ticker`]: a thread that wakes an event loop at a steady period.
 //!
 //! The integration tests' helpers live in the `testkit` crate, not here.
@@ -22,4 +23,5 @@ pub mod input;
 pub mod logging;
 pub mod stats;
 pub mod text;
+pub mod threads;
 pub mod ticker;

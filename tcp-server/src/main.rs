@@ -28,13 +28,12 @@
 //! cargo run -p tcp-client                  # from server: 你好,服务器!
 //! ```
 
-use std::num::NonZeroUsize;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
-use common::{cli, error, explain, step};
+use common::{cli, error, explain, step, threads};
 use log::{info, warn};
 use socket2::{Domain, Protocol, Socket, Type};
 
@@ -74,15 +73,8 @@ struct Args {
           value_parser = clap::value_parser!(u32).range(0..=(64 << 20)))]
     socket_buffer: u32,
 
-    /// Microseconds a thread keeps looking for the next event, using its CPU, before it sleeps:
-    /// faster replies for busy clients, bought with CPU time; 0 never spins. Off when there are
-    /// more threads than CPUs [default: SPIN_DEFAULT]
-    #[arg(long, value_name = "MICROS", value_parser = clap::value_parser!(u32).range(0..=100_000))]
-    spin: Option<u32>,
-
-    /// Threads serving connections, up to 1024 [default: one per CPU this process may use]
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
-    threads: Option<u16>,
+    #[command(flatten)]
+    threads: threads::Threads,
 
     #[command(flatten)]
     explain: explain::Flag,
@@ -93,9 +85,6 @@ struct Args {
 /// one. A fixed size bounds that, and stops the growth the kernel would otherwise do for the
 /// first few hundred milliseconds of a stream. Chosen by measurement: see the README.
 const DEFAULT_SOCKET_BUFFER: u32 = 224 * 1024;
-
-/// See `--spin`: chosen by measurement (README, Benchmark).
-const SPIN_DEFAULT: u32 = 50;
 
 fn main() {
     let args = Args::parse();
@@ -172,21 +161,14 @@ fn serve(args: Args) -> Result<()> {
 
     // Steps 4 to 6 run on every worker thread: each accepts connections and echoes on them.
     // All of them start before the `listening on` line, so that the line means it serves.
-    let cpus = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    let threads = args.threads.map_or(cpus, usize::from);
-    // Spinning pays only while each thread has a CPU of its own to spin on.
-    let spin = match args.spin {
-        Some(micros) => micros,
-        None if threads <= cpus => SPIN_DEFAULT,
-        None => 0,
-    };
+    let (threads, spin) = args.threads.plan();
     let serving = serving::start(
         listener,
         serving::Settings {
             threads,
             max_connections: args.max_connections as usize,
             idle_timeout: Some(args.idle_timeout).filter(|idle| !idle.is_zero()),
-            spin: Duration::from_micros(u64::from(spin)),
+            spin,
         },
     )?;
     if let Err(e) = cli::announce_listening(local) {

@@ -22,13 +22,11 @@
 //! ```
 
 use std::net::UdpSocket;
-use std::num::NonZeroUsize;
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, UDP_PORT};
-use common::{cli, error, explain, step};
+use common::{cli, error, explain, step, threads};
 use log::{debug, info, warn};
 use socket2::{Domain, Protocol, Socket, Type};
 
@@ -55,16 +53,8 @@ struct Args {
     #[arg(long, value_name = "N")]
     rate_limit: Option<u32>,
 
-    /// Microseconds a thread keeps looking for the next datagram, using its CPU, before it
-    /// sleeps: faster replies for busy clients, bought with CPU time; 0 never spins. Off when
-    /// there are more threads than CPUs [default: 50]
-    #[arg(long, value_name = "MICROS", value_parser = clap::value_parser!(u32).range(0..=100_000))]
-    spin: Option<u32>,
-
-    /// Threads receiving and answering datagrams, up to 1024 [default: one per CPU this
-    /// process may use]
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
-    threads: Option<u16>,
+    #[command(flatten)]
+    threads: threads::Threads,
 
     #[command(flatten)]
     explain: explain::Flag,
@@ -73,8 +63,6 @@ struct Args {
 /// Datagrams that arrive while one is being answered wait in the socket's receive queue; a
 /// larger queue loses fewer of a burst. The kernel caps it (net.core.rmem_max).
 const RECV_QUEUE: usize = 4 << 20;
-/// See `--spin`: as for tcp-server, chosen by measurement (README, Benchmark).
-const SPIN_DEFAULT: u32 = 50;
 
 fn main() {
     let args = Args::parse();
@@ -131,19 +119,12 @@ fn run(args: Args) -> Result<()> {
 
     // Steps 3 and 4 run on every thread: receive a datagram, make the reply, send it back to
     // where it came from.
-    let cpus = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    let threads = args.threads.map_or(cpus, usize::from);
-    // Spinning pays only while each thread has a CPU of its own to spin on.
-    let spin = match args.spin {
-        Some(micros) => micros,
-        None if threads <= cpus => SPIN_DEFAULT,
-        None => 0,
-    };
+    let (threads, spin) = args.threads.plan();
     serving::run(
         socket,
         serving::Settings {
             threads,
-            spin: Duration::from_micros(u64::from(spin)),
+            spin,
             limiter,
         },
     )
