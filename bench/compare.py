@@ -16,6 +16,9 @@ import sys
 import time
 
 BIN = os.path.join("target", "release")
+# bench/peers is a cargo project of its own (tokio's servers, two more load generators): its
+# own target directory, built by compare.sh.
+PEERS = os.path.join("bench", "peers", "target", "release")
 SERVER_CPU, LOAD_CPU = "0", "1"
 
 PYTHON_ECHO = r"""
@@ -195,16 +198,21 @@ def udp_figures(port, quick):
 
 WARN = "ours, RUST_LOG=warn"
 
+HIGHER, LOWER = "↑", "↓"
 COLUMNS = [
-    ("p50 µs, 1 conn, 1 CPU", "{:.1f}", "lower"),
-    ("rt/s, 100 conns", "{:.0f}", "higher"),
-    ("MiB/s, 1 stream", "{:.0f}", "higher"),
-    ("connects/s", "{:.0f}", "higher"),
-    ("PSS MiB, 500 idle", "{:.1f}", "lower"),
-    ("KiB/conn", "{:.2f}", "lower"),
-    ("UDP req/s", "{:.0f}", "higher"),
-    ("UDP loss %", "{:.1f}", "lower"),
+    ("p50 µs, 1 conn, 1 CPU", "{:.1f}", LOWER),
+    ("rt/s, 100 conns", "{:.0f}", HIGHER),
+    ("MiB/s, 1 stream", "{:.0f}", HIGHER),
+    ("connects/s", "{:.0f}", HIGHER),
+    ("PSS MiB, 500 idle", "{:.1f}", LOWER),
+    ("KiB/conn", "{:.2f}", LOWER),
+    ("UDP req/s", "{:.0f}", HIGHER),
+    ("UDP loss %", "{:.1f}", LOWER),
 ]
+# Loss is near zero for every server: a ratio of two such figures says nothing.
+NO_RATIO = {"UDP loss %"}
+LEGEND = ("↑ higher is better, ↓ lower is better. A ratio row divides ours by that row's server: "
+          "above 1× means ours is higher (better in a ↑ column, worse in a ↓ column).")
 
 
 def main():
@@ -221,11 +229,16 @@ def main():
         return (lambda: Server("tcp-server", [os.path.join(BIN, "tcp-server"), "--port", "0"], env=env),
                 lambda: Server("udp-server", [os.path.join(BIN, "udp-server"), "--port", "0"], env=env))
 
-    candidates = [
-        ("ours", *ours(default)),
-        (WARN, *ours(quiet)),
-        ("python threaded", (lambda: Server("python", [sys.executable, "-c", PYTHON_ECHO])), None),
-    ]
+    candidates = [("ours", *ours(default)), (WARN, *ours(quiet))]
+    tokio_echo, tokio_udp = os.path.join(PEERS, "tokio-echo"), os.path.join(PEERS, "tokio-udp")
+    if os.path.exists(tokio_echo) and os.path.exists(tokio_udp):
+        candidates.append(("tokio", lambda: Server("tokio-echo", [tokio_echo, "--port", "0"]),
+                           lambda: Server("tokio-udp", [tokio_udp, "--port", "0"])))
+    else:
+        notes.append("tokio: bench/peers is not built, skipped "
+                     "(cargo build --release --manifest-path bench/peers/Cargo.toml)")
+    candidates.append(
+        ("python threaded", (lambda: Server("python", [sys.executable, "-c", PYTHON_ECHO])), None))
     if shutil.which("socat"):
         def socat_tcp():
             port = free_port(socket.SOCK_STREAM)
@@ -274,7 +287,7 @@ def main():
             finally:
                 server.stop()
 
-    head = "| server | " + " | ".join(c for c, _, _ in COLUMNS) + " |"
+    head = "| server | " + " | ".join(f"{c} {better}" for c, _, better in COLUMNS) + " |"
     lines = [head, "|" + " --- |" * (len(COLUMNS) + 1)]
     for name, fig in rows.items():
         cells = [fmt.format(fig[c]) if c in fig else "–" for c, fmt, _ in COLUMNS]
@@ -286,7 +299,7 @@ def main():
         label = "ours ÷ ours at RUST_LOG=warn (the log's cost)" if name == WARN else f"ours ÷ {name}"
         cells = []
         for c, _, _ in COLUMNS:
-            if c in ours and c in fig and fig[c] and c != "UDP loss %":
+            if c in ours and c in fig and fig[c] and c not in NO_RATIO:
                 cells.append(f"{ours[c] / fig[c]:.2f}×")
             else:
                 cells.append("–")
@@ -294,7 +307,8 @@ def main():
     cpu = "server on CPU 0, load on CPU 1" if shutil.which("taskset") else "not pinned (no taskset)"
     table = "\n".join(lines)
     stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
-    report = f"Echo servers on {os.uname().nodename}, {stamp}, {os.cpu_count()} CPUs, {cpu}.\n\n{table}\n"
+    report = (f"Echo servers on {os.uname().nodename}, {stamp}, {os.cpu_count()} CPUs, {cpu}.\n\n"
+              f"{table}\n\n{LEGEND}\n")
     if notes:
         report += "\n" + "\n".join(f"- {n}" for n in notes) + "\n"
     print(report)
