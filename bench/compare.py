@@ -138,22 +138,63 @@ def load(argv, cpu=LOAD_CPU):
     return out.stdout
 
 
-def tcp_figures(port, quick):
-    client = [os.path.join(BIN, "tcp-client"), "--port", str(port)]
+def cpu_seconds(server):
+    """CPU time the server has used so far, user and system, all threads and child processes.
+
+    Fields 14 and 15 of /proc/PID/stat (utime, stime) cover every thread of a process, those
+    that ended too; 16 and 17 (cutime, cstime) the children it has reaped. Summed over the
+    server and its live descendants (socat's forks), at one moment, each tick counts once.
+    """
+    ticks = 0
+    for pid in server.pids():
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                # The name in parentheses may hold spaces: fields count from after it, at 3.
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += sum(int(x) for x in fields[14 - 3:17 - 3 + 1])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def rate(out):
+    return float(re.search(r"rate: +(\d+) (round|requests)", out).group(1))
+
+
+def tcp_figures(server, quick):
+    client = [os.path.join(BIN, "tcp-client"), "--port", str(server.port)]
     dur = "1" if quick else "3"
     fig = {}
     # One connection, server and client on one CPU: the latency of a round trip.
     out = load(client + ["-n", "20000", "--duration", dur], cpu=SERVER_CPU)
     if out:
         fig["p50 µs, 1 conn, 1 CPU"] = float(re.search(r"p50 ([\d.]+)", out).group(1))
-    out = load(client + ["-c", "100", "--duration", dur])
+    # One connection again, closed loop, now server and client on their own CPUs.
+    out = load(client + ["-n", "5000000", "--duration", dur])
     if out:
-        fig["rt/s, 100 conns"] = float(re.search(r"rate: +(\d+) round", out).group(1))
+        fig["1-conn rt/s"] = rate(out)
+    # The server's CPU time over the 100-connection load, per million round trips. Read once
+    # the last load's connections are gone (and socat's forks for them reaped), and again after.
+    time.sleep(0.3)
+    before = cpu_seconds(server)
+    out = load(client + ["-c", "100", "-n", "50000000", "--duration", dur])
+    if out:
+        fig["rt/s, 100 conns"] = rate(out)
+        time.sleep(0.3)
+        trips = int(re.search(r"round trips: +(\d+)", out).group(1))
+        if trips:
+            fig["server CPU s per M rt, 100 conns"] = (cpu_seconds(server) - before) / (trips / 1e6)
+    # The same 100 connections from a load generator of another design: a blocking thread each.
+    threaded = os.path.join(PEERS, "threaded-load")
+    if os.path.exists(threaded):
+        out = load([threaded, "--port", str(server.port), "--connections", "100", "--duration", dur])
+        if out:
+            fig["rt/s, 100 conns, threaded load"] = rate(out)
     # 10,000 cycles: past that, on loopback, connect() spends its time searching the ephemeral
     # ports for one whose TIME_WAIT is old enough to reuse, and measures the kernel, not the server.
     out = load(client + ["-c", "8", "--reconnect", "-n", "10000", "--duration", dur])
     if out:
-        fig["connects/s"] = float(re.search(r"rate: +(\d+) round", out).group(1))
+        fig["connects/s"] = rate(out)
     return fig
 
 
@@ -186,14 +227,24 @@ def idle_figures(server, n=500):
 
 
 def udp_figures(port, quick):
+    fig = {}
+    # One request in flight: udp-client's ping mode, each datagram sent when the last is answered.
     out = load(
         [os.path.join(BIN, "udp-client"), "--port", str(port), "-n",
          "50000" if quick else "200000", "-i", "0", "-q", "--timeout", "1"]
     )
-    if not out:
-        return {}
-    m = re.search(r"(\d+) sent, (\d+) received, ([\d.]+)% loss, [\d.]+ s, (\d+) requests/s", out)
-    return {"UDP req/s": float(m.group(4)), "UDP loss %": float(m.group(3))}
+    if out:
+        m = re.search(r"(\d+) sent, (\d+) received, ([\d.]+)% loss, [\d.]+ s, (\d+) requests/s", out)
+        fig.update({"UDP req/s, 1 client": float(m.group(4)), "UDP loss %, 1 client": float(m.group(3))})
+    # 64 in flight: udp-load's 64 sockets, each with one request waiting for its reply.
+    udp_load = os.path.join(PEERS, "udp-load")
+    if os.path.exists(udp_load):
+        out = load([udp_load, "--port", str(port), "--clients", "64",
+                    "--duration", "1" if quick else "3"])
+        if out:
+            fig["UDP req/s, 64 clients"] = rate(out)
+            fig["UDP loss %, 64 clients"] = float(re.search(r"loss: ([\d.]+)%", out).group(1))
+    return fig
 
 
 WARN = "ours, RUST_LOG=warn"
@@ -201,16 +252,21 @@ WARN = "ours, RUST_LOG=warn"
 HIGHER, LOWER = "↑", "↓"
 COLUMNS = [
     ("p50 µs, 1 conn, 1 CPU", "{:.1f}", LOWER),
+    ("1-conn rt/s", "{:.0f}", HIGHER),
     ("rt/s, 100 conns", "{:.0f}", HIGHER),
+    ("rt/s, 100 conns, threaded load", "{:.0f}", HIGHER),
+    ("server CPU s per M rt, 100 conns", "{:.2f}", LOWER),
     ("MiB/s, 1 stream", "{:.0f}", HIGHER),
     ("connects/s", "{:.0f}", HIGHER),
     ("PSS MiB, 500 idle", "{:.1f}", LOWER),
     ("KiB/conn", "{:.2f}", LOWER),
-    ("UDP req/s", "{:.0f}", HIGHER),
-    ("UDP loss %", "{:.1f}", LOWER),
+    ("UDP req/s, 1 client", "{:.0f}", HIGHER),
+    ("UDP loss %, 1 client", "{:.1f}", LOWER),
+    ("UDP req/s, 64 clients", "{:.0f}", HIGHER),
+    ("UDP loss %, 64 clients", "{:.2f}", LOWER),
 ]
 # Loss is near zero for every server: a ratio of two such figures says nothing.
-NO_RATIO = {"UDP loss %"}
+NO_RATIO = {"UDP loss %, 1 client", "UDP loss %, 64 clients"}
 LEGEND = ("↑ higher is better, ↓ lower is better. A ratio row divides ours by that row's server: "
           "above 1× means ours is higher (better in a ↑ column, worse in a ↓ column).")
 
@@ -265,7 +321,7 @@ def main():
             rows[name].update(idle_figures(server))
         for name, server in servers.items():
             print(f"{name}: TCP loads", file=sys.stderr)
-            rows[name].update(tcp_figures(server.port, args.quick))
+            rows[name].update(tcp_figures(server, args.quick))
         rates = {name: [] for name in servers}
         for _ in range(1 if args.quick else 5):
             for name, server in servers.items():
