@@ -1,8 +1,31 @@
 """Runs the loads of bench/compare.sh against each server and prints the table.
 
+    python3 bench/compare.py [--quick] [--runs N]   (compare.sh builds everything, then runs this)
+
+--quick   loads of 1 s instead of 3 (fewer UDP pings, one stream instead of five): a quick look.
+--runs N  the whole measurement N times over (every server started afresh each time); each
+          cell is the median of the N, and the results file (bench/results-DATE.md) adds a
+          second table with each cell's range, lowest–highest. Default 1.
+
+Servers: ours (as a user starts it, no RUST_LOG, and again at RUST_LOG=warn to show what its
+log costs), tokio's echo and uppercase servers from bench/peers, a threaded Python server and
+socat. Servers run on CPU 0 and loads on CPU 1 (taskset). Columns (↑ higher is better, ↓ lower):
+
+- p50 µs, 1 conn, 1 CPU: tcp-client, one connection, server and client both on CPU 0.
+- 1-conn rt/s: tcp-client, one connection, closed loop, server and client on their own CPUs.
+- rt/s, 100 conns: tcp-client (one thread, epoll), 100 connections, one round trip in flight each.
+- rt/s, 100 conns, threaded load: bench/peers' threaded-load, a blocking thread per connection.
+- server CPU s per M rt, 100 conns: the server's user+system CPU time (all its threads and
+  child processes, from /proc/PID/stat) over the tcp-client 100-connection load, per million
+  round trips.
+- MiB/s, 1 stream: one 128 MiB round trip (median of five).
+- connects/s: tcp-client --reconnect, 8 at once, 10,000 in all.
+- PSS MiB, 500 idle and KiB/conn: the server's memory with 500 idle connections, and per one.
+- UDP req/s and loss %, 1 client: udp-client's ping mode, one datagram in flight.
+- UDP req/s and loss %, 64 clients: bench/peers' udp-load, 64 sockets with one request each.
+
 Every server is started on a free loopback port, stopped by its own pid (and its children's, for
-socat's forks), and every load is bounded in count and in time. Ours runs as a user starts it
-(no RUST_LOG), and again at RUST_LOG=warn to show what its log costs.
+socat's forks), and every load is bounded in count and in time.
 """
 
 import argparse
@@ -11,6 +34,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -271,15 +295,14 @@ LEGEND = ("↑ higher is better, ↓ lower is better. A ratio row divides ours b
           "above 1× means ours is higher (better in a ↑ column, worse in a ↓ column).")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="shorter loads, for a quick look")
-    args = parser.parse_args()
+def candidates_and_notes():
+    """(name, start TCP server, start UDP server or None) for each server, and notes on those
+    skipped."""
     # Ours as a user starts it: no RUST_LOG, so the default level (info). The row below it, with
     # RUST_LOG=warn, shows what the log costs.
     default = {k: v for k, v in os.environ.items() if k != "RUST_LOG"}
     quiet = dict(default, RUST_LOG="warn")
-    rows, notes = {}, []
+    notes = []
 
     def ours(env):
         return (lambda: Server("tcp-server", [os.path.join(BIN, "tcp-server"), "--port", "0"], env=env),
@@ -307,7 +330,12 @@ def main():
         candidates.append(("socat", socat_tcp, socat_udp))
     else:
         notes.append("socat is not installed: skipped (apt-get install socat)")
+    return candidates, notes
 
+
+def measure(candidates, quick):
+    """One whole measurement: every server started afresh, every load once. {server: {column: figure}}."""
+    rows = {}
     # All servers run side by side, idle but for the one under load, so that each kind of load
     # meets every server in the same state of the machine; streams alternate between servers.
     servers = {}
@@ -321,9 +349,9 @@ def main():
             rows[name].update(idle_figures(server))
         for name, server in servers.items():
             print(f"{name}: TCP loads", file=sys.stderr)
-            rows[name].update(tcp_figures(server, args.quick))
+            rows[name].update(tcp_figures(server, quick))
         rates = {name: [] for name in servers}
-        for _ in range(1 if args.quick else 5):
+        for _ in range(1 if quick else 5):
             for name, server in servers.items():
                 rate = stream_rate(server.port)
                 if rate is not None:
@@ -339,15 +367,45 @@ def main():
             print(f"{name}: UDP load", file=sys.stderr)
             server = udp()
             try:
-                rows[name].update(udp_figures(server.port, args.quick))
+                rows[name].update(udp_figures(server.port, quick))
             finally:
                 server.stop()
+    return rows
 
+
+def markdown(rows, cell):
+    """A table, a row per server: cell(name, column, format) is the text of each cell."""
     head = "| server | " + " | ".join(f"{c} {better}" for c, _, better in COLUMNS) + " |"
     lines = [head, "|" + " --- |" * (len(COLUMNS) + 1)]
-    for name, fig in rows.items():
-        cells = [fmt.format(fig[c]) if c in fig else "–" for c, fmt, _ in COLUMNS]
+    for name in rows:
+        cells = [cell(name, c, fmt) for c, fmt, _ in COLUMNS]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="shorter loads, for a quick look")
+    parser.add_argument("--runs", type=int, default=1, metavar="N",
+                        help="repeat the whole measurement N times; each cell is the median, "
+                             "and the results file adds a table of ranges (default 1)")
+    args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    candidates, notes = candidates_and_notes()
+
+    runs = []
+    for run in range(args.runs):
+        if args.runs > 1:
+            print(f"== run {run + 1} of {args.runs}", file=sys.stderr)
+        runs.append(measure(candidates, args.quick))
+    # Every figure a cell got, one a run (fewer where a load failed).
+    got = {name: {c: [r[name][c] for r in runs if c in r[name]] for c, _, _ in COLUMNS}
+           for name in runs[0]}
+    rows = {name: {c: statistics.median(v) for c, v in fig.items() if v} for name, fig in got.items()}
+
+    lines = markdown(rows, lambda name, c, fmt: fmt.format(rows[name][c]) if c in rows[name] else "–")
     ours = rows.get("ours", {})
     for name, fig in rows.items():
         if name == "ours":
@@ -363,15 +421,24 @@ def main():
     cpu = "server on CPU 0, load on CPU 1" if shutil.which("taskset") else "not pinned (no taskset)"
     table = "\n".join(lines)
     stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
-    report = (f"Echo servers on {os.uname().nodename}, {stamp}, {os.cpu_count()} CPUs, {cpu}.\n\n"
-              f"{table}\n\n{LEGEND}\n")
+    of_runs = f", the median of {args.runs} runs" if args.runs > 1 else ""
+    report = (f"Echo servers on {os.uname().nodename}, {stamp}, {os.cpu_count()} CPUs, {cpu}"
+              f"{of_runs}.\n\n{table}\n\n{LEGEND}\n")
     if notes:
         report += "\n" + "\n".join(f"- {n}" for n in notes) + "\n"
     print(report)
+
     path = os.path.join("bench", f"results-{datetime.date.today()}.md")
     with open(path, "w") as f:
         f.write(report)
-    print(f"written to {path}", file=sys.stderr)
+        if args.runs > 1:
+            def spread(name, c, fmt):
+                v = got[name][c]
+                return f"{fmt.format(min(v))}–{fmt.format(max(v))}" if v else "–"
+            f.write(f"\nThe range of each cell over the {args.runs} runs (lowest–highest):\n\n")
+            f.write("\n".join(markdown(rows, spread)) + "\n")
+    print(f"written to {path}" + (" (with each cell's range over the runs)" if args.runs > 1 else ""),
+          file=sys.stderr)
 
 
 if __name__ == "__main__":
