@@ -2,7 +2,7 @@
 # Puts our servers beside the echo servers people already use, under the same loads from our own
 # clients, and prints one markdown table (also written to bench/results-<date>.md).
 #
-#   bash bench/compare.sh            # about four minutes on a 2-core machine
+#   bash bench/compare.sh            # about three minutes on a 2-core machine
 #   bash bench/compare.sh --quick    # 1 s loads instead of 3, one stream instead of five
 #   bash bench/compare.sh --runs 3   # the whole measurement 3 times: each cell the median, and
 #                                    # each cell's range (min–max) in a second table in the file
