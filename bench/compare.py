@@ -1,8 +1,31 @@
 """Runs the loads of bench/compare.sh against each server and prints the table.
 
+    python3 bench/compare.py [--quick] [--runs N]   (compare.sh builds everything, then runs this)
+
+--quick   loads of 1 s instead of 3 (fewer UDP pings, one stream instead of five): a quick look.
+--runs N  the whole measurement N times over (every server started afresh each time); each
+          cell is the median of the N, and the results file (bench/results-DATE.md) adds a
+          second table with each cell's range, lowest–highest. Default 1.
+
+Servers: ours (as a user starts it, no RUST_LOG, and again at RUST_LOG=warn to show what its
+log costs), tokio's echo and uppercase servers from bench/peers, a threaded Python server and
+socat. Servers run on CPU 0 and loads on CPU 1 (taskset). Columns (↑ higher is better, ↓ lower):
+
+- p50 µs, 1 conn, 1 CPU: tcp-client, one connection, server and client both on CPU 0.
+- 1-conn rt/s: tcp-client, one connection, closed loop, server and client on their own CPUs.
+- rt/s, 100 conns: tcp-client (one thread, epoll), 100 connections, one round trip in flight each.
+- rt/s, 100 conns, threaded load: bench/peers' threaded-load, a blocking thread per connection.
+- server CPU s per M rt, 100 conns: the server's user+system CPU time (all its threads and
+  child processes, from /proc/PID/stat) over the tcp-client 100-connection load, per million
+  round trips.
+- MiB/s, 1 stream: one 128 MiB round trip (median of five).
+- connects/s: tcp-client --reconnect, 8 at once, 10,000 in all.
+- PSS MiB, 500 idle and KiB/conn: the server's memory with 500 idle connections, and per one.
+- UDP req/s and loss %, 1 client: udp-client's ping mode, one datagram in flight.
+- UDP req/s and loss %, 64 clients: bench/peers' udp-load, 64 sockets with one request each.
+
 Every server is started on a free loopback port, stopped by its own pid (and its children's, for
-socat's forks), and every load is bounded in count and in time. Ours runs as a user starts it
-(no RUST_LOG), and again at RUST_LOG=warn to show what its log costs.
+socat's forks), and every load is bounded in count and in time.
 """
 
 import argparse
@@ -11,11 +34,15 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
 
 BIN = os.path.join("target", "release")
+# bench/peers is a cargo project of its own (tokio's servers, two more load generators): its
+# own target directory, built by compare.sh.
+PEERS = os.path.join("bench", "peers", "target", "release")
 SERVER_CPU, LOAD_CPU = "0", "1"
 
 PYTHON_ECHO = r"""
@@ -135,22 +162,63 @@ def load(argv, cpu=LOAD_CPU):
     return out.stdout
 
 
-def tcp_figures(port, quick):
-    client = [os.path.join(BIN, "tcp-client"), "--port", str(port)]
+def cpu_seconds(server):
+    """CPU time the server has used so far, user and system, all threads and child processes.
+
+    Fields 14 and 15 of /proc/PID/stat (utime, stime) cover every thread of a process, those
+    that ended too; 16 and 17 (cutime, cstime) the children it has reaped. Summed over the
+    server and its live descendants (socat's forks), at one moment, each tick counts once.
+    """
+    ticks = 0
+    for pid in server.pids():
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                # The name in parentheses may hold spaces: fields count from after it, at 3.
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += sum(int(x) for x in fields[14 - 3:17 - 3 + 1])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def rate(out):
+    return float(re.search(r"rate: +(\d+) (round|requests)", out).group(1))
+
+
+def tcp_figures(server, quick):
+    client = [os.path.join(BIN, "tcp-client"), "--port", str(server.port)]
     dur = "1" if quick else "3"
     fig = {}
     # One connection, server and client on one CPU: the latency of a round trip.
     out = load(client + ["-n", "20000", "--duration", dur], cpu=SERVER_CPU)
     if out:
         fig["p50 µs, 1 conn, 1 CPU"] = float(re.search(r"p50 ([\d.]+)", out).group(1))
-    out = load(client + ["-c", "100", "--duration", dur])
+    # One connection again, closed loop, now server and client on their own CPUs.
+    out = load(client + ["-n", "5000000", "--duration", dur])
     if out:
-        fig["rt/s, 100 conns"] = float(re.search(r"rate: +(\d+) round", out).group(1))
+        fig["1-conn rt/s"] = rate(out)
+    # The server's CPU time over the 100-connection load, per million round trips. Read once
+    # the last load's connections are gone (and socat's forks for them reaped), and again after.
+    time.sleep(0.3)
+    before = cpu_seconds(server)
+    out = load(client + ["-c", "100", "-n", "50000000", "--duration", dur])
+    if out:
+        fig["rt/s, 100 conns"] = rate(out)
+        time.sleep(0.3)
+        trips = int(re.search(r"round trips: +(\d+)", out).group(1))
+        if trips:
+            fig["server CPU s per M rt, 100 conns"] = (cpu_seconds(server) - before) / (trips / 1e6)
+    # The same 100 connections from a load generator of another design: a blocking thread each.
+    threaded = os.path.join(PEERS, "threaded-load")
+    if os.path.exists(threaded):
+        out = load([threaded, "--port", str(server.port), "--connections", "100", "--duration", dur])
+        if out:
+            fig["rt/s, 100 conns, threaded load"] = rate(out)
     # 10,000 cycles: past that, on loopback, connect() spends its time searching the ephemeral
     # ports for one whose TIME_WAIT is old enough to reuse, and measures the kernel, not the server.
     out = load(client + ["-c", "8", "--reconnect", "-n", "10000", "--duration", dur])
     if out:
-        fig["connects/s"] = float(re.search(r"rate: +(\d+) round", out).group(1))
+        fig["connects/s"] = rate(out)
     return fig
 
 
@@ -183,49 +251,73 @@ def idle_figures(server, n=500):
 
 
 def udp_figures(port, quick):
+    fig = {}
+    # One request in flight: udp-client's ping mode, each datagram sent when the last is answered.
     out = load(
         [os.path.join(BIN, "udp-client"), "--port", str(port), "-n",
          "50000" if quick else "200000", "-i", "0", "-q", "--timeout", "1"]
     )
-    if not out:
-        return {}
-    m = re.search(r"(\d+) sent, (\d+) received, ([\d.]+)% loss, [\d.]+ s, (\d+) requests/s", out)
-    return {"UDP req/s": float(m.group(4)), "UDP loss %": float(m.group(3))}
+    if out:
+        m = re.search(r"(\d+) sent, (\d+) received, ([\d.]+)% loss, [\d.]+ s, (\d+) requests/s", out)
+        fig.update({"UDP req/s, 1 client": float(m.group(4)), "UDP loss %, 1 client": float(m.group(3))})
+    # 64 in flight: udp-load's 64 sockets, each with one request waiting for its reply.
+    udp_load = os.path.join(PEERS, "udp-load")
+    if os.path.exists(udp_load):
+        out = load([udp_load, "--port", str(port), "--clients", "64",
+                    "--duration", "1" if quick else "3"])
+        if out:
+            fig["UDP req/s, 64 clients"] = rate(out)
+            fig["UDP loss %, 64 clients"] = float(re.search(r"loss: ([\d.]+)%", out).group(1))
+    return fig
 
 
 WARN = "ours, RUST_LOG=warn"
 
+HIGHER, LOWER = "↑", "↓"
 COLUMNS = [
-    ("p50 µs, 1 conn, 1 CPU", "{:.1f}", "lower"),
-    ("rt/s, 100 conns", "{:.0f}", "higher"),
-    ("MiB/s, 1 stream", "{:.0f}", "higher"),
-    ("connects/s", "{:.0f}", "higher"),
-    ("PSS MiB, 500 idle", "{:.1f}", "lower"),
-    ("KiB/conn", "{:.2f}", "lower"),
-    ("UDP req/s", "{:.0f}", "higher"),
-    ("UDP loss %", "{:.1f}", "lower"),
+    ("p50 µs, 1 conn, 1 CPU", "{:.1f}", LOWER),
+    ("1-conn rt/s", "{:.0f}", HIGHER),
+    ("rt/s, 100 conns", "{:.0f}", HIGHER),
+    ("rt/s, 100 conns, threaded load", "{:.0f}", HIGHER),
+    ("server CPU s per M rt, 100 conns", "{:.2f}", LOWER),
+    ("MiB/s, 1 stream", "{:.0f}", HIGHER),
+    ("connects/s", "{:.0f}", HIGHER),
+    ("PSS MiB, 500 idle", "{:.1f}", LOWER),
+    ("KiB/conn", "{:.2f}", LOWER),
+    ("UDP req/s, 1 client", "{:.0f}", HIGHER),
+    ("UDP loss %, 1 client", "{:.1f}", LOWER),
+    ("UDP req/s, 64 clients", "{:.0f}", HIGHER),
+    ("UDP loss %, 64 clients", "{:.2f}", LOWER),
 ]
+# Loss is near zero for every server: a ratio of two such figures says nothing.
+NO_RATIO = {"UDP loss %, 1 client", "UDP loss %, 64 clients"}
+LEGEND = ("↑ higher is better, ↓ lower is better. A ratio row divides ours by that row's server: "
+          "above 1× means ours is higher (better in a ↑ column, worse in a ↓ column).")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="shorter loads, for a quick look")
-    args = parser.parse_args()
+def candidates_and_notes():
+    """(name, start TCP server, start UDP server or None) for each server, and notes on those
+    skipped."""
     # Ours as a user starts it: no RUST_LOG, so the default level (info). The row below it, with
     # RUST_LOG=warn, shows what the log costs.
     default = {k: v for k, v in os.environ.items() if k != "RUST_LOG"}
     quiet = dict(default, RUST_LOG="warn")
-    rows, notes = {}, []
+    notes = []
 
     def ours(env):
         return (lambda: Server("tcp-server", [os.path.join(BIN, "tcp-server"), "--port", "0"], env=env),
                 lambda: Server("udp-server", [os.path.join(BIN, "udp-server"), "--port", "0"], env=env))
 
-    candidates = [
-        ("ours", *ours(default)),
-        (WARN, *ours(quiet)),
-        ("python threaded", (lambda: Server("python", [sys.executable, "-c", PYTHON_ECHO])), None),
-    ]
+    candidates = [("ours", *ours(default)), (WARN, *ours(quiet))]
+    tokio_echo, tokio_udp = os.path.join(PEERS, "tokio-echo"), os.path.join(PEERS, "tokio-udp")
+    if os.path.exists(tokio_echo) and os.path.exists(tokio_udp):
+        candidates.append(("tokio", lambda: Server("tokio-echo", [tokio_echo, "--port", "0"]),
+                           lambda: Server("tokio-udp", [tokio_udp, "--port", "0"])))
+    else:
+        notes.append("tokio: bench/peers is not built, skipped "
+                     "(cargo build --release --manifest-path bench/peers/Cargo.toml)")
+    candidates.append(
+        ("python threaded", (lambda: Server("python", [sys.executable, "-c", PYTHON_ECHO])), None))
     if shutil.which("socat"):
         def socat_tcp():
             port = free_port(socket.SOCK_STREAM)
@@ -238,7 +330,12 @@ def main():
         candidates.append(("socat", socat_tcp, socat_udp))
     else:
         notes.append("socat is not installed: skipped (apt-get install socat)")
+    return candidates, notes
 
+
+def measure(candidates, quick):
+    """One whole measurement: every server started afresh, every load once. {server: {column: figure}}."""
+    rows = {}
     # All servers run side by side, idle but for the one under load, so that each kind of load
     # meets every server in the same state of the machine; streams alternate between servers.
     servers = {}
@@ -252,9 +349,9 @@ def main():
             rows[name].update(idle_figures(server))
         for name, server in servers.items():
             print(f"{name}: TCP loads", file=sys.stderr)
-            rows[name].update(tcp_figures(server.port, args.quick))
+            rows[name].update(tcp_figures(server, quick))
         rates = {name: [] for name in servers}
-        for _ in range(1 if args.quick else 5):
+        for _ in range(1 if quick else 5):
             for name, server in servers.items():
                 rate = stream_rate(server.port)
                 if rate is not None:
@@ -270,15 +367,45 @@ def main():
             print(f"{name}: UDP load", file=sys.stderr)
             server = udp()
             try:
-                rows[name].update(udp_figures(server.port, args.quick))
+                rows[name].update(udp_figures(server.port, quick))
             finally:
                 server.stop()
+    return rows
 
-    head = "| server | " + " | ".join(c for c, _, _ in COLUMNS) + " |"
+
+def markdown(rows, cell):
+    """A table, a row per server: cell(name, column, format) is the text of each cell."""
+    head = "| server | " + " | ".join(f"{c} {better}" for c, _, better in COLUMNS) + " |"
     lines = [head, "|" + " --- |" * (len(COLUMNS) + 1)]
-    for name, fig in rows.items():
-        cells = [fmt.format(fig[c]) if c in fig else "–" for c, fmt, _ in COLUMNS]
+    for name in rows:
+        cells = [cell(name, c, fmt) for c, fmt, _ in COLUMNS]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="shorter loads, for a quick look")
+    parser.add_argument("--runs", type=int, default=1, metavar="N",
+                        help="repeat the whole measurement N times; each cell is the median, "
+                             "and the results file adds a table of ranges (default 1)")
+    args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    candidates, notes = candidates_and_notes()
+
+    runs = []
+    for run in range(args.runs):
+        if args.runs > 1:
+            print(f"== run {run + 1} of {args.runs}", file=sys.stderr)
+        runs.append(measure(candidates, args.quick))
+    # Every figure a cell got, one a run (fewer where a load failed).
+    got = {name: {c: [r[name][c] for r in runs if c in r[name]] for c, _, _ in COLUMNS}
+           for name in runs[0]}
+    rows = {name: {c: statistics.median(v) for c, v in fig.items() if v} for name, fig in got.items()}
+
+    lines = markdown(rows, lambda name, c, fmt: fmt.format(rows[name][c]) if c in rows[name] else "–")
     ours = rows.get("ours", {})
     for name, fig in rows.items():
         if name == "ours":
@@ -286,7 +413,7 @@ def main():
         label = "ours ÷ ours at RUST_LOG=warn (the log's cost)" if name == WARN else f"ours ÷ {name}"
         cells = []
         for c, _, _ in COLUMNS:
-            if c in ours and c in fig and fig[c] and c != "UDP loss %":
+            if c in ours and c in fig and fig[c] and c not in NO_RATIO:
                 cells.append(f"{ours[c] / fig[c]:.2f}×")
             else:
                 cells.append("–")
@@ -294,14 +421,24 @@ def main():
     cpu = "server on CPU 0, load on CPU 1" if shutil.which("taskset") else "not pinned (no taskset)"
     table = "\n".join(lines)
     stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
-    report = f"Echo servers on {os.uname().nodename}, {stamp}, {os.cpu_count()} CPUs, {cpu}.\n\n{table}\n"
+    of_runs = f", the median of {args.runs} runs" if args.runs > 1 else ""
+    report = (f"Echo servers on {os.uname().nodename}, {stamp}, {os.cpu_count()} CPUs, {cpu}"
+              f"{of_runs}.\n\n{table}\n\n{LEGEND}\n")
     if notes:
         report += "\n" + "\n".join(f"- {n}" for n in notes) + "\n"
     print(report)
+
     path = os.path.join("bench", f"results-{datetime.date.today()}.md")
     with open(path, "w") as f:
         f.write(report)
-    print(f"written to {path}", file=sys.stderr)
+        if args.runs > 1:
+            def spread(name, c, fmt):
+                v = got[name][c]
+                return f"{fmt.format(min(v))}–{fmt.format(max(v))}" if v else "–"
+            f.write(f"\nThe range of each cell over the {args.runs} runs (lowest–highest):\n\n")
+            f.write("\n".join(markdown(rows, spread)) + "\n")
+    print(f"written to {path}" + (" (with each cell's range over the runs)" if args.runs > 1 else ""),
+          file=sys.stderr)
 
 
 if __name__ == "__main__":
