@@ -10,17 +10,13 @@ use common::text::{for_log, lossy, uppercase};
 use common::{addr, error, step};
 use log::{debug, info, Level};
 
-/// Replies to one datagram with its uppercase; false when it cannot be answered.
-pub fn answer(
-    socket: &UdpSocket,
-    data: &[u8],
-    from: SocketAddr,
-    shown: &mut Budget,
-) -> Result<bool> {
+/// Step 3, the work: the reply to one datagram (its uppercase), or `None` when it cannot be
+/// answered. Step 4, sending it, is done for a whole batch at once (serving.rs).
+pub fn reply(data: &[u8], from: SocketAddr, shown: &mut Budget) -> Result<Option<Vec<u8>>> {
     if from.port() == 0 {
         // Nothing can be sent to port 0: such a datagram is forged or broken.
         debug!("dropping a datagram from {from}: port 0 cannot be answered");
-        return Ok(false);
+        return Ok(None);
     }
     if shown.allow(Level::Info, Instant::now(), data.len() as u64) {
         info!("received {:?} from {from}", for_log(&lossy(data)));
@@ -35,13 +31,22 @@ pub fn answer(
             addr::ip_version(&from)
         ));
     }
+    Ok(Some(reply))
+}
+
+/// Step 4 for one reply: send it back to where its datagram came from.
+pub fn send(socket: &UdpSocket, reply: &[u8], to: SocketAddr) -> Result<()> {
     socket
-        .send_to(&reply, from)
-        .map_err(|e| anyhow!("answering {from}: {}", error::io_text(&e)))?;
+        .send_to(reply, to)
+        .map_err(|e| anyhow!("answering {to}: {}", error::io_text(&e)))?;
+    sent(reply.len(), to);
+    Ok(())
+}
+
+/// Narrates step 4 for a reply that went out.
+pub fn sent(len: usize, to: SocketAddr) {
     step!(
         "4 send",
-        "sent its uppercase, {} bytes, back to {from} (whether it arrives, UDP does not say)",
-        reply.len()
+        "sent its uppercase, {len} bytes, back to {to} (whether it arrives, UDP does not say)"
     );
-    Ok(true)
 }

@@ -10,8 +10,8 @@
 //! Where each step lives, top-down:
 //! - steps 1 and 2, socket → bind: this file, `run`;
 //! - the threads, each receiving datagrams (step 3) until Ctrl-C, and the summary:
-//!   `serving.rs`, `serving::run` and `serve`;
-//! - the reply (its uppercase) and step 4, sending it back: `answer.rs`, `answer`;
+//!   `serving.rs`, `serving::run` and `serve`, with many datagrams a call (`batch.rs`);
+//! - the reply (its uppercase) and step 4, sending it back: `answer.rs`, `reply` and `send`;
 //! - the per-source rate limit: `limit.rs`.
 //!
 //! Run it, then talk to it from a second terminal:
@@ -31,6 +31,7 @@ use log::{debug, info, warn};
 use socket2::{Domain, Protocol, Socket, Type};
 
 mod answer;
+mod batch;
 mod limit;
 mod serving;
 

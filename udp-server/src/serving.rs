@@ -1,10 +1,10 @@
 //! The machinery around steps 3 and 4: threads that each receive datagrams from the one
 //! socket, a short spin before each sleep, Ctrl-C, and the summary when the server stops.
 //!
-//! Every thread waits on the same socket; the kernel hands each datagram to one waiting thread.
-//! After a datagram a thread looks for the next one without sleeping for `--spin`
-//! microseconds: a client with one request in flight sends its next within microseconds, and a
-//! thread asleep would pay a wake-up for it.
+//! Every thread waits on the same socket; the kernel hands each datagram to one waiting thread,
+//! which takes the others already waiting with it (batch.rs). After a batch a thread looks for
+//! the next one without sleeping for `--spin` microseconds: a client with one request in flight
+//! sends its next within microseconds, and a thread asleep would pay a wake-up for it.
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
@@ -17,17 +17,15 @@ use common::logging::Budget;
 use common::text::count;
 use common::{cli, error, step};
 use log::{info, warn};
-use rustix::net::RecvFlags;
 
-use crate::answer::answer;
+use crate::answer;
+use crate::batch::{self, Batch};
 use crate::limit::Limiter;
 
 /// How long, at most, the server takes to notice Ctrl-C while no datagram comes.
 const STOP_CHECK: Duration = Duration::from_millis(200);
 /// `received` lines a second each thread shows at info level; the rest are summed up.
 const LOG_LINES_PER_SECOND: u32 = 20;
-/// Large enough for the largest datagram there is (65,527 bytes, over IPv6): none is cut short.
-const BUF_SIZE: usize = 64 * 1024;
 
 /// How the server was asked to serve.
 #[derive(Debug)]
@@ -106,10 +104,11 @@ pub fn run(socket: UdpSocket, settings: Settings) -> Result<()> {
     Ok(())
 }
 
-/// One thread: step 3, receive a datagram, then hand it to `answer` (steps 3 and 4), until
-/// the server stops.
+/// One thread: step 3, receive datagrams (every one already waiting, in one call), make their
+/// replies, then step 4, send them all back (in one call too), until the server stops.
 fn serve(shared: &Shared) {
-    let mut buf = vec![0u8; BUF_SIZE];
+    let mut batch = Batch::new();
+    let mut replies: Vec<(Vec<u8>, SocketAddr)> = Vec::with_capacity(batch::SLOTS);
     // A person sees every datagram in the log; a flood gets one summary line a second.
     let mut shown = Budget::new(
         module_path!(),
@@ -119,13 +118,9 @@ fn serve(shared: &Shared) {
     );
     let mut spin_until = Instant::now();
     while !shared.stopping.load(Ordering::Relaxed) {
-        let received = if Instant::now() < spin_until {
-            receive_now(&shared.socket, &mut buf)
-        } else {
-            shared.socket.recv_from(&mut buf)
-        };
-        let (n, from) = match received {
-            Ok(received) => received,
+        let received = batch.receive(&shared.socket, Instant::now() < spin_until);
+        let n = match received {
+            Ok(n) => n,
             Err(e) if error::is_timeout(&e) => {
                 shown.roll(Instant::now());
                 continue;
@@ -139,16 +134,49 @@ fn serve(shared: &Shared) {
             }
         };
         spin_until = Instant::now() + shared.spin;
-        step!("3 receive", "received a {n}-byte datagram from {from}");
-        if shared.limited && !allowed(shared, from) {
-            // Over its rate: no reply, and no log line for each such datagram either.
-            step!("4 send", "sent nothing: {from} is over its rate limit");
-            shared.rate_limited.fetch_add(1, Ordering::Relaxed);
-            continue;
+        replies.clear();
+        for i in 0..n {
+            let (data, from) = batch.datagram(i);
+            let Some(from) = from else {
+                shared.dropped.fetch_add(1, Ordering::Relaxed);
+                continue;
+            };
+            step!(
+                "3 receive",
+                "received a {}-byte datagram from {from}",
+                data.len()
+            );
+            if shared.limited && !allowed(shared, from) {
+                // Over its rate: no reply, and no log line for each such datagram either.
+                step!("4 send", "sent nothing: {from} is over its rate limit");
+                shared.rate_limited.fetch_add(1, Ordering::Relaxed);
+                continue;
+            }
+            match answer::reply(data, from, &mut shown) {
+                Ok(Some(reply)) => replies.push((reply, from)),
+                Ok(None) => {
+                    shared.dropped.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(e) => {
+                    warn!("{e:#}");
+                    shared.dropped.fetch_add(1, Ordering::Relaxed);
+                }
+            }
         }
-        let counter = match answer(&shared.socket, &buf[..n], from, &mut shown) {
-            Ok(true) => &shared.answered,
-            Ok(false) => &shared.dropped,
+        send_all(shared, &mut batch, &replies);
+    }
+}
+
+/// Step 4 for a batch: all its replies in one call; those a failure stopped, one by one.
+fn send_all(shared: &Shared, batch: &mut Batch, replies: &[(Vec<u8>, SocketAddr)]) {
+    let sent = batch.send(&shared.socket, replies).unwrap_or(0);
+    for (reply, to) in &replies[..sent] {
+        answer::sent(reply.len(), *to);
+    }
+    shared.answered.fetch_add(sent as u64, Ordering::Relaxed);
+    for (reply, to) in &replies[sent..] {
+        let counter = match answer::send(&shared.socket, reply, *to) {
+            Ok(()) => &shared.answered,
             Err(e) => {
                 warn!("{e:#}");
                 &shared.dropped
@@ -156,16 +184,6 @@ fn serve(shared: &Shared) {
         };
         counter.fetch_add(1, Ordering::Relaxed);
     }
-}
-
-/// A datagram if one is waiting, without sleeping for one: "would block" otherwise. The
-/// socket stays blocking for the other threads; only this call does not wait.
-fn receive_now(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-    let (n, _, from) = rustix::net::recvfrom(socket, buf, RecvFlags::DONTWAIT)?;
-    let from = from
-        .and_then(|a| SocketAddr::try_from(a).ok())
-        .ok_or_else(|| io::Error::other("a datagram with no IP source address"))?;
-    Ok((n, from))
 }
 
 fn allowed(shared: &Shared, from: SocketAddr) -> bool {
