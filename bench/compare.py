@@ -13,6 +13,8 @@ socat. Servers run on CPU 0 and loads on CPU 1 (taskset). Columns (↑ higher is
 
 - p50 µs, 1 conn, 1 CPU: tcp-client, one connection, server and client both on CPU 0.
 - 1-conn rt/s: tcp-client, one connection, closed loop, server and client on their own CPUs.
+- server CPU s per M rt, 1 conn: the server's CPU time over that load, per million round trips:
+  where a server that spins instead of sleeping pays for its speed.
 - rt/s, 100 conns: tcp-client (one thread, epoll), 100 connections, one round trip in flight each.
 - rt/s, 100 conns, threaded load: bench/peers' threaded-load, a blocking thread per connection.
 - server CPU s per M rt, 100 conns: the server's user+system CPU time (all its threads and
@@ -23,6 +25,7 @@ socat. Servers run on CPU 0 and loads on CPU 1 (taskset). Columns (↑ higher is
 - PSS MiB, 500 idle and KiB/conn: the server's memory with 500 idle connections, and per one.
 - UDP req/s and loss %, 1 client: udp-client's ping mode, one datagram in flight.
 - UDP req/s and loss %, 64 clients: bench/peers' udp-load, 64 sockets with one request each.
+- UDP server CPU s per M req, 64 clients: the server's CPU time over that load, per million.
 
 Every server is started on a free loopback port, stopped by its own pid (and its children's, for
 socat's forks), and every load is bounded in count and in time.
@@ -193,10 +196,16 @@ def tcp_figures(server, quick):
     out = load(client + ["-n", "20000", "--duration", dur], cpu=SERVER_CPU)
     if out:
         fig["p50 µs, 1 conn, 1 CPU"] = float(re.search(r"p50 ([\d.]+)", out).group(1))
-    # One connection again, closed loop, now server and client on their own CPUs.
+    # One connection again, closed loop, now server and client on their own CPUs; and what the
+    # server's CPU did meanwhile, where a spinning server pays for its speed.
+    time.sleep(0.3)
+    before = cpu_seconds(server)
     out = load(client + ["-n", "5000000", "--duration", dur])
     if out:
         fig["1-conn rt/s"] = rate(out)
+        trips = int(re.search(r"round trips: +(\d+)", out).group(1))
+        if trips:
+            fig["server CPU s per M rt, 1 conn"] = (cpu_seconds(server) - before) / (trips / 1e6)
     # The server's CPU time over the 100-connection load, per million round trips. Read once
     # the last load's connections are gone (and socat's forks for them reaped), and again after.
     time.sleep(0.3)
@@ -250,7 +259,8 @@ def idle_figures(server, n=500):
     }
 
 
-def udp_figures(port, quick):
+def udp_figures(server, quick):
+    port = server.port
     fig = {}
     # One request in flight: udp-client's ping mode, each datagram sent when the last is answered.
     out = load(
@@ -263,10 +273,15 @@ def udp_figures(port, quick):
     # 64 in flight: udp-load's 64 sockets, each with one request waiting for its reply.
     udp_load = os.path.join(PEERS, "udp-load")
     if os.path.exists(udp_load):
+        before = cpu_seconds(server)
         out = load([udp_load, "--port", str(port), "--clients", "64",
                     "--duration", "1" if quick else "3"])
         if out:
             fig["UDP req/s, 64 clients"] = rate(out)
+            requests = fig["UDP req/s, 64 clients"] * (1 if quick else 3)
+            if requests:
+                fig["UDP server CPU s per M req, 64 clients"] = (
+                    (cpu_seconds(server) - before) / (requests / 1e6))
             fig["UDP loss %, 64 clients"] = float(re.search(r"loss: ([\d.]+)%", out).group(1))
     return fig
 
@@ -277,6 +292,7 @@ HIGHER, LOWER = "↑", "↓"
 COLUMNS = [
     ("p50 µs, 1 conn, 1 CPU", "{:.1f}", LOWER),
     ("1-conn rt/s", "{:.0f}", HIGHER),
+    ("server CPU s per M rt, 1 conn", "{:.2f}", LOWER),
     ("rt/s, 100 conns", "{:.0f}", HIGHER),
     ("rt/s, 100 conns, threaded load", "{:.0f}", HIGHER),
     ("server CPU s per M rt, 100 conns", "{:.2f}", LOWER),
@@ -288,6 +304,7 @@ COLUMNS = [
     ("UDP loss %, 1 client", "{:.1f}", LOWER),
     ("UDP req/s, 64 clients", "{:.0f}", HIGHER),
     ("UDP loss %, 64 clients", "{:.2f}", LOWER),
+    ("UDP server CPU s per M req, 64 clients", "{:.2f}", LOWER),
 ]
 # Loss is near zero for every server: a ratio of two such figures says nothing.
 NO_RATIO = {"UDP loss %, 1 client", "UDP loss %, 64 clients"}
@@ -367,7 +384,7 @@ def measure(candidates, quick):
             print(f"{name}: UDP load", file=sys.stderr)
             server = udp()
             try:
-                rows[name].update(udp_figures(server.port, quick))
+                rows[name].update(udp_figures(server, quick))
             finally:
                 server.stop()
     return rows
