@@ -5,6 +5,8 @@ use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
 use anyhow::{bail, Context, Result};
 
+use crate::messages::say;
+
 /// The document binds and connects to 127.0.0.1: reachable from this machine only.
 pub const DEFAULT_HOST: &str = "127.0.0.1";
 /// The document's TCP port.
@@ -29,14 +31,14 @@ pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>> {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
     if bare.is_empty() {
-        bail!("the host is empty: give a name or an address such as 127.0.0.1");
+        bail!(say().host_empty());
     }
     let addrs: Vec<SocketAddr> = (bare, port)
         .to_socket_addrs()
-        .with_context(|| format!("cannot resolve host {host:?}"))?
+        .with_context(|| say().cannot_resolve(host))?
         .collect();
     if addrs.is_empty() {
-        bail!("host {host:?} has no addresses");
+        bail!(say().no_addresses(host));
     }
     Ok(addrs)
 }
@@ -47,7 +49,7 @@ pub fn resolve_one(host: &str, port: u16) -> Result<SocketAddr> {
     resolve(host, port)?
         .into_iter()
         .next()
-        .with_context(|| format!("host {host:?} has no addresses"))
+        .with_context(|| say().no_addresses(host))
 }
 
 /// True when `addr` can only be reached from this machine, IPv4-mapped IPv6 loopback

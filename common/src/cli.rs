@@ -12,6 +12,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::error::{io_text, is_broken_pipe, report};
+use crate::messages::say;
 
 /// Sets up logging to stderr: info by default, `RUST_LOG=debug` (or `warn`, …) to change it.
 /// Writing a line never blocks the program (see [`crate::logging`]).
@@ -68,7 +69,7 @@ pub fn exit(result: anyhow::Result<()>) -> ! {
 pub fn on_stop_signal(stop: impl FnOnce() + Send + 'static) -> anyhow::Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
-        .map_err(|e| anyhow::anyhow!("installing the Ctrl-C handler: {}", io_text(&e)))?;
+        .map_err(|e| anyhow::anyhow!("{}: {}", say().installing_signal_handler(), io_text(&e)))?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
@@ -84,7 +85,7 @@ pub fn on_stop_signal(stop: impl FnOnce() + Send + 'static) -> anyhow::Result<()
                 }
             }
         })
-        .map_err(|e| anyhow::anyhow!("starting the signal thread: {}", io_text(&e)))?;
+        .map_err(|e| anyhow::anyhow!("{}: {}", say().starting_thread(), io_text(&e)))?;
     Ok(())
 }
 

@@ -1,10 +1,12 @@
 //! How a program fails: one line, `error: <what was being done>: <why>`, then a `hint:` line
-//! where one helps. OS errors read as plain words ("connection refused", not
-//! "Connection refused (os error 111)").
+//! where one helps, in the run's language (`错误：` and `提示：` in Chinese). OS errors read as
+//! plain words ("connection refused", not "Connection refused (os error 111)").
 
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
+
+use crate::messages::say;
 
 /// An error that carries advice for the user, shown on its own `hint:` line.
 #[derive(Debug)]
@@ -31,26 +33,23 @@ pub fn hint(error: impl Into<anyhow::Error>, hint: impl Into<String>) -> anyhow:
 
 /// Explains why a server cannot bind or listen on `addr`, with what to do about it.
 pub fn listen_error(addr: SocketAddr, error: io::Error) -> anyhow::Error {
-    let what = anyhow::anyhow!("cannot listen on {addr}: {}", io_text(&error));
+    let words = say();
+    let what = anyhow::anyhow!(words.cannot_listen(addr, &io_text(&error)));
     match error.kind() {
-        io::ErrorKind::AddrInUse => hint(
-            what,
-            "another server may be running on that port: stop it, or pick another with --port (0 picks a free one)",
-        ),
-        io::ErrorKind::PermissionDenied => {
-            hint(what, "ports below 1024 need privileges: pick one above 1023")
-        }
-        io::ErrorKind::AddrNotAvailable => hint(
-            what,
-            "that address does not belong to this machine: try 127.0.0.1 or 0.0.0.0",
-        ),
+        io::ErrorKind::AddrInUse => hint(what, words.hint_addr_in_use()),
+        io::ErrorKind::PermissionDenied => hint(what, words.hint_privileged_port()),
+        io::ErrorKind::AddrNotAvailable => hint(what, words.hint_addr_not_available()),
         _ => what,
     }
 }
 
 /// An OS error as a user reads it: "address already in use", not
-/// "Address already in use (os error 98)".
+/// "Address already in use (os error 98)"; in Chinese, "地址已被占用 (address already in use)"
+/// where the table has words for it.
 pub fn io_text(error: &io::Error) -> String {
+    if let Some(words) = error.raw_os_error().and_then(|n| say().os_error(n)) {
+        return words.to_string();
+    }
     let text = error.to_string();
     let text = match text.find(" (os error") {
         Some(at) => &text[..at],
@@ -97,9 +96,10 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 pub fn report(error: &anyhow::Error) {
     // After the log lines that came before it, not in the middle of them.
     crate::logging::flush();
-    eprintln!("error: {}", chain_text(error));
+    let words = say();
+    eprintln!("{}{}", words.error(), chain_text(error));
     if let Some(hinted) = error.downcast_ref::<Hinted>() {
-        eprintln!("hint: {}", hinted.hint);
+        eprintln!("{}{}", words.hint(), hinted.hint);
     }
 }
 
@@ -123,6 +123,20 @@ mod tests {
         assert_eq!(io_text(&e), "address already in use");
         let e = io::Error::other("Custom thing");
         assert_eq!(io_text(&e), "custom thing");
+    }
+
+    #[test]
+    fn the_chinese_table_names_common_os_errors_and_keeps_the_english() {
+        let zh = crate::messages::tables()[1];
+        for errno in [13, 98, 99, 104, 110, 111] {
+            let words = zh.os_error(errno).unwrap();
+            let english = io_text(&io::Error::from_raw_os_error(errno));
+            assert!(
+                words.contains(&format!("({english})")),
+                "{words} / {english}"
+            );
+        }
+        assert_eq!(crate::messages::tables()[0].os_error(111), None);
     }
 
     #[test]

@@ -8,6 +8,9 @@
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub use crate::messages::Step;
+use crate::messages::{self, Reach};
+
 static ON: AtomicBool = AtomicBool::new(false);
 
 /// Turns narration on for the rest of the program.
@@ -20,21 +23,42 @@ pub fn on() -> bool {
     ON.load(Ordering::Relaxed)
 }
 
-/// Writes one narrated step to stderr. Use [`step!`](crate::step), which checks [`on`] first.
-pub fn say(step: &str, text: std::fmt::Arguments<'_>) {
+/// Writes one narrated step to stderr, `[step 2 bind] text` (`[步骤 2 绑定地址和端口] …` in
+/// Chinese). Use [`step!`](crate::step), which checks [`on`] first.
+pub fn say(number: u8, step: Step, text: &str) {
+    let words = messages::say();
     // One whole line, through the same queue as the log, so the two stay in order and neither
     // can block the program when nobody reads stderr.
-    crate::logging::write_line(format!("[step {step}] {text}\n").as_bytes());
+    crate::logging::write_line(
+        format!(
+            "[{} {number} {}] {text}\n",
+            words.step(),
+            words.step_name(step)
+        )
+        .as_bytes(),
+    );
 }
 
-/// Narrates a step when `--explain` is on: `step!("2 bind", "bound to {addr}")`.
+/// Narrates a step when `--explain` is on: `step!(2, Step::Bind, say().bound(addr))`. The text,
+/// from the program's table of messages, is made only when narration is on.
 #[macro_export]
 macro_rules! step {
-    ($step:expr, $($text:tt)*) => {
+    ($number:literal, Step::$step:ident, $text:expr) => {
         if $crate::explain::on() {
-            $crate::explain::say($step, format_args!($($text)*));
+            $crate::explain::say($number, $crate::explain::Step::$step, &$text);
         }
     };
+    // The English-only form, until every program has its table.
+    ($step:literal, $($text:tt)*) => {
+        if $crate::explain::on() {
+            $crate::explain::say_untranslated($step, format_args!($($text)*));
+        }
+    };
+}
+
+#[doc(hidden)]
+pub fn say_untranslated(step: &str, text: std::fmt::Arguments<'_>) {
+    crate::logging::write_line(format!("[step {step}] {text}\n").as_bytes());
 }
 
 /// The `--explain` flag, the same in every program.
@@ -55,6 +79,7 @@ impl Flag {
 }
 
 /// "IPv4 (AF_INET)" or "IPv6 (AF_INET6)": the address family, as the document names it.
+/// The same in every language: these are the names to look up.
 pub fn family(addr: &SocketAddr) -> &'static str {
     if addr.is_ipv4() {
         "IPv4 (AF_INET)"
@@ -63,15 +88,14 @@ pub fn family(addr: &SocketAddr) -> &'static str {
     }
 }
 
+/// "stream (SOCK_STREAM)" or "datagram (SOCK_DGRAM)", in the run's language.
+pub fn socket_type(stream: bool) -> &'static str {
+    messages::say().socket_type(stream)
+}
+
 /// Who can reach an address a server binds, in a sentence.
 pub fn reach(addr: &SocketAddr) -> &'static str {
-    if crate::addr::is_loopback(addr) {
-        "a loopback address: only programs on this machine can reach it"
-    } else if addr.ip().is_unspecified() {
-        "every address of this machine: other machines can reach it too"
-    } else {
-        "one address of this machine: whoever can route to it can reach it"
-    }
+    messages::say().reach(Reach::of(addr))
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 //!   Ctrl-C, durations in seconds;
 //! - [`error`]: how a failure reads: one line, plain OS error words, and a `hint:`;
 //! - [`explain`]: `--explain`, the narration of the document's steps;
+//! - [`lang`]: `--lang`, English or Chinese, from the locale unless given;
+//! - [`messages`]: common's sentences (step names, address and OS errors), a table per language;
 //! - [`input`]: messages typed or piped in, one per line, until `quit`;
 //! - [`logging`]: log lines that never block the program, and a budget for frequent ones;
 //! - [`stats`]: latency figures (a fixed-size histogram) for the load and ping modes;
@@ -20,7 +22,9 @@ pub mod cli;
 pub mod error;
 pub mod explain;
 pub mod input;
+pub mod lang;
 pub mod logging;
+pub mod messages;
 pub mod stats;
 pub mod text;
 pub mod threads;

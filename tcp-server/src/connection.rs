@@ -16,6 +16,8 @@ use log::{info, warn, Level};
 use memmap2::MmapMut;
 use mio::net::TcpStream;
 
+use crate::messages::{say, Why};
+
 /// One client connection.
 pub struct Connection {
     stream: TcpStream,
@@ -53,13 +55,13 @@ pub enum Ending {
 }
 
 impl Ending {
-    fn reason(&self) -> &'static str {
+    fn why(&self) -> Why {
         match self {
-            Ending::Finished => "the client closed its side (end of stream) and has all its echo",
-            Ending::Failed(_) => "the connection failed",
-            Ending::Idle(_) => "it was idle too long",
-            Ending::Evicted => "the server was full, and it had been idle longest",
-            Ending::Stopping => "the server is stopping",
+            Ending::Finished => Why::Finished,
+            Ending::Failed(_) => Why::Failed,
+            Ending::Idle(_) => Why::Idle,
+            Ending::Evicted => Why::Evicted,
+            Ending::Stopping => Why::Stopping,
         }
     }
 }
@@ -190,11 +192,7 @@ impl Connection {
             }
             let sent = write_some(&mut self.stream, data)?;
             self.echoed += sent as u64;
-            step!(
-                "5 exchange",
-                "received {n} bytes from {}, sent {sent} back",
-                self.peer
-            );
+            step!(5, Step::Exchange, say().exchanged(self.peer, n, sent));
             if sent < n {
                 // The client's receive window is full: keep the rest, and read nothing more
                 // until epoll reports room to send it.
@@ -212,11 +210,7 @@ impl Connection {
     /// Step 6: closes the connection (dropping the stream) and logs how it ended.
     pub fn close(mut self, ending: Ending, now: Instant, log: &mut Budget) {
         let (peer, echoed) = (self.peer, self.echoed);
-        step!(
-            "6 close",
-            "closing the socket for {peer} after echoing {echoed} bytes: {}",
-            ending.reason()
-        );
+        step!(6, Step::Close, say().closing(peer, echoed, ending.why()));
         let level = match &ending {
             Ending::Failed(e) if !is_gone(e) => Level::Warn,
             _ => Level::Info,

@@ -34,11 +34,14 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
-use common::{cli, error, explain, step, threads};
+use common::{cli, error, explain, lang, step, threads};
 use log::{info, warn};
 use socket2::{Domain, Protocol, Socket, Type};
 
+use crate::messages::{say, Backlog};
+
 mod connection;
+mod messages;
 mod room;
 mod serving;
 mod worker;
@@ -79,6 +82,9 @@ struct Args {
 
     #[command(flatten)]
     explain: explain::Flag,
+
+    #[command(flatten)]
+    lang: lang::Flag,
 }
 
 /// Left alone, the kernel lets each socket's buffers grow to 4 MiB (send) and 6 MiB (receive):
@@ -91,6 +97,7 @@ fn main() {
     let args = Args::parse();
     cli::init_logging();
     args.explain.apply();
+    args.lang.apply();
     cli::exit(serve(args));
 }
 
@@ -102,17 +109,17 @@ fn serve(args: Args) -> Result<()> {
     // Step 1: create the socket. Domain = IPv4 or IPv6 (the document's AF_INET), type = stream
     // (SOCK_STREAM): together they make a TCP socket.
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
-        .with_context(|| format!("creating a TCP socket for {addr}"))?;
+        .with_context(|| say().creating_socket(addr))?;
     step!(
-        "1 socket",
-        "created a socket: {} + stream (SOCK_STREAM) = TCP",
-        explain::family(&addr)
+        1,
+        Step::Socket,
+        say().created_socket(explain::family(&addr), explain::socket_type(true))
     );
     // Without SO_REUSEADDR a restarted server cannot bind for a minute or two while connections
     // of the previous run linger in TIME_WAIT.
     socket
         .set_reuse_address(true)
-        .with_context(|| format!("setting SO_REUSEADDR on {addr}"))?;
+        .with_context(|| say().setting_option("SO_REUSEADDR", addr))?;
     // Accepted connections inherit the listening socket's buffer sizes; set here, before
     // listen(), they also fix the window the handshake offers.
     if args.socket_buffer > 0 {
@@ -120,18 +127,18 @@ fn serve(args: Args) -> Result<()> {
         socket
             .set_send_buffer_size(size)
             .and_then(|()| socket.set_recv_buffer_size(size))
-            .with_context(|| format!("setting the socket buffers for {addr}"))?;
+            .with_context(|| say().setting_option("SO_SNDBUF/SO_RCVBUF", addr))?;
     }
     // An echo answers with small writes. Nagle's algorithm would hold a small reply until the
     // previous one is acknowledged, and delayed ACKs make that 40 ms. Set here, the kernel
     // passes it on to every accepted connection: no system call per connection.
     socket
         .set_tcp_nodelay(true)
-        .with_context(|| format!("setting TCP_NODELAY on {addr}"))?;
+        .with_context(|| say().setting_option("TCP_NODELAY", addr))?;
     // Each thread waits on many sockets at once, so no call may block on one of them.
     socket
         .set_nonblocking(true)
-        .with_context(|| format!("making the socket for {addr} non-blocking"))?;
+        .with_context(|| say().making_nonblocking(addr))?;
 
     // Step 2: bind the socket to the address and port clients will connect to.
     socket
@@ -142,23 +149,20 @@ fn serve(args: Args) -> Result<()> {
         .ok()
         .and_then(|a| a.as_socket())
         .unwrap_or(addr);
-    step!("2 bind", "bound to {bound}, {}", explain::reach(&bound));
+    step!(2, Step::Bind, say().bound(bound, explain::reach(&bound)));
 
     // Step 3: listen. The document's backlog of 5 is the queue of finished handshakes waiting
-    // for accept(): a burst of clients overflows it, and each dropped SYN costs its client a
-    // retransmission one second or more later. 128 absorbs a burst; --backlog changes it.
+    // for accept(), not a limit on connections (the document says it is): a burst of clients
+    // overflows it, and each dropped SYN costs its client a retransmission one second or more
+    // later. 128 absorbs a burst; --backlog changes it, up to the kernel's cap.
     socket
         .listen(args.backlog)
         .map_err(|e| error::listen_error(addr, e))?;
-    step!(
-        "3 listen",
-        "listening: the kernel now completes handshakes on its own and queues up to {} of them for accept()",
-        args.backlog
-    );
+    step!(3, Step::Listen, say().listening(backlog(args.backlog)));
     let listener: std::net::TcpListener = socket.into();
     let local = listener
         .local_addr()
-        .with_context(|| format!("reading the address bound for {addr}"))?;
+        .with_context(|| say().reading_bound_address(addr))?;
 
     // Steps 4 to 6 run on every worker thread: each accepts connections and echoes on them.
     // All of them start before the `listening on` line, so that the line means it serves.
@@ -183,6 +187,18 @@ fn serve(args: Args) -> Result<()> {
         info!("{local} is reachable from other machines, not only this one");
     }
     serving.run()
+}
+
+/// The backlog as the kernel takes it: Linux silently lowers a larger one to
+/// `net.core.somaxconn` (4096 by default since 5.4), so the narration says what really holds.
+fn backlog(asked: i32) -> Backlog {
+    let somaxconn = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+        .ok()
+        .and_then(|text| text.trim().parse::<i32>().ok());
+    Backlog {
+        asked,
+        capped_by: somaxconn.filter(|&cap| cap < asked),
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use common::ticker::Ticker;
 use log::{debug, info};
 use mio::Waker;
 
+use crate::messages::say;
 use crate::room::Seat;
 use crate::worker::{sweep_every, Worker};
 
@@ -88,7 +89,7 @@ pub fn start(listener: std::net::TcpListener, settings: Settings) -> Result<Serv
     );
     let mut workers = Vec::new();
     for index in 1..threads {
-        let clone = listener.try_clone().context("sharing the listener")?;
+        let clone = listener.try_clone().context(say().sharing_listener())?;
         workers.push(Worker::new(index, clone, &shared)?);
     }
     let main_worker = Worker::new(0, listener, &shared)?;
@@ -106,7 +107,7 @@ pub fn start(listener: std::net::TcpListener, settings: Settings) -> Result<Serv
         let wakers = wakers.clone();
         let tick = move || wake_all(&wakers);
         Ticker::start("sweep-ticker", sweep_every(shared.idle_timeout), tick)
-            .context("starting the sweep ticker")?
+            .context(common::messages::say().starting_thread())?
     };
 
     // Ctrl-C stops accepting and gives open connections a moment to finish; a second one
@@ -126,7 +127,7 @@ pub fn start(listener: std::net::TcpListener, settings: Settings) -> Result<Serv
         let handle = std::thread::Builder::new()
             .name(format!("worker-{}", n + 1))
             .spawn(move || worker.event_loop())
-            .context("starting a worker thread")?;
+            .context(common::messages::say().starting_thread())?;
         handles.push(handle);
     }
     Ok(Serving {
@@ -145,7 +146,7 @@ impl Serving {
         for handle in self.handles {
             handle
                 .join()
-                .map_err(|_| anyhow!("a worker thread panicked"))??;
+                .map_err(|_| anyhow!(say().worker_panicked()))??;
         }
         result?;
         let shared = &self.shared;

@@ -21,6 +21,7 @@ use rustix::event::epoll::{self, EventData, EventFlags};
 use slab::Slab;
 
 use crate::connection::{is_transient, After, Connection, Ending, Ready};
+use crate::messages::say;
 
 mod sweeps;
 
@@ -82,7 +83,7 @@ impl Worker {
         listener: std::net::TcpListener,
         shared: &Arc<Shared>,
     ) -> Result<Worker> {
-        let poll = Poll::new().context("creating an epoll instance")?;
+        let poll = Poll::new().context(say().creating_epoll())?;
         let listener = TcpListener::from_std(listener);
         // Every worker waits on the same listening socket. Registered the usual way, each new
         // connection would wake every waiting worker, and all but one would find nothing to
@@ -94,8 +95,8 @@ impl Worker {
             EventData::new_u64(LISTENER.0 as u64),
             EventFlags::IN | EventFlags::ET | EventFlags::EXCLUSIVE,
         )
-        .context("registering the listener")?;
-        let waker = Arc::new(Waker::new(poll.registry(), WAKER).context("creating a waker")?);
+        .context(say().registering_listener())?;
+        let waker = Arc::new(Waker::new(poll.registry(), WAKER).context(say().creating_waker())?);
         shared.seats[index].set_waker(Arc::clone(&waker));
         let now = Instant::now();
         Ok(Worker {
@@ -148,7 +149,7 @@ impl Worker {
             };
             if let Err(e) = self.poll.poll(&mut events, timeout) {
                 if e.kind() != io::ErrorKind::Interrupted {
-                    return Err(e).context("waiting for socket events");
+                    return Err(e).context(say().waiting_for_events());
                 }
             }
             self.now = Instant::now();
@@ -289,12 +290,7 @@ impl Worker {
         if self.conn_lines.allow(Level::Info, self.now, 0) {
             info!("connection from {peer}");
         }
-        step!(
-            "4 accept",
-            "accepted {peer}: a new socket for this client alone (the listening one goes on \
-             listening); port {} is the ephemeral port the client's system picked",
-            peer.port()
-        );
+        step!(4, Step::Accept, say().accepted(peer));
         self.shared.served.fetch_add(1, Ordering::Relaxed);
         entry.insert(Connection::new(stream, peer, self.now));
     }

@@ -51,6 +51,7 @@ impl Server {
     }
 
     fn spawn(mut cmd: Command, read_stderr: bool) -> Server {
+        english_unless_asked(&mut cmd);
         let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -182,6 +183,7 @@ impl Output {
 
 /// Runs a program to its end with `stdin` as input; kills it and panics after `timeout`.
 pub fn run(mut cmd: Command, stdin: &[u8], timeout: Duration) -> Output {
+    english_unless_asked(&mut cmd);
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -236,6 +238,39 @@ pub fn client(
     let mut cmd = Command::new(bin);
     cmd.args(["--port", &addr.port().to_string()]).args(args);
     run(cmd, stdin, timeout)
+}
+
+/// Checks that the narration in `stderr` is all Chinese: there is some, no line is labelled
+/// `[step …]` (the English label), and each `[步骤 N 名称]` line says something in Chinese after
+/// its label. Returns the narrated lines.
+pub fn assert_chinese_narration(stderr: &str) -> Vec<&str> {
+    let is_cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let steps: Vec<&str> = stderr.lines().filter(|l| l.starts_with("[步骤 ")).collect();
+    assert!(!steps.is_empty(), "no Chinese narration in:\n{stderr}");
+    assert!(
+        !stderr.lines().any(|l| l.starts_with("[step ")),
+        "English narration in a Chinese run:\n{stderr}"
+    );
+    for line in &steps {
+        let (label, text) = line.split_once("] ").unwrap_or((line, ""));
+        assert!(
+            label.chars().any(is_cjk),
+            "step without a Chinese name: {line}"
+        );
+        assert!(text.chars().any(is_cjk), "step not said in Chinese: {line}");
+    }
+    steps
+}
+
+/// The programs speak the locale's language: a test that did not set one gets English, whatever
+/// the machine running it is set to.
+fn english_unless_asked(cmd: &mut Command) {
+    let set: Vec<_> = cmd.get_envs().map(|(k, _)| k.to_owned()).collect();
+    for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        if !set.iter().any(|k| k == name) {
+            cmd.env_remove(name);
+        }
+    }
 }
 
 /// `len` deterministic pseudo-random bytes (xorshift) from `seed`, so a failure can be replayed.
