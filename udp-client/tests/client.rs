@@ -1,5 +1,6 @@
-//! udp-client against UDP servers written inside the test: one that answers, one that drops
-//! the first datagram, one that answers late, one that never answers, and none at all.
+//! udp-client against UDP servers written inside the test (see servers/mod.rs): one that
+//! answers, one that drops the first datagram, one that answers late, one that never answers,
+//! and none at all.
 
 // A failed unwrap here is a failed test, which is what it should be.
 #![allow(clippy::unwrap_used)]
@@ -10,57 +11,13 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::text::uppercase;
+use servers::{first_late, serve, serve_on, upper};
 use testkit::{run, Output};
+
+mod servers;
 
 const BIN: &str = env!("CARGO_BIN_EXE_udp-client");
 const WAIT: Duration = Duration::from_secs(20);
-
-/// What a test server does with its n-th datagram: reply with these bytes after this delay, or not.
-type Reply = fn(usize, &[u8]) -> Option<(Duration, Vec<u8>)>;
-
-/// A server on its own thread on 127.0.0.1, answering as `reply` says.
-fn serve(reply: Reply) -> SocketAddr {
-    serve_on("127.0.0.1:0", reply)
-}
-
-/// A server on its own thread on `local`, answering as `reply` says.
-fn serve_on(local: &str, reply: Reply) -> SocketAddr {
-    let socket = UdpSocket::bind(local).unwrap();
-    let addr = socket.local_addr().unwrap();
-    thread::spawn(move || {
-        let mut buf = vec![0; 64 * 1024];
-        let mut n = 0;
-        loop {
-            let (len, from) = match socket.recv_from(&mut buf) {
-                Ok(received) => received,
-                // A signal to this multi-threaded test process can interrupt the receive.
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(_) => break,
-            };
-            if let Some((delay, answer)) = reply(n, &buf[..len]) {
-                thread::sleep(delay);
-                let _ = socket.send_to(&answer, from);
-            }
-            n += 1;
-        }
-    });
-    addr
-}
-
-fn upper(_: usize, data: &[u8]) -> Option<(Duration, Vec<u8>)> {
-    Some((Duration::ZERO, uppercase(data)))
-}
-
-/// Answers the first datagram 750 ms late, the rest at once. With a 500 ms timeout, the late
-/// answer comes 250 ms after the client gave up on it, and 250 ms before it gives up on the next.
-fn first_late(n: usize, data: &[u8]) -> Option<(Duration, Vec<u8>)> {
-    let delay = if n == 0 {
-        Duration::from_millis(750)
-    } else {
-        Duration::ZERO
-    };
-    Some((delay, uppercase(data)))
-}
 
 fn client(addr: SocketAddr, args: &[&str], stdin: &[u8]) -> Output {
     testkit::client(BIN, addr, args, stdin, WAIT)
@@ -90,7 +47,7 @@ fn piped_lines_until_quit_without_a_prompt() {
 
 #[test]
 fn a_lost_datagram_is_sent_again() {
-    let addr = serve(|n, data| (n > 0).then(|| (Duration::ZERO, uppercase(data))));
+    let addr = serve(|n, data, _| (n > 0).then(|| (Duration::ZERO, uppercase(data))));
     let out = client(addr, &["--timeout", "0.3", "retry me"], b"");
     assert_eq!(out.code(), Some(0), "{out:?}");
     assert_eq!(out.stdout, "Received from server: RETRY ME\n");
@@ -117,7 +74,7 @@ fn a_late_reply_is_not_taken_for_the_next_answer() {
 
 #[test]
 fn a_silent_server_ends_in_an_error_within_timeout_times_tries() {
-    let addr = serve(|_, _| None);
+    let addr = serve(|_, _, _| None);
     let started = Instant::now();
     let out = client(addr, &["--timeout", "0.3", "--retries", "2", "hello?"], b"");
     let took = started.elapsed();
@@ -169,7 +126,7 @@ fn no_server_is_reported_at_once() {
 
 #[test]
 fn the_interactive_loop_goes_on_after_a_lost_reply() {
-    let addr = serve(|n, data| (n != 0).then(|| (Duration::ZERO, uppercase(data))));
+    let addr = serve(|n, data, _| (n != 0).then(|| (Duration::ZERO, uppercase(data))));
     let out = client(
         addr,
         &["--timeout", "0.2", "--retries", "0"],
@@ -243,7 +200,7 @@ fn bad_arguments_exit_2() {
 #[test]
 fn ping_mode_counts_replies_and_loss() {
     // The second datagram is lost.
-    let addr = serve(|n, data| (n != 1).then(|| (Duration::ZERO, uppercase(data))));
+    let addr = serve(|n, data, _| (n != 1).then(|| (Duration::ZERO, uppercase(data))));
     let out = client(addr, &["-n", "5", "-i", "0", "--timeout", "0.3"], b"");
     assert_eq!(out.code(), Some(0), "{out:?}");
     let lines: Vec<&str> = out.stdout.lines().collect();
@@ -298,7 +255,7 @@ fn ping_mode_counts_a_late_reply_for_its_own_request() {
 
 #[test]
 fn ping_mode_fails_when_every_datagram_is_lost() {
-    let addr = serve(|_, _| None);
+    let addr = serve(|_, _, _| None);
     let out = client(addr, &["-n", "2", "-i", "0", "--timeout", "0.2", "-q"], b"");
     assert_eq!(out.code(), Some(1), "{out:?}");
     assert!(
@@ -349,7 +306,7 @@ fn replies_from_another_address_are_ignored() {
 #[test]
 fn explain_narrates_each_step_in_order_and_leaves_stdout_alone() {
     // The first datagram is lost, so the narration shows a timeout and a second try.
-    let addr = serve(|n, data| (n > 0).then(|| (Duration::ZERO, uppercase(data))));
+    let addr = serve(|n, data, _| (n > 0).then(|| (Duration::ZERO, uppercase(data))));
     let out = client(addr, &["--explain", "--timeout", "0.2", "hey"], b"");
     assert_eq!(out.code(), Some(0), "{out:?}");
     assert_eq!(out.stdout, "Received from server: HEY\n");

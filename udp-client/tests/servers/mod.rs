@@ -1,0 +1,69 @@
+//! UDP servers written inside the tests, each on a thread of its own on 127.0.0.1 (or ::1),
+//! answering as the test says: the uppercase, late, or not at all. Each
+//! thread ends once no datagram has come for `IDLE`.
+
+// Each test file uses some of these, not all.
+#![allow(dead_code)]
+
+use std::net::{SocketAddr, UdpSocket};
+use std::thread;
+use std::time::Duration;
+
+use common::text::uppercase;
+
+/// How long a test server waits for a datagram before its thread ends.
+const IDLE: Duration = Duration::from_secs(30);
+
+/// What a test server does with its n-th datagram from `from`: reply with these bytes after this
+/// delay, or not.
+pub type Reply = fn(usize, &[u8], SocketAddr) -> Option<(Duration, Vec<u8>)>;
+
+/// A server on its own thread on 127.0.0.1, answering as `reply` says.
+pub fn serve(reply: Reply) -> SocketAddr {
+    serve_on("127.0.0.1:0", reply)
+}
+
+/// A server on its own thread on `local`, answering as `reply` says.
+pub fn serve_on(local: &str, reply: Reply) -> SocketAddr {
+    let socket = UdpSocket::bind(local).unwrap();
+    socket.set_read_timeout(Some(IDLE)).unwrap();
+    let addr = socket.local_addr().unwrap();
+    thread::spawn(move || {
+        let mut buf = vec![0; 64 * 1024];
+        let mut n = 0;
+        loop {
+            let (len, from) = match socket.recv_from(&mut buf) {
+                Ok(received) => received,
+                // A signal to this multi-threaded test process can interrupt the receive.
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
+            };
+            if let Some((delay, answer)) = reply(n, &buf[..len], from) {
+                thread::sleep(delay);
+                let _ = socket.send_to(&answer, from);
+            }
+            n += 1;
+        }
+    });
+    addr
+}
+
+/// What udp-server answers: the uppercase, at once.
+pub fn upper(_: usize, data: &[u8], _: SocketAddr) -> Option<(Duration, Vec<u8>)> {
+    Some((Duration::ZERO, uppercase(data)))
+}
+
+/// Answers the first datagram 750 ms late, the rest at once. With a 500 ms timeout, the late
+/// answer comes 250 ms after the client gave up on it, and 250 ms before it gives up on the next.
+pub fn first_late(n: usize, data: &[u8], from: SocketAddr) -> Option<(Duration, Vec<u8>)> {
+    let (_, answer) = upper(n, data, from)?;
+    Some((late(n), answer))
+}
+
+fn late(n: usize) -> Duration {
+    if n == 0 {
+        Duration::from_millis(750)
+    } else {
+        Duration::ZERO
+    }
+}
