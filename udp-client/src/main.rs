@@ -4,11 +4,15 @@
 //! UDP, in the document's words, is like a text message: the other side may not be there, and
 //! nothing says so. The document's client then waits for ever. This one waits `--timeout` for
 //! each try, sends again up to `--retries` times, and then says that no reply came. Its socket is
-//! connected to the server's address, so when nothing listens there the operating system's
-//! "port unreachable" is reported at once instead of a silent wait.
+//! connected to the server's address, so when nothing listens there the ICMP "port unreachable"
+//! that the server's system sends back is reported at once instead of a silent wait.
+//!
+//! Like the document's client it never calls bind(): the system binds the socket itself, to an
+//! ephemeral port (临时端口), when it is first used. `--explain` says when, and to what.
 //!
 //! This file holds the document's steps 1 and 2 (create the socket, connect) and its loop;
-//! steps 3 and 4 (send, receive) live in client.rs, and ping mode's in ping.rs.
+//! steps 3 and 4 (send, receive) live in client.rs, and ping mode's in ping.rs. Every sentence
+//! for a person is in messages.rs, one table per language (`--lang`).
 //!
 //! Start the server first, then the client in a second terminal:
 //!
@@ -20,20 +24,23 @@
 //! ```
 
 use std::io::Write;
-use std::net::{SocketAddr, UdpSocket};
+use std::net::UdpSocket;
 use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, MAX_DATAGRAM_V6, UDP_PORT};
 use common::text::lossy;
-use common::{cli, error, explain, input, step};
+use common::{cli, error, explain, input, lang, step};
 use log::debug;
+use socket2::{Domain, Protocol, Socket, Type};
 
 mod client;
+mod messages;
 mod ping;
 
 use client::{fits_in_a_datagram, Client};
+use messages::say;
 
 /// Sends messages to a UDP server as datagrams and prints each reply.
 #[derive(Parser, Debug)]
@@ -61,6 +68,9 @@ struct Args {
 
     #[command(flatten)]
     explain: explain::Flag,
+
+    #[command(flatten)]
+    lang: lang::Flag,
 
     /// Ping mode: send this many numbered datagrams, then report loss and round-trip times
     #[arg(long, short = 'n', value_name = "N", help_heading = "Ping mode",
@@ -92,40 +102,38 @@ fn main() {
     let args = Args::parse();
     cli::init_logging();
     args.explain.apply();
+    args.lang.apply();
     cli::exit(run(args));
 }
 
 fn run(args: Args) -> Result<()> {
     let server = addr::resolve_one(&args.host, args.port)?;
 
-    // Step 1: create a datagram socket, on any free local port of the server's family.
-    let unspecified: SocketAddr = if server.is_ipv4() {
-        ([0, 0, 0, 0], 0).into()
-    } else {
-        ([0u16; 8], 0).into()
-    };
-    let socket = UdpSocket::bind(unspecified).context("creating a UDP socket")?;
-    let local = socket
-        .local_addr()
-        .context("reading the socket's address")?;
-    debug!("sending from {local}");
+    // Step 1: create a datagram socket of the server's family, as the document's
+    // socket.socket(AF_INET, SOCK_DGRAM). No bind(), as in the document: the system binds the
+    // socket itself when it is first used.
+    let socket = Socket::new(
+        Domain::for_address(server),
+        Type::DGRAM,
+        Some(Protocol::UDP),
+    )
+    .with_context(|| say().creating_socket(server))?;
     step!(
-        "1 socket",
-        "created a socket: {} + datagram (SOCK_DGRAM) = UDP, on port {}, which the system picked",
-        explain::family(&server),
-        local.port()
+        1,
+        Step::Socket,
+        say().created_socket(explain::family(&server), explain::socket_type(false))
     );
-    // Step 2: UDP has no connection, and connect() sends nothing: it only fixes the peer. The
-    // socket then takes datagrams from the server alone, and the OS can tell us when nothing
-    // listens there.
+    let socket: UdpSocket = socket.into();
+    // Step 2: UDP has no connection, and connect() sends nothing: it binds the socket (that is
+    // its first use) and fixes the peer. The socket then takes datagrams from the server alone,
+    // and hears of the ICMP "port unreachable" that says nothing listens there.
     socket
         .connect(server)
-        .with_context(|| format!("setting {server} as the peer"))?;
-    step!(
-        "2 connect",
-        "set {server} as the peer: no packet was sent; the system now drops datagrams from \
-         anyone else and reports \"port unreachable\" if nothing listens there"
-    );
+        .with_context(|| say().connecting(server))?;
+    let local = socket.local_addr().context(say().reading_local_address())?;
+    debug!("sending from {local}");
+    step!(2, Step::Connect, say().bound_implicitly(local));
+    step!(2, Step::Connect, say().connected(server));
     // Steps 3 and 4, send and receive, are the client's: see client.rs.
     let mut client = Client::new(socket, server, args.timeout, args.retries + 1);
 
@@ -142,7 +150,12 @@ fn run(args: Args) -> Result<()> {
         };
         let outcome = ping::run(client.socket(), server, &plan, &mut out)?;
         if outcome.received == 0 {
-            bail!("no reply to any of {} datagrams", outcome.sent);
+            let none = anyhow!(say().no_ping_answer(outcome.sent));
+            // Replies came, but none ping mode could count: say so, or it reads as silence.
+            return Err(match outcome.strays {
+                0 => none,
+                strays => error::hint(none, say().hint_ping_strays(strays)),
+            });
         }
         return Ok(());
     }
@@ -160,7 +173,7 @@ fn run(args: Args) -> Result<()> {
 
     // The document's loop: read a line, send it, print the reply, until `quit`.
     let mut lines = input::MessageLines::new("Enter message (or 'quit' to exit): ");
-    while let Some(message) = lines.next_message().context("reading standard input")? {
+    while let Some(message) = lines.next_message().context(say().reading_input())? {
         match client.ask(message) {
             Ok(reply) => writeln!(out, "Received from server: {}", lossy(&reply))?,
             // One lost or refused datagram is no reason to end the session.

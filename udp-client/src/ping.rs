@@ -8,12 +8,13 @@ use std::io::{self, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use common::error;
 use common::stats::{millis, Latencies};
 use common::text::uppercase;
 
 use crate::client;
+use crate::messages::{say, Op};
 
 /// Digits of the sequence number at the start of each datagram.
 pub const SEQ_DIGITS: usize = 10;
@@ -35,6 +36,8 @@ pub struct Plan {
 pub struct Outcome {
     pub sent: u64,
     pub received: u64,
+    /// Datagrams that came but answered none of ours: neither an echo nor the uppercase.
+    pub strays: u64,
 }
 
 /// The datagram for `seq`: its number, then lowercase letters up to `size` bytes.
@@ -69,9 +72,12 @@ pub fn run(
     let mut sent_at: Vec<Option<(u64, Instant, bool)>> = vec![None; window];
     let mut latencies = Latencies::new();
     let mut received = 0u64;
+    let mut strays = 0u64;
     let mut buf = vec![0u8; 64 * 1024];
     let start = Instant::now();
-    socket.set_read_timeout(Some(plan.timeout))?;
+    socket
+        .set_read_timeout(Some(plan.timeout))
+        .context(say().setting_timeout())?;
     let mut timeout_set = plan.timeout;
 
     for seq in 0..plan.count {
@@ -79,7 +85,7 @@ pub fn run(
         let sent = Instant::now();
         socket
             .send(&payload)
-            .map_err(|e| client::failure(e, server, "sending to"))?;
+            .map_err(|e| client::failure(e, server, Op::Send))?;
         sent_at[(seq % window as u64) as usize] = Some((seq, sent, false));
         let deadline = sent + plan.timeout;
         loop {
@@ -96,18 +102,21 @@ pub fn run(
             }
             // Setting the timeout is a system call: only when a stray reply shortened the wait.
             if left < timeout_set {
-                socket.set_read_timeout(Some(left))?;
+                socket
+                    .set_read_timeout(Some(left))
+                    .context(say().setting_timeout())?;
                 timeout_set = left;
             }
             let n = match socket.recv(&mut buf) {
                 Ok(n) => n,
                 Err(e) if error::is_timeout(&e) => continue,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(client::failure(e, server, "waiting for a reply from")),
+                Err(e) => return Err(client::failure(e, server, Op::Receive)),
             };
             let now = Instant::now();
             let Some(answer) = answered(&buf[..n], plan.size) else {
                 log::debug!("ignoring a {n}-byte datagram that answers no request");
+                strays += 1;
                 continue;
             };
             let slot = &mut sent_at[(answer % window as u64) as usize];
@@ -137,7 +146,9 @@ pub fn run(
             }
         }
         if timeout_set != plan.timeout {
-            socket.set_read_timeout(Some(plan.timeout))?;
+            socket
+                .set_read_timeout(Some(plan.timeout))
+                .context(say().setting_timeout())?;
             timeout_set = plan.timeout;
         }
         if seq + 1 < plan.count {
@@ -169,7 +180,11 @@ pub fn run(
             millis(s.max)
         )?;
     }
-    Ok(Outcome { sent, received })
+    Ok(Outcome {
+        sent,
+        received,
+        strays,
+    })
 }
 
 #[cfg(test)]

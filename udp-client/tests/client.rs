@@ -1,6 +1,6 @@
 //! udp-client against UDP servers written inside the test (see servers/mod.rs): one that
-//! answers, one that drops the first datagram, one that answers late, one that never answers,
-//! and none at all.
+//! answers, one that reverses, one that drops the first datagram, one that answers late, one
+//! that never answers, and none at all.
 
 // A failed unwrap here is a failed test, which is what it should be.
 #![allow(clippy::unwrap_used)]
@@ -11,7 +11,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::text::uppercase;
-use servers::{first_late, serve, serve_on, upper};
+use servers::{first_late, first_late_reversed, nobody, reverse, serve, serve_on, upper};
 use testkit::{run, Output};
 
 mod servers;
@@ -59,17 +59,145 @@ fn a_lost_datagram_is_sent_again() {
 }
 
 #[test]
-fn a_late_reply_is_not_taken_for_the_next_answer() {
+fn a_late_reply_to_a_message_given_up_on_is_set_aside() {
     // The first datagram is answered after the client gave up on it.
     let addr = serve(first_late);
     let out = client(
         addr,
-        &["--timeout", "0.5", "--retries", "0"],
+        &["--explain", "--timeout", "0.5", "--retries", "0"],
         b"first\nsecond\n",
     );
     assert_eq!(out.code(), Some(0), "{out:?}");
     assert_eq!(out.stdout, "Received from server: SECOND\n");
-    assert!(out.stderr.contains("no reply from"), "{}", out.stderr);
+    testkit::assert_in_order(
+        &out.stderr,
+        &[
+            "[step 4 receive] nothing came within 500ms",
+            &format!("error: no reply from {addr} after 1 try of 500ms"),
+            "[step 3 send] sent a 6-byte datagram",
+            "[step 4 receive] set aside a 5-byte datagram that is not the answer: it is the reply \
+             to \"first\", an earlier message that got no answer in time\n",
+            "[step 4 receive] received a 6-byte datagram",
+        ],
+    );
+}
+
+#[test]
+fn no_answer_is_not_called_no_reply_when_datagrams_came() {
+    // Every datagram after the first gets the answer to the first: the second message's one
+    // try brings only a datagram that is not its answer.
+    let addr = serve(|n, _, _| (n > 0).then(|| (Duration::ZERO, b"FIRST".to_vec())));
+    let out = client(
+        addr,
+        &["--explain", "--timeout", "0.3", "--retries", "0"],
+        b"first\nsecond\n",
+    );
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    testkit::assert_in_order(
+        &out.stderr,
+        &[
+            "[step 4 receive] nothing came within 300ms",
+            &format!("error: no reply from {addr} after 1 try of 300ms each\n"),
+            "[step 4 receive] set aside a 5-byte datagram that is not the answer: it is the reply \
+             to \"first\"",
+            "[step 4 receive] no answer within 300ms, only 1 datagram that is not the answer: ",
+            &format!(
+                "error: no answer from {addr} after 1 try of 300ms each: 1 datagram came, not the \
+                 answer\n\
+                 hint: a datagram is set aside only when it provably belongs to something earlier"
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_server_that_answers_with_something_else_is_answered_all_the_same() {
+    // A learner's first exercise: change what the server answers.
+    let addr = serve(reverse);
+    let out = client(addr, &["--explain", "hello"], b"");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, "Received from server: olleh\n");
+    assert!(
+        out.stderr.contains(&format!(
+            "[step 4 receive] received a 5-byte datagram from {addr}: the answer, though it is \
+             neither the uppercase nor an echo of the message"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("not the answer"), "{}", out.stderr);
+    assert!(!out.stderr.contains("nothing came"), "{}", out.stderr);
+}
+
+#[test]
+fn a_late_reply_to_a_message_sent_again_is_set_aside_whatever_the_server_answers() {
+    // "hello" is answered late: the client sends it again, then takes the reply to its first
+    // datagram. The reply to the second comes while it waits for "world"'s.
+    let addr = serve(first_late_reversed);
+    let out = client(
+        addr,
+        &[
+            "--explain",
+            "--timeout",
+            "0.5",
+            "--retries",
+            "1",
+            "hello",
+            "world",
+        ],
+        b"",
+    );
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "Received from server: olleh\nReceived from server: dlrow\n"
+    );
+    let set_aside = "[step 4 receive] set aside a 5-byte datagram that is not the answer: it \
+                     repeats the answer to \"hello\", an earlier message that was sent more than \
+                     once: the reply to another of its tries\n";
+    testkit::assert_in_order(
+        &out.stderr,
+        &[
+            "[step 4 receive] nothing came within 500ms",
+            "(try 2 of 2)",
+            "[step 4 receive] received a 5-byte datagram",
+            set_aside,
+            "[step 4 receive] received a 5-byte datagram",
+        ],
+    );
+    assert_eq!(
+        out.stderr.matches("not the answer").count(),
+        1,
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn the_system_binds_the_socket_implicitly_inside_connect() {
+    // This server answers with the address the datagram came from.
+    let addr = serve(|_, _, from| Some((Duration::ZERO, from.to_string().into_bytes())));
+    let out = client(addr, &["--explain", "who am I?"], b"");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    let from = out
+        .stdout
+        .strip_prefix("Received from server: ")
+        .and_then(|s| s.strip_suffix('\n'))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    let port = from.rsplit(':').next().unwrap();
+    testkit::assert_in_order(
+        &out.stderr,
+        &[
+            "[step 1 socket] created a socket: IPv4 (AF_INET) + datagram (SOCK_DGRAM) = UDP; it \
+             has no address or port yet\n",
+            &format!("[step 2 connect] connect() bound the socket to {from} first:"),
+            "never calls bind(), so the system binds the socket implicitly when it is first used",
+            &format!("to an ephemeral port it picks, {port},"),
+            &format!("[step 2 connect] set {addr} as the peer"),
+            "[step 3 send]",
+        ],
+    );
 }
 
 #[test]
@@ -104,19 +232,21 @@ fn a_silent_server_ends_in_an_error_within_timeout_times_tries() {
 }
 
 #[test]
-fn no_server_is_reported_at_once() {
-    let addr = UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+fn no_server_is_reported_at_once_as_the_icmp_port_unreachable_it_is() {
+    let addr = nobody();
     let started = Instant::now();
     let out = client(addr, &["--timeout", "10", "anyone?"], b"");
     assert_eq!(out.code(), Some(1), "{out:?}");
-    assert!(
-        out.stderr
-            .starts_with(&format!("error: nothing is listening on {addr}")),
-        "{}",
-        out.stderr
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: nothing is listening on {addr}: the system there answered our datagram with \
+             an ICMP port-unreachable message, which came back to this socket on its next \
+             receive, as \"connection refused\"\n\
+             hint: start the server with `cargo run -p udp-server` (and the same --port); we hear \
+             of that ICMP message only because our socket is connected: the document's \
+             unconnected client is never told, and waits in recvfrom() for ever\n"
+        )
     );
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -253,9 +383,9 @@ fn ping_mode_counts_a_late_reply_for_its_own_request() {
     );
 }
 
-#[test]
-fn ping_mode_fails_when_every_datagram_is_lost() {
-    let addr = serve(|_, _, _| None);
+/// Ping mode with two datagrams against a server that answers neither as ping mode counts.
+fn ping_with_every_datagram_lost(reply: servers::Reply) -> Output {
+    let addr = serve(reply);
     let out = client(addr, &["-n", "2", "-i", "0", "--timeout", "0.2", "-q"], b"");
     assert_eq!(out.code(), Some(1), "{out:?}");
     assert!(
@@ -267,10 +397,24 @@ fn ping_mode_fails_when_every_datagram_is_lost() {
         !out.stdout.contains("no reply from"),
         "quiet prints the summary only"
     );
-    assert!(
-        out.stderr.contains("error: no reply to any of 2 datagrams"),
-        "{}",
-        out.stderr
+    out
+}
+
+#[test]
+fn ping_mode_fails_when_every_datagram_is_lost() {
+    let out = ping_with_every_datagram_lost(|_, _, _| None);
+    assert_eq!(out.stderr, "error: no reply to any of 2 datagrams\n");
+}
+
+#[test]
+fn ping_mode_says_when_replies_came_that_it_cannot_count() {
+    let out = ping_with_every_datagram_lost(reverse);
+    assert_eq!(
+        out.stderr,
+        "error: no reply to any of 2 datagrams\n\
+         hint: 2 datagrams came that answer none of them: ping mode counts only an echo or the \
+         uppercase of its datagrams, which start with their sequence number, and this server \
+         answers with something else\n"
     );
 }
 

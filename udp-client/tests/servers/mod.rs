@@ -1,5 +1,5 @@
 //! UDP servers written inside the tests, each on a thread of its own on 127.0.0.1 (or ::1),
-//! answering as the test says: the uppercase, late, or not at all. Each
+//! answering as the test says: the uppercase, the text reversed, late, or not at all. Each
 //! thread ends once no datagram has come for `IDLE`.
 
 // Each test file uses some of these, not all.
@@ -53,11 +53,29 @@ pub fn upper(_: usize, data: &[u8], _: SocketAddr) -> Option<(Duration, Vec<u8>)
     Some((Duration::ZERO, uppercase(data)))
 }
 
+/// What a learner's changed server answers: the text reversed, at once.
+pub fn reverse(_: usize, data: &[u8], _: SocketAddr) -> Option<(Duration, Vec<u8>)> {
+    Some((Duration::ZERO, reversed(data)))
+}
+
+pub fn reversed(data: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(data)
+        .chars()
+        .rev()
+        .collect::<String>()
+        .into_bytes()
+}
+
 /// Answers the first datagram 750 ms late, the rest at once. With a 500 ms timeout, the late
 /// answer comes 250 ms after the client gave up on it, and 250 ms before it gives up on the next.
 pub fn first_late(n: usize, data: &[u8], from: SocketAddr) -> Option<(Duration, Vec<u8>)> {
     let (_, answer) = upper(n, data, from)?;
     Some((late(n), answer))
+}
+
+/// The same as [`first_late`], reversing.
+pub fn first_late_reversed(n: usize, data: &[u8], _: SocketAddr) -> Option<(Duration, Vec<u8>)> {
+    Some((late(n), reversed(data)))
 }
 
 fn late(n: usize) -> Duration {
@@ -66,4 +84,12 @@ fn late(n: usize) -> Duration {
     } else {
         Duration::ZERO
     }
+}
+
+/// An address where nothing listens: a port that was free a moment ago.
+pub fn nobody() -> SocketAddr {
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
 }
