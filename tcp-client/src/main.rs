@@ -232,7 +232,7 @@ fn echo(
         let start = sent * CHUNK;
         stream
             .write_all(chunk)
-            .map_err(|e| io_failure(e, server, say().sending_to(server), timeout))?;
+            .map_err(|e| io_failure(e, server, timeout, |why| say().sending_to(server, why)))?;
         step!(3, Step::Send, say().sent(chunk.len()));
         let back = &mut reply[start..start + chunk.len()];
         let mut got = 0;
@@ -245,9 +245,12 @@ fn echo(
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    let action = say().reading_reply_from(server);
-                    return Err(io_failure(e, server, action, timeout))
-                        .with_context(|| say().after_bytes(start + got, message.len()));
+                    let e = io_failure(e, server, timeout, |why| {
+                        say().reading_reply_from(server, why)
+                    });
+                    // One sentence, so that each language joins its parts its own way.
+                    let why = error::chain_text(&e);
+                    bail!(say().after_bytes(start + got, message.len(), &why));
                 }
             }
         }
@@ -258,17 +261,18 @@ fn echo(
     Ok(reply)
 }
 
-/// Names a failed read or write in the user's terms; `action` says what was being done.
+/// Names a failed read or write in the user's terms; `doing` says what was being done, and why
+/// it failed.
 fn io_failure(
     e: io::Error,
     server: SocketAddr,
-    action: String,
     timeout: Duration,
+    doing: impl FnOnce(&str) -> String,
 ) -> anyhow::Error {
     match e.kind() {
         _ if error::is_timeout(&e) => anyhow!(say().no_reply(server, timeout)),
         io::ErrorKind::ConnectionReset => anyhow!(say().reset(server)),
-        _ => anyhow!("{action}: {}", error::io_text(&e)),
+        _ => anyhow!(doing(&error::io_text(&e))),
     }
 }
 

@@ -51,12 +51,13 @@ pub trait Messages: Sync {
     fn hint_start_server(&self) -> &'static str;
     fn hint_no_answer(&self, timeout: Duration) -> String;
     fn closed_early(&self, server: SocketAddr, got: usize, of: usize) -> String;
-    fn after_bytes(&self, got: usize, of: usize) -> String;
+    /// A failure partway through a reply: `why` after how much of it had come.
+    fn after_bytes(&self, got: usize, of: usize, why: &str) -> String;
     fn reply_differs(&self, server: SocketAddr, at: usize) -> String;
     fn no_reply(&self, server: SocketAddr, timeout: Duration) -> String;
     fn reset(&self, server: SocketAddr) -> String;
-    fn sending_to(&self, server: SocketAddr) -> String;
-    fn reading_reply_from(&self, server: SocketAddr) -> String;
+    fn sending_to(&self, server: SocketAddr, why: &str) -> String;
+    fn reading_reply_from(&self, server: SocketAddr, why: &str) -> String;
     fn sent_more(&self, server: SocketAddr, extra: u64) -> String;
 
     // Load mode's errors: the first failed round trip is logged, the count is the error.
@@ -101,12 +102,12 @@ mod tests {
             m.cannot_connect(b, "connection refused"),
             m.hint_no_answer(t),
             m.closed_early(b, 5, 10),
-            m.after_bytes(1, 5),
+            m.after_bytes(1, 5, "x"),
             m.reply_differs(b, 3),
             m.no_reply(b, t),
             m.reset(b),
-            m.sending_to(b),
-            m.reading_reply_from(b),
+            m.sending_to(b, "x"),
+            m.reading_reply_from(b, "x"),
             m.sent_more(b, 9),
             m.connecting_to(b),
             m.load_closed_early(5, 10),

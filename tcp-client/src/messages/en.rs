@@ -130,8 +130,8 @@ impl Messages for English {
         format!("{server} closed the connection after {got} of {of} bytes of the reply")
     }
 
-    fn after_bytes(&self, got: usize, of: usize) -> String {
-        format!("after {got} of {of} bytes")
+    fn after_bytes(&self, got: usize, of: usize, why: &str) -> String {
+        format!("after {got} of {of} bytes: {why}")
     }
 
     fn reply_differs(&self, server: SocketAddr, at: usize) -> String {
@@ -146,12 +146,12 @@ impl Messages for English {
         format!("{server} reset the connection")
     }
 
-    fn sending_to(&self, server: SocketAddr) -> String {
-        format!("sending to {server}")
+    fn sending_to(&self, server: SocketAddr, why: &str) -> String {
+        format!("sending to {server}: {why}")
     }
 
-    fn reading_reply_from(&self, server: SocketAddr) -> String {
-        format!("reading the reply from {server}")
+    fn reading_reply_from(&self, server: SocketAddr, why: &str) -> String {
+        format!("reading the reply from {server}: {why}")
     }
 
     fn sent_more(&self, server: SocketAddr, extra: u64) -> String {

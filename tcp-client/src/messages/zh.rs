@@ -125,8 +125,8 @@ impl Messages for Chinese {
         format!("{server} 只发回了回复 {of} 字节中的 {got} 字节，就关闭了连接")
     }
 
-    fn after_bytes(&self, got: usize, of: usize) -> String {
-        format!("回复 {of} 字节只收到 {got} 字节")
+    fn after_bytes(&self, got: usize, of: usize, why: &str) -> String {
+        format!("回复 {of} 字节只收到 {got} 字节：{why}")
     }
 
     fn reply_differs(&self, server: SocketAddr, at: usize) -> String {
@@ -141,12 +141,12 @@ impl Messages for Chinese {
         format!("{server} 重置了连接")
     }
 
-    fn sending_to(&self, server: SocketAddr) -> String {
-        format!("向 {server} 发送数据")
+    fn sending_to(&self, server: SocketAddr, why: &str) -> String {
+        format!("向 {server} 发送数据：{why}")
     }
 
-    fn reading_reply_from(&self, server: SocketAddr) -> String {
-        format!("读取 {server} 的回复")
+    fn reading_reply_from(&self, server: SocketAddr, why: &str) -> String {
+        format!("读取 {server} 的回复：{why}")
     }
 
     fn sent_more(&self, server: SocketAddr, extra: u64) -> String {
