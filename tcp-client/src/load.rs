@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use common::ticker::Ticker;
 use log::debug;
-use mio::{Events, Interest, Poll, Token, Waker};
+use mio::{Events, Poll, Token, Waker};
 
 use crate::messages::say;
 
@@ -69,13 +69,7 @@ pub fn drive(server: SocketAddr, plan: &Plan) -> Result<Report> {
         } else {
             connect_blocking(server, plan.timeout)?
         };
-        poll.registry()
-            .register(
-                &mut conn.stream,
-                Token(i),
-                Interest::READABLE | Interest::WRITABLE,
-            )
-            .context(say().registering_connection())?;
+        conn.register(&poll, i)?;
         conns.push(Some(conn));
     }
     let setup = setup_start.elapsed();

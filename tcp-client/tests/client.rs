@@ -11,31 +11,13 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use support::{echo, serve};
 use testkit::{run, Output};
+
+mod support;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tcp-client");
 const WAIT: Duration = Duration::from_secs(20);
-
-/// Serves each connection with `handler` on its own thread; returns the address.
-fn serve(handler: fn(TcpStream)) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            thread::spawn(move || handler(stream));
-        }
-    });
-    addr
-}
-
-fn echo(mut s: TcpStream) {
-    let mut buf = [0u8; 4096];
-    while let Ok(n) = s.read(&mut buf) {
-        if n == 0 || s.write_all(&buf[..n]).is_err() {
-            break;
-        }
-    }
-}
 
 /// Echoes correctly, but one byte per write: a reply arrives in many reads.
 fn echo_in_bytes(mut s: TcpStream) {

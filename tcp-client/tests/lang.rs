@@ -7,39 +7,19 @@
 #![allow(clippy::unwrap_used)]
 
 use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener};
 use std::process::Command;
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
+use support::{echo, serve};
 use testkit::{assert_chinese_narration, assert_in_order, run, Output};
+
+mod support;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tcp-client");
 const WAIT: Duration = Duration::from_secs(20);
-
-/// Serves each connection with `handler` on its own thread; returns the address.
-fn serve(handler: fn(TcpStream)) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            thread::spawn(move || handler(stream));
-        }
-    });
-    addr
-}
-
-/// Echoes until the client's end of stream, then closes, as tcp-server does: the client's FIN
-/// comes first.
-fn echo(mut s: TcpStream) {
-    let mut buf = [0u8; 4096];
-    while let Ok(n) = s.read(&mut buf) {
-        if n == 0 || s.write_all(&buf[..n]).is_err() {
-            break;
-        }
-    }
-}
 
 /// Runs the client against `addr` with `LANG` set to `lang` and `args` after `--port`.
 fn client(lang: &str, addr: SocketAddr, args: &[&str]) -> Output {

@@ -38,6 +38,19 @@ pub(super) struct Conn {
     rounds: u64,
 }
 
+impl Conn {
+    /// Has epoll report when connection `i` can read or write (and when it has connected).
+    pub(super) fn register(&mut self, poll: &Poll, i: usize) -> Result<()> {
+        poll.registry()
+            .register(
+                &mut self.stream,
+                Token(i),
+                Interest::READABLE | Interest::WRITABLE,
+            )
+            .context(say().registering_connection())
+    }
+}
+
 /// The load's round trips: how many have begun and ended, the report so far, and how each
 /// connection's round trip moves along.
 pub(super) struct Driver<'a> {
@@ -239,13 +252,7 @@ impl<'a> Driver<'a> {
             return Ok(false);
         }
         let mut fresh = connect_nonblocking(self.server)?;
-        poll.registry()
-            .register(
-                &mut fresh.stream,
-                Token(i),
-                Interest::READABLE | Interest::WRITABLE,
-            )
-            .context(say().registering_connection())?;
+        fresh.register(poll, i)?;
         fresh.rounds = rounds;
         fresh.offset = conn.offset;
         fresh.busy = true;
