@@ -16,7 +16,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use common::ticker::Ticker;
 use log::debug;
-use mio::{Events, Interest, Poll, Token, Waker};
+use mio::{Events, Poll, Token, Waker};
+
+use crate::messages::say;
 
 mod driver;
 mod report;
@@ -47,7 +49,7 @@ const TICK: Token = Token(usize::MAX);
 /// reports what happened.
 pub fn drive(server: SocketAddr, plan: &Plan) -> Result<Report> {
     let payload = driver::payload(plan.size);
-    let mut poll = Poll::new().context("creating an epoll instance")?;
+    let mut poll = Poll::new().context(say().creating_epoll())?;
     let mut events = Events::with_capacity(1024);
     let mut buf = vec![0u8; READ_BUF];
 
@@ -67,13 +69,7 @@ pub fn drive(server: SocketAddr, plan: &Plan) -> Result<Report> {
         } else {
             connect_blocking(server, plan.timeout)?
         };
-        poll.registry()
-            .register(
-                &mut conn.stream,
-                Token(i),
-                Interest::READABLE | Interest::WRITABLE,
-            )
-            .context("registering a connection")?;
+        conn.register(&poll, i)?;
         conns.push(Some(conn));
     }
     let setup = setup_start.elapsed();
@@ -81,11 +77,11 @@ pub fn drive(server: SocketAddr, plan: &Plan) -> Result<Report> {
     // Once a second: the live line, and a look for round trips past the timeout. A ticker
     // thread wakes the loop for it, because a wait with a timeout arms a kernel timer on every
     // call, a cost each round trip would pay.
-    let waker = Waker::new(poll.registry(), TICK).context("creating a waker")?;
+    let waker = Waker::new(poll.registry(), TICK).context(say().creating_waker())?;
     let ticker = Ticker::start("load-ticker", Duration::from_secs(1), move || {
         let _ = waker.wake();
     })
-    .context("starting the load ticker")?;
+    .context(common::messages::say().starting_thread())?;
 
     let mut driver = Driver::new(plan, server, &payload, setup);
     for (i, slot) in conns.iter_mut().enumerate() {
@@ -102,7 +98,7 @@ pub fn drive(server: SocketAddr, plan: &Plan) -> Result<Report> {
     while driver.in_flight() > 0 {
         if let Err(e) = poll.poll(&mut events, None) {
             if e.kind() != io::ErrorKind::Interrupted {
-                return Err(e).context("waiting for socket events");
+                return Err(e).context(say().waiting_for_events());
             }
         }
         for event in events.iter() {
@@ -136,10 +132,7 @@ pub fn drive(server: SocketAddr, plan: &Plan) -> Result<Report> {
                     .as_ref()
                     .is_some_and(|c| c.busy && now.duration_since(c.started) > plan.timeout)
                 {
-                    driver.fail(&anyhow::anyhow!(
-                        "no reply from {server} within {:?}",
-                        plan.timeout
-                    ));
+                    driver.fail(&anyhow::anyhow!(say().no_reply(server, plan.timeout)));
                     *slot = None;
                 }
             }

@@ -17,17 +17,20 @@
 //! ```
 
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
-use common::text::{count, lossy};
-use common::{cli, error, explain, input, step};
+use common::text::lossy;
+use common::{cli, error, explain, input, lang, step};
 use log::debug;
 
+use crate::messages::{say, Ending};
+
 mod load;
+mod messages;
 
 /// The document's greeting, sent when no message is given.
 const GREETING: &str = "你好,服务器!";
@@ -93,12 +96,16 @@ struct Args {
 
     #[command(flatten)]
     explain: explain::Flag,
+
+    #[command(flatten)]
+    lang: lang::Flag,
 }
 
 fn main() {
     let args = Args::parse();
     cli::init_logging();
     args.explain.apply();
+    args.lang.apply();
     cli::exit(run(args));
 }
 
@@ -112,18 +119,13 @@ fn run(args: Args) -> Result<()> {
     // connect(), which returns once it is done.
     let (stream, server) = connect(&addrs, args.timeout)?;
     debug!("connected to {server}");
-    if explain::on() {
-        let local = stream.local_addr()?;
-        step!(
-            "2 connect",
-            "connected from {local} to {server}: inside connect() our SYN went out, the \
-             server's SYN-ACK came back and our ACK completed the three-way handshake; port {} \
-             is an ephemeral port this system picked for us",
-            local.port()
-        );
-    }
+    // Our end of the connection: the ephemeral port the system picked, which step 5 names too.
+    let local = stream.local_addr().context(say().reading_local_address())?;
+    step!(2, Step::Connect, say().connected(local, server));
     // Each message is one small write that must go out now, not wait for Nagle's algorithm.
-    stream.set_nodelay(true)?;
+    stream
+        .set_nodelay(true)
+        .with_context(|| say().setting_option("TCP_NODELAY"))?;
 
     // Send each message and print its echo. Each reply has --timeout in all, from the start of
     // its send: neither a silent server nor one that trickles a byte at a time keeps us waiting.
@@ -135,7 +137,7 @@ fn run(args: Args) -> Result<()> {
     };
     if args.stdin {
         let mut lines = input::MessageLines::new("message (or 'quit' to exit): ");
-        while let Some(message) = lines.next_message().context("reading standard input")? {
+        while let Some(message) = lines.next_message().context(say().reading_stdin())? {
             exchange(message)?;
         }
     } else if args.messages.is_empty() {
@@ -146,15 +148,18 @@ fn run(args: Args) -> Result<()> {
         }
     }
 
-    // Step 5, close: tell the server we are done sending, so it can close its side too.
-    let _ = stream.shutdown(std::net::Shutdown::Write);
-    step!(
-        "5 close",
-        "closed our sending side: the server reads end-of-stream (our FIN), closes its side, \
-         and the socket is closed when the program ends"
-    );
+    // Step 5, close: the four-way close (四次挥手). We tell the server we are done sending (our
+    // FIN), so it can close its side too (its FIN). Whichever side sends the first FIN keeps the
+    // connection in TIME_WAIT afterwards: usually us, unless the server's FIN is already here.
+    let server_first = closed_by_server(&stream);
+    let _ = stream.shutdown(Shutdown::Write);
+    step!(5, Step::Close, say().shut_down(server_first));
     // Then the server's end of stream: whatever it sends instead is more than the echo.
-    expect_end(&stream, server, args.timeout.min(END_WAIT))?;
+    let ending = expect_end(&stream, server, args.timeout.min(END_WAIT), server_first)?;
+    drop(stream);
+    if let Some(ending) = ending {
+        step!(5, Step::Close, say().closed(ending, local, server));
+    }
     debug!("closed the connection to {server}");
     Ok(())
 }
@@ -167,7 +172,7 @@ fn measure(args: &Args, addrs: &[SocketAddr]) -> Result<()> {
     let plan = load::Plan {
         count: args.count,
         connections: args.connections as usize,
-        size: usize::try_from(args.size).context("--size does not fit in memory")?,
+        size: usize::try_from(args.size).context(say().size_too_large())?,
         duration: args.duration,
         reconnect: args.reconnect,
         timeout: args.timeout,
@@ -175,11 +180,8 @@ fn measure(args: &Args, addrs: &[SocketAddr]) -> Result<()> {
     let report = load::drive(server, &plan)?;
     report.print(&mut cli::stdout(), &plan)?;
     if report.errors > 0 || report.mismatches > 0 {
-        bail!(
-            "{} of {} round trips failed",
-            report.errors,
-            report.errors + report.round_trips
-        );
+        let all = report.errors + report.round_trips;
+        bail!(say().round_trips_failed(report.errors, all));
     }
     Ok(())
 }
@@ -189,9 +191,9 @@ fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<(TcpStream, Socket
     let mut last = None;
     for &addr in addrs {
         step!(
-            "1 socket",
-            "creating a socket: {} + stream (SOCK_STREAM) = TCP",
-            explain::family(&addr)
+            1,
+            Step::Socket,
+            say().creating_socket(explain::family(&addr), explain::socket_type(true))
         );
         match TcpStream::connect_timeout(&addr, timeout) {
             Ok(stream) => return Ok((stream, addr)),
@@ -202,18 +204,14 @@ fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<(TcpStream, Socket
         }
     }
     let Some((addr, e)) = last else {
-        bail!("no address to connect to");
+        bail!(say().no_address());
     };
-    let what = anyhow!("cannot connect to {addr}: {}", error::io_text(&e));
+    let what = anyhow!(say().cannot_connect(addr, &error::io_text(&e)));
     Err(match e.kind() {
-        io::ErrorKind::ConnectionRefused => error::hint(
-            what,
-            "is the server running? Start it with `cargo run -p tcp-server` (and the same --port)",
-        ),
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => error::hint(
-            what,
-            format!("no answer within {timeout:?}: check the host and port, or raise --timeout"),
-        ),
+        io::ErrorKind::ConnectionRefused => error::hint(what, say().hint_start_server()),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+            error::hint(what, say().hint_no_answer(timeout))
+        }
         _ => what,
     })
 }
@@ -234,89 +232,102 @@ fn echo(
         let start = sent * CHUNK;
         stream
             .write_all(chunk)
-            .map_err(|e| io_failure(e, server, "sending to", timeout))?;
-        step!("3 send", "sent {} bytes", chunk.len());
+            .map_err(|e| io_failure(e, server, timeout, |why| say().sending_to(server, why)))?;
+        step!(3, Step::Send, say().sent(chunk.len()));
         let back = &mut reply[start..start + chunk.len()];
         let mut got = 0;
         while got < back.len() {
             match stream.read(&mut back[got..]) {
-                Ok(0) => bail!(
-                    "{server} closed the connection after {} of {} bytes of the reply",
-                    start + got,
-                    message.len()
-                ),
+                Ok(0) => bail!(say().closed_early(server, start + got, message.len())),
                 Ok(n) => {
                     got += n;
-                    step!(
-                        "4 receive",
-                        "received {n} bytes: {got} of the {} sent so far (TCP is a stream: \
-                         a reply may come in several reads)",
-                        chunk.len()
-                    );
+                    step!(4, Step::Receive, say().received(n, got, chunk.len()));
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    return Err(io_failure(e, server, "reading the reply from", timeout))
-                        .with_context(|| {
-                            format!("after {} of {} bytes", start + got, message.len())
-                        })
+                    let e = io_failure(e, server, timeout, |why| {
+                        say().reading_reply_from(server, why)
+                    });
+                    // One sentence, so that each language joins its parts its own way.
+                    let why = error::chain_text(&e);
+                    bail!(say().after_bytes(start + got, message.len(), &why));
                 }
             }
         }
         if let Some(at) = back.iter().zip(chunk).position(|(a, b)| a != b) {
-            bail!(
-                "the reply from {server} differs from what was sent, at byte {}",
-                start + at
-            );
+            bail!(say().reply_differs(server, start + at));
         }
     }
     Ok(reply)
 }
 
-/// Names a failed read or write in the user's terms.
-fn io_failure(e: io::Error, server: SocketAddr, action: &str, timeout: Duration) -> anyhow::Error {
+/// Names a failed read or write in the user's terms; `doing` says what was being done, and why
+/// it failed.
+fn io_failure(
+    e: io::Error,
+    server: SocketAddr,
+    timeout: Duration,
+    doing: impl FnOnce(&str) -> String,
+) -> anyhow::Error {
     match e.kind() {
-        _ if error::is_timeout(&e) => anyhow!("no reply from {server} within {timeout:?}"),
-        io::ErrorKind::ConnectionReset => anyhow!("{server} reset the connection"),
-        _ => anyhow!("{action} {server}: {}", error::io_text(&e)),
+        _ if error::is_timeout(&e) => anyhow!(say().no_reply(server, timeout)),
+        io::ErrorKind::ConnectionReset => anyhow!(say().reset(server)),
+        _ => anyhow!(doing(&error::io_text(&e))),
     }
+}
+
+/// True when the server's end of stream (its FIN) is already here before we send ours: then the
+/// server, not us, sent the first FIN. A look without waiting; what is there stays to be read.
+fn closed_by_server(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let end = matches!(stream.peek(&mut [0u8; 1]), Ok(0));
+    let _ = stream.set_nonblocking(false);
+    end
 }
 
 /// After our FIN: waits up to `wait` for the server's end of stream. Bytes that come instead are
 /// more than the echo of what we sent, an error; a server that keeps the connection open is not.
-fn expect_end(stream: &TcpStream, server: SocketAddr, wait: Duration) -> Result<()> {
+/// Says how the connection ended, for the narration, when it knows.
+fn expect_end(
+    stream: &TcpStream,
+    server: SocketAddr,
+    wait: Duration,
+    server_first: bool,
+) -> Result<Option<Ending>> {
     let mut stream = Until::new(stream, wait);
     let mut buf = [0u8; 4096];
     let mut extra = 0;
-    loop {
+    let ending = loop {
         match stream.read(&mut buf) {
-            Ok(0) => {
-                step!(
-                    "5 close",
-                    "the server closed its side too (its FIN): it sent nothing beyond the echo"
-                );
-                break;
+            Ok(0) if extra == 0 => {
+                step!(5, Step::Close, say().server_closed(server_first));
+                break Some(if server_first {
+                    Ending::ServerFirst
+                } else {
+                    Ending::OursFirst
+                });
             }
+            Ok(0) => break None,
             Ok(n) => extra += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             // Every reply came back whole: a server that stays open, or resets now, is no error.
+            Err(e) if error::is_timeout(&e) => {
+                debug!("{server} kept the connection open for {wait:?} after our FIN");
+                break Some(Ending::ServerStillOpen { waited: wait });
+            }
             Err(e) => {
-                if error::is_timeout(&e) {
-                    debug!("{server} kept the connection open for {wait:?} after our FIN");
-                } else {
-                    debug!("waiting for {server} to close: {}", error::io_text(&e));
-                }
-                break;
+                debug!("waiting for {server} to close: {}", error::io_text(&e));
+                let reset = e.kind() == io::ErrorKind::ConnectionReset;
+                break reset.then_some(Ending::Reset);
             }
         }
-    }
+    };
     if extra > 0 {
-        bail!(
-            "{server} sent {} more than the echo",
-            count(extra as u64, "byte", "bytes")
-        );
+        bail!(say().sent_more(server, extra as u64));
     }
-    Ok(())
+    Ok(ending)
 }
 
 /// A stream whose reads and writes may take only the time left before one deadline: each sets

@@ -11,31 +11,13 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use support::{echo, serve};
 use testkit::{run, Output};
+
+mod support;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tcp-client");
 const WAIT: Duration = Duration::from_secs(20);
-
-/// Serves each connection with `handler` on its own thread; returns the address.
-fn serve(handler: fn(TcpStream)) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            thread::spawn(move || handler(stream));
-        }
-    });
-    addr
-}
-
-fn echo(mut s: TcpStream) {
-    let mut buf = [0u8; 4096];
-    while let Ok(n) = s.read(&mut buf) {
-        if n == 0 || s.write_all(&buf[..n]).is_err() {
-            break;
-        }
-    }
-}
 
 /// Echoes correctly, but one byte per write: a reply arrives in many reads.
 fn echo_in_bytes(mut s: TcpStream) {
@@ -431,13 +413,15 @@ fn a_reset_in_the_middle_of_a_reply_is_reported() {
 
 #[test]
 fn explain_narrates_each_step_in_order_and_leaves_stdout_alone() {
-    // Echoes the first byte, then the rest 100 ms later: the reply takes two reads.
+    // Echoes the first byte, then the rest 100 ms later: the reply takes two reads. Then it
+    // closes when it reads the client's FIN, as tcp-server does, so the client's FIN is first.
     let addr = serve(|mut s| {
         let mut buf = [0u8; 64];
         let n = s.read(&mut buf).unwrap();
         s.write_all(&buf[..1]).unwrap();
         thread::sleep(Duration::from_millis(100));
         s.write_all(&buf[1..n]).unwrap();
+        while matches!(s.read(&mut buf), Ok(n) if n > 0) {}
     });
     let out = client(addr, &["--explain", "hi"], b"");
     assert_eq!(out.code(), Some(0), "{out:?}");
@@ -451,8 +435,9 @@ fn explain_narrates_each_step_in_order_and_leaves_stdout_alone() {
             "[step 3 send] sent 2 bytes",
             "[step 4 receive] received 1 bytes: 1 of the 2",
             "[step 4 receive] received 1 bytes: 2 of the 2",
-            "[step 5 close] closed our sending side",
-            "[step 5 close] the server closed its side too (its FIN)",
+            "[step 5 close] closed our sending side with shutdown(Write): our FIN goes out",
+            "[step 5 close] the server closed its side too: its FIN came and our system ACKed it",
+            "[step 5 close] closed the socket. We sent the first FIN",
         ],
     );
 }

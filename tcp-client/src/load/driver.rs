@@ -9,13 +9,13 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use common::error;
 use common::stats::Latencies;
-use common::text::count;
 use log::warn;
 use mio::net::TcpStream;
 use mio::{Interest, Poll, Token};
 
 use super::report::Report;
 use super::Plan;
+use crate::messages::say;
 
 /// Round trips start at one of this many offsets into a random block, so that no two
 /// connections, and no two round trips on one connection, need send the same bytes.
@@ -36,6 +36,19 @@ pub(super) struct Conn {
     pub(super) started: Instant,
     pub(super) busy: bool,
     rounds: u64,
+}
+
+impl Conn {
+    /// Has epoll report when connection `i` can read or write (and when it has connected).
+    pub(super) fn register(&mut self, poll: &Poll, i: usize) -> Result<()> {
+        poll.registry()
+            .register(
+                &mut self.stream,
+                Token(i),
+                Interest::READABLE | Interest::WRITABLE,
+            )
+            .context(say().registering_connection())
+    }
 }
 
 /// The load's round trips: how many have begun and ended, the report so far, and how each
@@ -123,13 +136,13 @@ impl<'a> Driver<'a> {
         read_closed: bool,
     ) -> Result<bool> {
         if !conn.connected {
-            if let Some(e) = conn.stream.take_error()? {
-                return Err(e).context("connecting");
+            if let Some(e) = conn.stream.take_error().context(say().connecting())? {
+                return Err(e).context(say().connecting());
             }
             match conn.stream.peer_addr() {
                 Ok(_) => conn.connected = true,
                 Err(e) if e.kind() == io::ErrorKind::NotConnected => return Ok(true),
-                Err(e) => return Err(e).context("connecting"),
+                Err(e) => return Err(e).context(say().connecting()),
             }
         }
         self.send(conn)?;
@@ -137,14 +150,11 @@ impl<'a> Driver<'a> {
         // Read what has come back, checking it against what was sent.
         while conn.received < size {
             match conn.stream.read(buf) {
-                Ok(0) => bail!(
-                    "the server closed the connection after {} of {size} bytes",
-                    conn.received
-                ),
+                Ok(0) => bail!(say().load_closed_early(conn.received, size)),
                 Ok(n) => {
                     if conn.received + n > size || !self.matches(conn, &buf[..n]) {
                         self.report.mismatches += 1;
-                        bail!("the echo differs from what was sent");
+                        bail!(say().echo_differs());
                     }
                     conn.received += n;
                     // A short read emptied the socket: epoll reports the next data.
@@ -154,7 +164,7 @@ impl<'a> Driver<'a> {
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(true),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e).context("reading the echo"),
+                Err(e) => return Err(e).context(say().reading_echo()),
             }
         }
         // The round trip is complete; the same clock reading starts the next one.
@@ -190,10 +200,7 @@ impl<'a> Driver<'a> {
         match conn.stream.read(buf) {
             Ok(n) if n > 0 => {
                 self.report.mismatches += 1;
-                bail!(
-                    "the server sent {} more than the echo",
-                    count(n as u64, "byte", "bytes")
-                );
+                bail!(say().load_sent_more(n as u64));
             }
             _ => Ok(()),
         }
@@ -231,7 +238,7 @@ impl<'a> Driver<'a> {
                 Ok(n) => conn.sent += n,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e).context("sending"),
+                Err(e) => return Err(e).context(say().sending()),
             }
         }
         Ok(())
@@ -245,11 +252,7 @@ impl<'a> Driver<'a> {
             return Ok(false);
         }
         let mut fresh = connect_nonblocking(self.server)?;
-        poll.registry().register(
-            &mut fresh.stream,
-            Token(i),
-            Interest::READABLE | Interest::WRITABLE,
-        )?;
+        fresh.register(poll, i)?;
         fresh.rounds = rounds;
         fresh.offset = conn.offset;
         fresh.busy = true;
@@ -261,16 +264,22 @@ impl<'a> Driver<'a> {
 
 pub(super) fn connect_blocking(server: SocketAddr, timeout: Duration) -> Result<Conn> {
     let stream = std::net::TcpStream::connect_timeout(&server, timeout)
-        .with_context(|| format!("connecting to {server}"))?;
+        .with_context(|| say().connecting_to(server))?;
     // Each round trip is a small write that must leave at once.
-    stream.set_nodelay(true)?;
-    stream.set_nonblocking(true)?;
+    stream
+        .set_nodelay(true)
+        .with_context(|| say().setting_option("TCP_NODELAY"))?;
+    stream
+        .set_nonblocking(true)
+        .context(say().making_nonblocking())?;
     Ok(new_conn(TcpStream::from_std(stream), true))
 }
 
 pub(super) fn connect_nonblocking(server: SocketAddr) -> Result<Conn> {
-    let stream = TcpStream::connect(server).with_context(|| format!("connecting to {server}"))?;
-    stream.set_nodelay(true)?;
+    let stream = TcpStream::connect(server).with_context(|| say().connecting_to(server))?;
+    stream
+        .set_nodelay(true)
+        .with_context(|| say().setting_option("TCP_NODELAY"))?;
     Ok(new_conn(stream, false))
 }
 
