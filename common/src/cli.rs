@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::error::{io_text, is_broken_pipe, report};
+use crate::error::{is_broken_pipe, report};
 use crate::messages::say;
 
 /// Sets up logging to stderr: info by default, `RUST_LOG=debug` (or `warn`, …) to change it.
@@ -69,7 +69,7 @@ pub fn exit(result: anyhow::Result<()>) -> ! {
 pub fn on_stop_signal(stop: impl FnOnce() + Send + 'static) -> anyhow::Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
-        .map_err(|e| anyhow::anyhow!("{}: {}", say().installing_signal_handler(), io_text(&e)))?;
+        .map_err(|e| anyhow::Error::new(e).context(say().installing_signal_handler()))?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
@@ -85,7 +85,7 @@ pub fn on_stop_signal(stop: impl FnOnce() + Send + 'static) -> anyhow::Result<()
                 }
             }
         })
-        .map_err(|e| anyhow::anyhow!("{}: {}", say().starting_thread(), io_text(&e)))?;
+        .map_err(|e| anyhow::Error::new(e).context(say().starting_thread()))?;
     Ok(())
 }
 

@@ -47,7 +47,11 @@ pub fn listen_error(addr: SocketAddr, error: io::Error) -> anyhow::Error {
 /// "Address already in use (os error 98)"; in Chinese, "地址已被占用 (address already in use)"
 /// where the table has words for it.
 pub fn io_text(error: &io::Error) -> String {
-    if let Some(words) = error.raw_os_error().and_then(|n| say().os_error(n)) {
+    let words = match error.raw_os_error() {
+        Some(n) => say().os_error(n),
+        None => say().io_kind(error.kind()),
+    };
+    if let Some(words) = words {
         return words.to_string();
     }
     let text = error.to_string();
@@ -77,7 +81,7 @@ pub fn chain_text(error: &anyhow::Error) -> String {
             break;
         }
     }
-    parts.join(": ")
+    parts.join(say().joiner())
 }
 
 /// True when the error comes from writing to a closed pipe.

@@ -61,6 +61,10 @@ pub trait Messages: Sync {
     fn hint(&self) -> &'static str;
     /// An OS error by its number, when this table has words for it; else the system's own.
     fn os_error(&self, errno: i32) -> Option<&'static str>;
+    /// An I/O error that has no number (a timeout measured by the program, say), by its kind.
+    fn io_kind(&self, kind: std::io::ErrorKind) -> Option<&'static str>;
+    /// What joins an error to its cause on the one line: ": ", or "：" in Chinese.
+    fn joiner(&self) -> &'static str;
     fn cannot_listen(&self, addr: SocketAddr, why: &str) -> String;
     fn hint_addr_in_use(&self) -> &'static str;
     fn hint_privileged_port(&self) -> &'static str;

@@ -53,6 +53,14 @@ impl Messages for English {
         None // The system's own words are English.
     }
 
+    fn io_kind(&self, _kind: std::io::ErrorKind) -> Option<&'static str> {
+        None
+    }
+
+    fn joiner(&self) -> &'static str {
+        ": "
+    }
+
     fn cannot_listen(&self, addr: SocketAddr, why: &str) -> String {
         format!("cannot listen on {addr}: {why}")
     }

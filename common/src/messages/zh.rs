@@ -74,6 +74,19 @@ impl Messages for Chinese {
         })
     }
 
+    fn io_kind(&self, kind: std::io::ErrorKind) -> Option<&'static str> {
+        use std::io::ErrorKind;
+        Some(match kind {
+            ErrorKind::TimedOut | ErrorKind::WouldBlock => "超时 (timed out)",
+            ErrorKind::UnexpectedEof => "数据没收完连接就结束了 (unexpected end of file)",
+            _ => return None,
+        })
+    }
+
+    fn joiner(&self) -> &'static str {
+        "："
+    }
+
     fn cannot_listen(&self, addr: SocketAddr, why: &str) -> String {
         format!("无法在 {addr} 上监听：{why}")
     }
