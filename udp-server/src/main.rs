@@ -96,12 +96,15 @@ fn run(args: Args) -> Result<()> {
     let local = socket
         .local_addr()
         .with_context(|| format!("reading the address bound for {addr}"))?;
-    cli::announce_listening(local).context("writing the `listening on` line")?;
     step!(
         "2 bind",
         "bound to {local}, {}; no listen() and no accept(): UDP has no connections, datagrams just arrive",
         explain::reach(&local)
     );
+    // Bound is all a UDP server needs to be there: a datagram sent from now on waits in the
+    // socket's queue until a thread receives it. The line comes after the narration of the bind,
+    // as the document's order has it.
+    cli::announce_listening(local).context("writing the `listening on` line")?;
     if !addr::is_loopback(&local) {
         warn!(
             "{local} can be reached from other machines: a UDP server that answers anyone can be \
