@@ -26,16 +26,18 @@ use std::net::UdpSocket;
 use anyhow::{Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, UDP_PORT};
-use common::{cli, error, explain, step, threads};
+use common::{cli, error, explain, lang, step, threads};
 use log::{debug, info, warn};
 use socket2::{Domain, Protocol, Socket, Type};
 
 mod answer;
 mod batch;
 mod limit;
+mod messages;
 mod serving;
 
 use limit::Limiter;
+use messages::say;
 
 /// A UDP server that answers each datagram with its uppercase.
 #[derive(Parser, Debug)]
@@ -59,6 +61,9 @@ struct Args {
 
     #[command(flatten)]
     explain: explain::Flag,
+
+    #[command(flatten)]
+    lang: lang::Flag,
 }
 
 /// Datagrams that arrive while one is being answered wait in the socket's receive queue; a
@@ -69,6 +74,7 @@ fn main() {
     let args = Args::parse();
     cli::init_logging();
     args.explain.apply();
+    args.lang.apply();
     cli::exit(run(args));
 }
 
@@ -77,11 +83,11 @@ fn run(args: Args) -> Result<()> {
 
     // Step 1: create the socket. Type datagram (SOCK_DGRAM) over IPv4 or IPv6 makes it UDP.
     let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))
-        .with_context(|| format!("creating a UDP socket for {addr}"))?;
+        .with_context(|| say().creating_socket(addr))?;
     step!(
-        "1 socket",
-        "created a socket: {} + datagram (SOCK_DGRAM) = UDP",
-        explain::family(&addr)
+        1,
+        Step::Socket,
+        say().created_socket(explain::family(&addr), explain::socket_type(false))
     );
     if let Err(e) = socket.set_recv_buffer_size(RECV_QUEUE) {
         debug!("setting SO_RCVBUF: {}", error::io_text(&e));
@@ -95,16 +101,12 @@ fn run(args: Args) -> Result<()> {
     let socket: UdpSocket = socket.into();
     let local = socket
         .local_addr()
-        .with_context(|| format!("reading the address bound for {addr}"))?;
-    step!(
-        "2 bind",
-        "bound to {local}, {}; no listen() and no accept(): UDP has no connections, datagrams just arrive",
-        explain::reach(&local)
-    );
+        .with_context(|| say().reading_bound_address(addr))?;
+    step!(2, Step::Bind, say().bound(local, explain::reach(&local)));
     // Bound is all a UDP server needs to be there: a datagram sent from now on waits in the
     // socket's queue until a thread receives it. The line comes after the narration of the bind,
     // as the document's order has it.
-    cli::announce_listening(local).context("writing the `listening on` line")?;
+    cli::announce_listening(local).context(say().writing_listening_line())?;
     if !addr::is_loopback(&local) {
         warn!(
             "{local} can be reached from other machines: a UDP server that answers anyone can be \

@@ -21,6 +21,7 @@ use log::{info, warn};
 use crate::answer;
 use crate::batch::{self, Batch};
 use crate::limit::Limiter;
+use crate::messages::say;
 
 /// How long, at most, the server takes to notice Ctrl-C while no datagram comes.
 const STOP_CHECK: Duration = Duration::from_millis(200);
@@ -55,7 +56,7 @@ pub fn run(socket: UdpSocket, settings: Settings) -> Result<()> {
     // takes when no datagram comes.
     socket
         .set_read_timeout(Some(STOP_CHECK))
-        .context("setting the receive timeout")?;
+        .context(say().setting_receive_timeout())?;
     let shared = Arc::new(Shared {
         socket,
         spin: settings.spin,
@@ -75,14 +76,14 @@ pub fn run(socket: UdpSocket, settings: Settings) -> Result<()> {
         let handle = std::thread::Builder::new()
             .name(format!("worker-{n}"))
             .spawn(move || serve(&shared))
-            .context("starting a worker thread")?;
+            .context(say().starting_worker())?;
         handles.push(handle);
     }
     serve(&shared);
     for handle in handles {
         handle
             .join()
-            .map_err(|_| anyhow!("a worker thread panicked"))?;
+            .map_err(|_| anyhow!(say().worker_panicked()))?;
     }
     let limited = if shared.limited {
         format!(
@@ -141,14 +142,10 @@ fn serve(shared: &Shared) {
                 shared.dropped.fetch_add(1, Ordering::Relaxed);
                 continue;
             };
-            step!(
-                "3 receive",
-                "received a {}-byte datagram from {from}",
-                data.len()
-            );
+            step!(3, Step::Receive, say().received(data.len(), from));
             if shared.limited && !allowed(shared, from) {
                 // Over its rate: no reply, and no log line for each such datagram either.
-                step!("4 send", "sent nothing: {from} is over its rate limit");
+                step!(4, Step::Send, say().over_rate_limit(from));
                 shared.rate_limited.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
