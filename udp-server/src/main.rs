@@ -10,7 +10,8 @@
 //! Where each step lives, top-down:
 //! - steps 1 and 2, socket → bind: this file, `run`;
 //! - the threads, each receiving datagrams (step 3) until Ctrl-C, and the summary:
-//!   `serving.rs`, `serving::run` and `serve`, with many datagrams a call (`batch.rs`);
+//!   `serving.rs`, `serving::start`, `Serving::run` and `serve`, with many datagrams a call
+//!   (`batch.rs`);
 //! - the reply (its uppercase) and step 4, sending it back: `answer.rs`, `reply` and `send`;
 //! - the per-source rate limit: `limit.rs`.
 //!
@@ -103,10 +104,6 @@ fn run(args: Args) -> Result<()> {
         .local_addr()
         .with_context(|| say().reading_bound_address(addr))?;
     step!(2, Step::Bind, say().bound(local, explain::reach(&local)));
-    // Bound is all a UDP server needs to be there: a datagram sent from now on waits in the
-    // socket's queue until a thread receives it. The line comes after the narration of the bind,
-    // as the document's order has it.
-    cli::announce_listening(local).context(say().writing_listening_line())?;
     if !addr::is_loopback(&local) {
         warn!(
             "{local} can be reached from other machines: a UDP server that answers anyone can be \
@@ -124,14 +121,17 @@ fn run(args: Args) -> Result<()> {
     }
 
     // Steps 3 and 4 run on every thread: receive a datagram, make the reply, send it back to
-    // where it came from.
+    // where it came from. All of them start before the `listening on` line, so that the line
+    // means it answers; it comes after the narration of the bind, as the document's order has it.
     let (threads, spin) = args.threads.plan();
-    serving::run(
+    let serving = serving::start(
         socket,
         serving::Settings {
             threads,
             spin,
             limiter,
         },
-    )
+    )?;
+    cli::announce_listening(local).context(say().writing_listening_line())?;
+    serving.run()
 }

@@ -10,6 +10,7 @@ use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context, Result};
@@ -49,9 +50,16 @@ struct Shared {
     rate_limited: AtomicU64,
 }
 
-/// Receives and answers on `settings.threads` threads (this one included) until Ctrl-C, then
-/// logs the summary.
-pub fn run(socket: UdpSocket, settings: Settings) -> Result<()> {
+/// The server, every thread started: [`Serving::run`] serves until Ctrl-C.
+pub struct Serving {
+    shared: Arc<Shared>,
+    handles: Vec<JoinHandle<()>>,
+}
+
+/// Sets the socket up for `settings.threads` threads, installs the Ctrl-C handler and starts
+/// all threads but this one, which [`Serving::run`] makes the last. Everything that can fail
+/// at start-up fails here, before the `listening on` line.
+pub fn start(socket: UdpSocket, settings: Settings) -> Result<Serving> {
     // Ctrl-C ends each thread's loop at its next turn; the receive timeout bounds how long that
     // takes when no datagram comes.
     socket
@@ -79,30 +87,39 @@ pub fn run(socket: UdpSocket, settings: Settings) -> Result<()> {
             .context(say().starting_worker())?;
         handles.push(handle);
     }
-    serve(&shared);
-    for handle in handles {
-        handle
-            .join()
-            .map_err(|_| anyhow!(say().worker_panicked()))?;
+    Ok(Serving { shared, handles })
+}
+
+impl Serving {
+    /// Receives and answers on this thread too until Ctrl-C, waits for the others, then logs
+    /// the summary.
+    pub fn run(self) -> Result<()> {
+        let shared = self.shared;
+        serve(&shared);
+        for handle in self.handles {
+            handle
+                .join()
+                .map_err(|_| anyhow!(say().worker_panicked()))?;
+        }
+        let limited = if shared.limited {
+            format!(
+                ", rate-limited {}",
+                shared.rate_limited.load(Ordering::SeqCst)
+            )
+        } else {
+            String::new()
+        };
+        info!(
+            "stopped: answered {}, dropped {}{limited}",
+            count(
+                shared.answered.load(Ordering::SeqCst),
+                "datagram",
+                "datagrams"
+            ),
+            shared.dropped.load(Ordering::SeqCst)
+        );
+        Ok(())
     }
-    let limited = if shared.limited {
-        format!(
-            ", rate-limited {}",
-            shared.rate_limited.load(Ordering::SeqCst)
-        )
-    } else {
-        String::new()
-    };
-    info!(
-        "stopped: answered {}, dropped {}{limited}",
-        count(
-            shared.answered.load(Ordering::SeqCst),
-            "datagram",
-            "datagrams"
-        ),
-        shared.dropped.load(Ordering::SeqCst)
-    );
-    Ok(())
 }
 
 /// One thread: step 3, receive datagrams (every one already waiting, in one call), make their

@@ -405,6 +405,23 @@ fn on_one_terminal_the_bind_is_narrated_before_the_listening_line() {
     );
 }
 
+#[test]
+fn a_server_that_cannot_start_serving_never_says_it_listens() {
+    // Four descriptors: the standard three and the socket, none left for the Ctrl-C handler's.
+    // The `listening on` line means datagrams will be answered: it must not come before that.
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "ulimit -n 4 && exec \"$0\" --port 0", BIN]);
+    let out = run(cmd, b"", WAIT);
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert_eq!(out.stdout, "", "{out:?}");
+    assert!(
+        out.stderr
+            .starts_with("error: installing the Ctrl-C handler: too many open files"),
+        "{}",
+        out.stderr
+    );
+}
+
 /// A child process, killed when the test ends, passed or failed.
 struct KillOnDrop(std::process::Child);
 
