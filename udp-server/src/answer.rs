@@ -1,5 +1,8 @@
 //! Steps 3 and 4 for one datagram: make the reply (its uppercase), and send it back to the
 //! address it came from.
+//!
+//! The errors here never end the server: serving.rs logs them and goes on, so they are log
+//! lines, in English in every language like the rest of the log (see `common::lang`).
 
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Instant;
@@ -9,6 +12,8 @@ use common::logging::Budget;
 use common::text::{for_log, lossy, uppercase};
 use common::{addr, error, step};
 use log::{debug, info, Level};
+
+use crate::messages::say;
 
 /// Step 3, the work: the reply to one datagram (its uppercase), or `None` when it cannot be
 /// answered. Step 4, sending it, is done for a whole batch at once (serving.rs).
@@ -45,8 +50,5 @@ pub fn send(socket: &UdpSocket, reply: &[u8], to: SocketAddr) -> Result<()> {
 
 /// Narrates step 4 for a reply that went out.
 pub fn sent(len: usize, to: SocketAddr) {
-    step!(
-        "4 send",
-        "sent its uppercase, {len} bytes, back to {to} (whether it arrives, UDP does not say)"
-    );
+    step!(4, Step::Send, say().sent(len, to));
 }

@@ -10,7 +10,8 @@
 //! Where each step lives, top-down:
 //! - steps 1 and 2, socket → bind: this file, `run`;
 //! - the threads, each receiving datagrams (step 3) until Ctrl-C, and the summary:
-//!   `serving.rs`, `serving::run` and `serve`, with many datagrams a call (`batch.rs`);
+//!   `serving.rs`, `serving::start`, `Serving::run` and `serve`, with many datagrams a call
+//!   (`batch.rs`);
 //! - the reply (its uppercase) and step 4, sending it back: `answer.rs`, `reply` and `send`;
 //! - the per-source rate limit: `limit.rs`.
 //!
@@ -26,16 +27,18 @@ use std::net::UdpSocket;
 use anyhow::{Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, UDP_PORT};
-use common::{cli, error, explain, step, threads};
+use common::{cli, error, explain, lang, step, threads};
 use log::{debug, info, warn};
 use socket2::{Domain, Protocol, Socket, Type};
 
 mod answer;
 mod batch;
 mod limit;
+mod messages;
 mod serving;
 
 use limit::Limiter;
+use messages::say;
 
 /// A UDP server that answers each datagram with its uppercase.
 #[derive(Parser, Debug)]
@@ -59,6 +62,9 @@ struct Args {
 
     #[command(flatten)]
     explain: explain::Flag,
+
+    #[command(flatten)]
+    lang: lang::Flag,
 }
 
 /// Datagrams that arrive while one is being answered wait in the socket's receive queue; a
@@ -69,6 +75,7 @@ fn main() {
     let args = Args::parse();
     cli::init_logging();
     args.explain.apply();
+    args.lang.apply();
     cli::exit(run(args));
 }
 
@@ -77,11 +84,11 @@ fn run(args: Args) -> Result<()> {
 
     // Step 1: create the socket. Type datagram (SOCK_DGRAM) over IPv4 or IPv6 makes it UDP.
     let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))
-        .with_context(|| format!("creating a UDP socket for {addr}"))?;
+        .with_context(|| say().creating_socket(addr))?;
     step!(
-        "1 socket",
-        "created a socket: {} + datagram (SOCK_DGRAM) = UDP",
-        explain::family(&addr)
+        1,
+        Step::Socket,
+        say().created_socket(explain::family(&addr), explain::socket_type(false))
     );
     if let Err(e) = socket.set_recv_buffer_size(RECV_QUEUE) {
         debug!("setting SO_RCVBUF: {}", error::io_text(&e));
@@ -95,13 +102,8 @@ fn run(args: Args) -> Result<()> {
     let socket: UdpSocket = socket.into();
     let local = socket
         .local_addr()
-        .with_context(|| format!("reading the address bound for {addr}"))?;
-    cli::announce_listening(local).context("writing the `listening on` line")?;
-    step!(
-        "2 bind",
-        "bound to {local}, {}; no listen() and no accept(): UDP has no connections, datagrams just arrive",
-        explain::reach(&local)
-    );
+        .with_context(|| say().reading_bound_address(addr))?;
+    step!(2, Step::Bind, say().bound(local, explain::reach(&local)));
     if !addr::is_loopback(&local) {
         warn!(
             "{local} can be reached from other machines: a UDP server that answers anyone can be \
@@ -119,14 +121,17 @@ fn run(args: Args) -> Result<()> {
     }
 
     // Steps 3 and 4 run on every thread: receive a datagram, make the reply, send it back to
-    // where it came from.
+    // where it came from. All of them start before the `listening on` line, so that the line
+    // means it answers; it comes after the narration of the bind, as the document's order has it.
     let (threads, spin) = args.threads.plan();
-    serving::run(
+    let serving = serving::start(
         socket,
         serving::Settings {
             threads,
             spin,
             limiter,
         },
-    )
+    )?;
+    cli::announce_listening(local).context(say().writing_listening_line())?;
+    serving.run()
 }

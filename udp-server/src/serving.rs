@@ -10,6 +10,7 @@ use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context, Result};
@@ -21,6 +22,7 @@ use log::{info, warn};
 use crate::answer;
 use crate::batch::{self, Batch};
 use crate::limit::Limiter;
+use crate::messages::say;
 
 /// How long, at most, the server takes to notice Ctrl-C while no datagram comes.
 const STOP_CHECK: Duration = Duration::from_millis(200);
@@ -48,14 +50,21 @@ struct Shared {
     rate_limited: AtomicU64,
 }
 
-/// Receives and answers on `settings.threads` threads (this one included) until Ctrl-C, then
-/// logs the summary.
-pub fn run(socket: UdpSocket, settings: Settings) -> Result<()> {
+/// The server, every thread started: [`Serving::run`] serves until Ctrl-C.
+pub struct Serving {
+    shared: Arc<Shared>,
+    handles: Vec<JoinHandle<()>>,
+}
+
+/// Sets the socket up for `settings.threads` threads, installs the Ctrl-C handler and starts
+/// all threads but this one, which [`Serving::run`] makes the last. Everything that can fail
+/// at start-up fails here, before the `listening on` line.
+pub fn start(socket: UdpSocket, settings: Settings) -> Result<Serving> {
     // Ctrl-C ends each thread's loop at its next turn; the receive timeout bounds how long that
     // takes when no datagram comes.
     socket
         .set_read_timeout(Some(STOP_CHECK))
-        .context("setting the receive timeout")?;
+        .context(say().setting_receive_timeout())?;
     let shared = Arc::new(Shared {
         socket,
         spin: settings.spin,
@@ -75,33 +84,42 @@ pub fn run(socket: UdpSocket, settings: Settings) -> Result<()> {
         let handle = std::thread::Builder::new()
             .name(format!("worker-{n}"))
             .spawn(move || serve(&shared))
-            .context("starting a worker thread")?;
+            .context(say().starting_worker())?;
         handles.push(handle);
     }
-    serve(&shared);
-    for handle in handles {
-        handle
-            .join()
-            .map_err(|_| anyhow!("a worker thread panicked"))?;
+    Ok(Serving { shared, handles })
+}
+
+impl Serving {
+    /// Receives and answers on this thread too until Ctrl-C, waits for the others, then logs
+    /// the summary.
+    pub fn run(self) -> Result<()> {
+        let shared = self.shared;
+        serve(&shared);
+        for handle in self.handles {
+            handle
+                .join()
+                .map_err(|_| anyhow!(say().worker_panicked()))?;
+        }
+        let limited = if shared.limited {
+            format!(
+                ", rate-limited {}",
+                shared.rate_limited.load(Ordering::SeqCst)
+            )
+        } else {
+            String::new()
+        };
+        info!(
+            "stopped: answered {}, dropped {}{limited}",
+            count(
+                shared.answered.load(Ordering::SeqCst),
+                "datagram",
+                "datagrams"
+            ),
+            shared.dropped.load(Ordering::SeqCst)
+        );
+        Ok(())
     }
-    let limited = if shared.limited {
-        format!(
-            ", rate-limited {}",
-            shared.rate_limited.load(Ordering::SeqCst)
-        )
-    } else {
-        String::new()
-    };
-    info!(
-        "stopped: answered {}, dropped {}{limited}",
-        count(
-            shared.answered.load(Ordering::SeqCst),
-            "datagram",
-            "datagrams"
-        ),
-        shared.dropped.load(Ordering::SeqCst)
-    );
-    Ok(())
 }
 
 /// One thread: step 3, receive datagrams (every one already waiting, in one call), make their
@@ -141,14 +159,10 @@ fn serve(shared: &Shared) {
                 shared.dropped.fetch_add(1, Ordering::Relaxed);
                 continue;
             };
-            step!(
-                "3 receive",
-                "received a {}-byte datagram from {from}",
-                data.len()
-            );
+            step!(3, Step::Receive, say().received(data.len(), from));
             if shared.limited && !allowed(shared, from) {
                 // Over its rate: no reply, and no log line for each such datagram either.
-                step!("4 send", "sent nothing: {from} is over its rate limit");
+                step!(4, Step::Send, say().over_rate_limit(from));
                 shared.rate_limited.fetch_add(1, Ordering::Relaxed);
                 continue;
             }

@@ -4,11 +4,11 @@
 // A failed unwrap here is a failed test, which is what it should be.
 #![allow(clippy::unwrap_used)]
 
-use std::io::ErrorKind;
+use std::io::{BufRead, BufReader, ErrorKind};
 use std::net::{SocketAddr, UdpSocket};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -362,6 +362,74 @@ fn explain_narrates_each_step_in_order_on_stderr_only() {
         ],
     );
     assert!(server.more_stdout().is_empty(), "narration reached stdout");
+}
+
+#[test]
+fn on_one_terminal_the_bind_is_narrated_before_the_listening_line() {
+    // A terminal shows stdout and stderr as one stream: the document binds, then listens, so
+    // the narration of the bind comes before the line that says the server is there.
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "exec \"$0\" --port 0 --explain 2>&1", BIN]);
+    for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        cmd.env_remove(name);
+    }
+    let mut server = KillOnDrop(
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let merged = BufReader::new(server.0.stdout.take().unwrap());
+    let (tx, lines) = mpsc::channel();
+    thread::spawn(move || {
+        for line in merged.lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut seen = String::new();
+    while !seen.contains("listening on ") {
+        let line = lines
+            .recv_timeout(WAIT)
+            .unwrap_or_else(|_| panic!("no `listening on` line; so far:\n{seen}"));
+        seen.push_str(&line);
+        seen.push('\n');
+    }
+    testkit::assert_in_order(
+        &seen,
+        &[
+            "[step 1 socket] created a socket",
+            "[step 2 bind] bound to 127.0.0.1:",
+            "no listen() and no accept()",
+            "listening on 127.0.0.1:",
+        ],
+    );
+}
+
+#[test]
+fn a_server_that_cannot_start_serving_never_says_it_listens() {
+    // Four descriptors: the standard three and the socket, none left for the Ctrl-C handler's.
+    // The `listening on` line means datagrams will be answered: it must not come before that.
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "ulimit -n 4 && exec \"$0\" --port 0", BIN]);
+    let out = run(cmd, b"", WAIT);
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert_eq!(out.stdout, "", "{out:?}");
+    assert!(
+        out.stderr
+            .starts_with("error: installing the Ctrl-C handler: too many open files"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A child process, killed when the test ends, passed or failed.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 #[test]
