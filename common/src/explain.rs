@@ -48,17 +48,6 @@ macro_rules! step {
             $crate::explain::say($number, $crate::explain::Step::$step, &$text);
         }
     };
-    // The English-only form, until every program has its table.
-    ($step:literal, $($text:tt)*) => {
-        if $crate::explain::on() {
-            $crate::explain::say_untranslated($step, format_args!($($text)*));
-        }
-    };
-}
-
-#[doc(hidden)]
-pub fn say_untranslated(step: &str, text: std::fmt::Arguments<'_>) {
-    crate::logging::write_line(format!("[step {step}] {text}\n").as_bytes());
 }
 
 /// The `--explain` flag, the same in every program.
