@@ -420,16 +420,30 @@ fn bad_arguments_exit_2() {
 
 #[test]
 fn with_stdout_closed_it_says_so_and_serves_anyway() {
-    // `tcp-server | true`: the reader of stdout is gone before the `listening on` line.
+    // `tcp-server | true`: the reader of stdout is gone before the `listening on` line. Its end
+    // of the pipe is closed before the server starts: closed after, the line could reach the
+    // pipe first, and no warning would ever come.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
     let mut child = Command::new(BIN)
         .args(["--port", "0", "--explain"])
         .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
+        .stdout(writer)
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    drop(child.stdout.take());
     let mut log = std::io::BufReader::new(child.stderr.take().unwrap());
+    // Bounded: should the warning never come, the server is killed, its stderr ends, and the
+    // assertion below fails instead of the test waiting for ever.
+    // The watchdog stands down when `_running` is dropped, however the test ends; until then
+    // the child is not reaped, so its pid cannot belong to anyone else.
+    let pid = child.id().to_string();
+    let (_running, watch) = std::sync::mpsc::channel::<()>();
+    thread::spawn(move || {
+        if watch.recv_timeout(WAIT) == Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+            let _ = Command::new("kill").args(["-KILL", &pid]).status();
+        }
+    });
     let mut kill = KillOnDrop(child);
     // The narration of step 2 names the port; the warning comes after it.
     let mut addr = None;
