@@ -5,7 +5,9 @@
 //! - A runtime error ends the program with exit code 1, shown as [`crate::error`] says; usage
 //!   errors are clap's, with exit code 2. A closed stdout pipe (`tcp-client | head -1`) ends the
 //!   program quietly, as ripgrep does.
-//! - Ctrl-C and SIGTERM are handled on a thread of their own; durations are typed in seconds.
+//! - Ctrl-C and SIGTERM are handled on a thread of their own; durations are typed in seconds
+//!   (`5`, `0.5`) or with a unit (`500ms`, `10s`, `2m`);
+//! - `--completions SHELL` and `--man` print what a package installs, from the clap definition.
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
@@ -89,27 +91,98 @@ pub fn on_stop_signal(stop: impl FnOnce() + Send + 'static) -> anyhow::Result<()
     Ok(())
 }
 
-/// clap value parser for a number of seconds such as `5` or `0.25`, from a millisecond up to a
-/// day: a shorter time would round to zero, which socket timeouts take as "never" or refuse.
-pub fn parse_seconds(text: &str) -> Result<Duration, String> {
-    let secs: f64 = text
+/// clap value parser for a duration: `10` or `1.5` (seconds, as ping's `-i` takes them), or with
+/// a unit: `500ms`, `10s`, `2m`, `1h`. From a millisecond up to a day: a shorter time would round
+/// to zero, which socket timeouts take as "never" or refuse.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let trimmed = text.trim();
+    let (number, unit_secs) = [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0)]
+        .into_iter()
+        .find_map(|(unit, secs)| Some((trimmed.strip_suffix(unit)?, secs)))
+        .unwrap_or((trimmed, 1.0));
+    let secs = number
         .trim()
-        .parse()
-        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+        .map(|n| n * unit_secs)
+        .ok_or_else(|| {
+            format!("{text:?} is not a duration: give seconds (5, 0.5) or a unit (500ms, 10s, 2m)")
+        })?;
     if !(0.001..=86_400.0).contains(&secs) {
         return Err(format!(
-            "{text} is out of range: give seconds from 0.001 up to 86400"
+            "{text} is out of range: give from 1ms up to a day (86400s)"
         ));
     }
     Ok(Duration::from_secs_f64(secs))
 }
 
-/// clap value parser for a number of seconds where 0 is allowed (and usually means never).
-pub fn parse_seconds_or_zero(text: &str) -> Result<Duration, String> {
-    if text.trim().parse::<f64>() == Ok(0.0) {
+/// clap value parser for a duration where 0 is allowed (and usually means never).
+pub fn parse_duration_or_zero(text: &str) -> Result<Duration, String> {
+    let number = text
+        .trim()
+        .trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    if number.trim().parse::<f64>() == Ok(0.0) {
         return Ok(Duration::ZERO);
     }
-    parse_seconds(text)
+    parse_duration(text)
+}
+
+/// How the user would start `program` (a sibling, such as the server a client needs), for a
+/// hint: `cargo run -p tcp-server` when this program was itself started by `cargo run` (which
+/// sets CARGO for it), else the program's name, as an installed one is typed.
+pub fn how_to_start(program: &str) -> String {
+    if std::env::var_os("CARGO").is_some() {
+        format!("cargo run -p {program}")
+    } else {
+        program.to_string()
+    }
+}
+
+/// `--completions SHELL` and `--man`: what a package needs, generated from the program's own
+/// clap definition, so they never drift from its options.
+#[derive(Debug, Clone, clap::Args)]
+#[group(id = "packaging")]
+pub struct Packaging {
+    /// Print a shell completion script and exit: `--completions bash > /etc/bash_completion.d/NAME`
+    #[arg(long, value_name = "SHELL", help_heading = "Packaging")]
+    pub completions: Option<clap_complete::Shell>,
+
+    /// Print the man page (roff) and exit: `--man > NAME.1`, then `man ./NAME.1`
+    #[arg(long, help_heading = "Packaging")]
+    pub man: bool,
+}
+
+impl Packaging {
+    /// Prints the completion script or the man page if one was asked for, and exits 0;
+    /// returns at once otherwise.
+    pub fn print_if_asked<P: clap::CommandFactory>(&self) {
+        if self.completions.is_none() && !self.man {
+            return;
+        }
+        let mut command = P::command();
+        let name = command.get_name().to_string();
+        let mut out = io::stdout().lock();
+        let written = match self.completions {
+            Some(shell) => {
+                clap_complete::generate(shell, &mut command, name, &mut out);
+                Ok(())
+            }
+            None => clap_mangen::Man::new(command).render(&mut out),
+        };
+        match written.and_then(|()| out.flush()) {
+            Ok(()) => std::process::exit(0),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
+            Err(e) => {
+                eprintln!(
+                    "{}{}",
+                    crate::messages::say().error(),
+                    crate::error::io_text(&e)
+                );
+                std::process::exit(1)
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -117,18 +190,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn seconds_parse_fractions_and_refuse_nonsense() {
-        assert_eq!(parse_seconds("5"), Ok(Duration::from_secs(5)));
-        assert_eq!(parse_seconds("0.25"), Ok(Duration::from_millis(250)));
-        assert!(parse_seconds("0").is_err());
-        assert_eq!(parse_seconds("0.001"), Ok(Duration::from_millis(1)));
-        assert!(parse_seconds("0.0009").is_err());
-        assert!(parse_seconds_or_zero("1e-10").is_err());
-        assert!(parse_seconds("-1").is_err());
-        assert!(parse_seconds("abc").is_err());
-        assert!(parse_seconds("NaN").is_err());
-        assert_eq!(parse_seconds_or_zero("0"), Ok(Duration::ZERO));
-        assert_eq!(parse_seconds_or_zero("2"), Ok(Duration::from_secs(2)));
-        assert!(parse_seconds_or_zero("-2").is_err());
+    fn durations_take_seconds_fractions_and_units_and_refuse_nonsense() {
+        let ms = Duration::from_millis;
+        assert_eq!(parse_duration("5"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_duration("0.25"), Ok(ms(250)));
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("500ms"), Ok(ms(500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration(" 1.5s "), Ok(ms(1500)));
+        assert_eq!(parse_duration("0.001"), Ok(ms(1)));
+        assert_eq!(parse_duration("1ms"), Ok(ms(1)));
+        for bad in [
+            "0", "0s", "0.0009", "-1", "abc", "NaN", "inf", "5x", "ms", "", "25h",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} was taken");
+        }
+        assert_eq!(parse_duration_or_zero("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_duration_or_zero("0s"), Ok(Duration::ZERO));
+        assert_eq!(parse_duration_or_zero("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration_or_zero("300s"), Ok(Duration::from_secs(300)));
+        assert!(parse_duration_or_zero("1e-10").is_err());
+        assert!(parse_duration_or_zero("-2").is_err());
     }
 }

@@ -58,7 +58,7 @@ struct Args {
 
     /// Deadline in seconds for the connection, and for each whole reply (from its send to its
     /// last byte)
-    #[arg(long, default_value = "5", value_name = "SECS", value_parser = cli::parse_seconds)]
+    #[arg(long, default_value = "5", value_name = "SECS", value_parser = cli::parse_duration)]
     timeout: Duration,
 
     /// Read messages from standard input, one per line, until `quit` or end of input
@@ -77,7 +77,7 @@ struct Args {
 
     /// Load mode: stop after this many seconds (and after --count, if given)
     #[arg(long, value_name = "SECS", group = "load", help_heading = "Load mode",
-          conflicts_with_all = ["messages", "stdin"], value_parser = cli::parse_seconds)]
+          conflicts_with_all = ["messages", "stdin"], value_parser = cli::parse_duration)]
     duration: Option<Duration>,
 
     /// Connections open at once, each with one round trip in flight
@@ -99,10 +99,14 @@ struct Args {
 
     #[command(flatten)]
     lang: lang::Flag,
+
+    #[command(flatten)]
+    packaging: cli::Packaging,
 }
 
 fn main() {
     let args = Args::parse();
+    args.packaging.print_if_asked::<Args>();
     cli::init_logging();
     args.explain.apply();
     args.lang.apply();
@@ -208,7 +212,10 @@ fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<(TcpStream, Socket
     };
     let what = anyhow!(say().cannot_connect(addr, &error::io_text(&e)));
     Err(match e.kind() {
-        io::ErrorKind::ConnectionRefused => error::hint(what, say().hint_start_server()),
+        io::ErrorKind::ConnectionRefused => error::hint(
+            what,
+            say().hint_start_server(&cli::how_to_start("tcp-server")),
+        ),
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
             error::hint(what, say().hint_no_answer(timeout))
         }

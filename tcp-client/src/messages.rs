@@ -48,7 +48,8 @@ pub trait Messages: Sync {
     fn round_trips_failed(&self, failed: u64, all: u64) -> String;
     fn no_address(&self) -> &'static str;
     fn cannot_connect(&self, addr: SocketAddr, why: &str) -> String;
-    fn hint_start_server(&self) -> &'static str;
+    /// `start` is how the user would start the server (`cli::how_to_start`).
+    fn hint_start_server(&self, start: &str) -> String;
     fn hint_no_answer(&self, timeout: Duration) -> String;
     fn closed_early(&self, server: SocketAddr, got: usize, of: usize) -> String;
     /// A failure partway through a reply: `why` after how much of it had come.
@@ -128,7 +129,7 @@ mod tests {
                 m.reading_stdin(),
                 m.size_too_large(),
                 m.no_address(),
-                m.hint_start_server(),
+                &m.hint_start_server("cargo run -p tcp-server"),
                 m.creating_epoll(),
                 m.registering_connection(),
                 m.creating_waker(),

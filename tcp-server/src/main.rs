@@ -68,7 +68,7 @@ struct Args {
     max_connections: u32,
 
     /// Close a connection that has sent and taken nothing for this long; 0 never does
-    #[arg(long, default_value = "300", value_name = "SECS", value_parser = cli::parse_seconds_or_zero)]
+    #[arg(long, default_value = "300", value_name = "SECS", value_parser = cli::parse_duration_or_zero)]
     idle_timeout: Duration,
 
     /// Kernel send and receive buffer of each connection, in bytes (the kernel doubles it for its
@@ -85,6 +85,9 @@ struct Args {
 
     #[command(flatten)]
     lang: lang::Flag,
+
+    #[command(flatten)]
+    packaging: cli::Packaging,
 }
 
 /// Left alone, the kernel lets each socket's buffers grow to 4 MiB (send) and 6 MiB (receive):
@@ -95,6 +98,7 @@ const DEFAULT_SOCKET_BUFFER: u32 = 224 * 1024;
 
 fn main() {
     let args = Args::parse();
+    args.packaging.print_if_asked::<Args>();
     cli::init_logging();
     args.explain.apply();
     args.lang.apply();

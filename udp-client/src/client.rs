@@ -248,7 +248,7 @@ pub fn failure(e: io::Error, server: SocketAddr, op: Op) -> anyhow::Error {
     if e.kind() == io::ErrorKind::ConnectionRefused {
         error::hint(
             anyhow!(words.port_unreachable(server, &error::io_text(&e), op)),
-            words.hint_port_unreachable(),
+            words.hint_port_unreachable(&common::cli::how_to_start("udp-server")),
         )
     } else {
         anyhow!(words.failed(op, server, &error::io_text(&e)))

@@ -55,7 +55,7 @@ struct Args {
     port: u16,
 
     /// Seconds to wait for a reply to each try
-    #[arg(long, default_value = "1", value_name = "SECS", value_parser = cli::parse_seconds)]
+    #[arg(long, default_value = "1", value_name = "SECS", value_parser = cli::parse_duration)]
     timeout: Duration,
 
     /// Times to send a datagram again when no reply came
@@ -71,6 +71,9 @@ struct Args {
 
     #[command(flatten)]
     lang: lang::Flag,
+
+    #[command(flatten)]
+    packaging: cli::Packaging,
 
     /// Ping mode: send this many numbered datagrams, then report loss and round-trip times
     #[arg(long, short = 'n', value_name = "N", help_heading = "Ping mode",
@@ -100,6 +103,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
+    args.packaging.print_if_asked::<Args>();
     cli::init_logging();
     args.explain.apply();
     args.lang.apply();

@@ -57,7 +57,8 @@ pub trait Messages: Sync {
     fn hint_no_answer(&self, set_aside: u64) -> &'static str;
     /// Nothing listens on the server's port: `os_error` is how the ICMP message came back.
     fn port_unreachable(&self, server: SocketAddr, os_error: &str, op: Op) -> String;
-    fn hint_port_unreachable(&self) -> &'static str;
+    /// `start` is how the user would start the server (`cli::how_to_start`).
+    fn hint_port_unreachable(&self, start: &str) -> String;
     fn failed(&self, op: Op, server: SocketAddr, why: &str) -> String;
     fn too_long(&self, len: usize, server: SocketAddr, limit: usize, version: &str) -> String;
     fn no_ping_answer(&self, sent: u64) -> String;
@@ -109,7 +110,7 @@ mod tests {
             m.no_answer(server, 1, second, 2),
             m.hint_no_answer(0).to_owned(),
             m.hint_no_answer(2).to_owned(),
-            m.hint_port_unreachable().to_owned(),
+            m.hint_port_unreachable("cargo run -p udp-server"),
             m.too_long(65_508, server, 65_507, "IPv4"),
             m.no_ping_answer(2),
             m.hint_ping_strays(2),

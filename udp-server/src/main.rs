@@ -65,6 +65,9 @@ struct Args {
 
     #[command(flatten)]
     lang: lang::Flag,
+
+    #[command(flatten)]
+    packaging: cli::Packaging,
 }
 
 /// Datagrams that arrive while one is being answered wait in the socket's receive queue; a
@@ -73,6 +76,7 @@ const RECV_QUEUE: usize = 4 << 20;
 
 fn main() {
     let args = Args::parse();
+    args.packaging.print_if_asked::<Args>();
     cli::init_logging();
     args.explain.apply();
     args.lang.apply();

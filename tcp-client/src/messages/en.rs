@@ -118,8 +118,8 @@ impl Messages for English {
         format!("cannot connect to {addr}: {why}")
     }
 
-    fn hint_start_server(&self) -> &'static str {
-        "is the server running? Start it with `cargo run -p tcp-server` (and the same --port)"
+    fn hint_start_server(&self, start: &str) -> String {
+        format!("is the server running? Start it with `{start}` (and the same --port)")
     }
 
     fn hint_no_answer(&self, timeout: Duration) -> String {

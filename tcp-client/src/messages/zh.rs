@@ -113,8 +113,8 @@ impl Messages for Chinese {
         format!("无法连接到 {addr}：{why}")
     }
 
-    fn hint_start_server(&self) -> &'static str {
-        "服务器在运行吗？用 `cargo run -p tcp-server` 启动它（--port 要和这里一致）"
+    fn hint_start_server(&self, start: &str) -> String {
+        format!("服务器在运行吗？用 `{start}` 启动它（--port 要和这里一致）")
     }
 
     fn hint_no_answer(&self, timeout: Duration) -> String {

@@ -126,10 +126,12 @@ impl Messages for English {
         )
     }
 
-    fn hint_port_unreachable(&self) -> &'static str {
-        "start the server with `cargo run -p udp-server` (and the same --port); we hear of that \
-         ICMP message only because our socket is connected: the document's unconnected client is \
-         never told, and waits in recvfrom() for ever"
+    fn hint_port_unreachable(&self, start: &str) -> String {
+        format!(
+            "start the server with `{start}` (and the same --port); we hear of that ICMP message \
+             only because our socket is connected: the document's unconnected client is never \
+             told, and waits in recvfrom() for ever"
+        )
     }
 
     fn failed(&self, op: Op, server: SocketAddr, why: &str) -> String {

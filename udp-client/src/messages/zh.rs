@@ -112,9 +112,11 @@ impl Messages for Chinese {
         )
     }
 
-    fn hint_port_unreachable(&self) -> &'static str {
-        "先用 `cargo run -p udp-server` 启动服务器（--port 要一致）；我们能得知这条 ICMP 消息，\
-         只是因为套接字已连接：文档里未连接的客户端永远不会知道，会在 recvfrom() 里一直等下去"
+    fn hint_port_unreachable(&self, start: &str) -> String {
+        format!(
+            "先用 `{start}` 启动服务器（--port 要一致）；我们能得知这条 ICMP 消息，\
+             只是因为套接字已连接：文档里未连接的客户端永远不会知道，会在 recvfrom() 里一直等下去"
+        )
     }
 
     fn failed(&self, op: Op, server: SocketAddr, why: &str) -> String {
