@@ -3,9 +3,11 @@
 //! - one client at a time: a second client connects (the kernel's queue accepts it) but gets no
 //!   echo until the first one leaves;
 //! - each `recv(1024)` is decoded as if it were a whole message, so a character split across two
-//!   reads (a long message, or a client that writes slowly) crashes the whole server.
+//!   reads (a long message, or a client that writes slowly) crashes the whole server;
+//! - so does any error of one client: one that closes without reading its echo (as the
+//!   document's own client does) resets the connection, and `recv` fails.
 //!
-//! `threaded_tcp_server` (the next rung) fixes the first two; the real program, `tcp-server`
+//! `threaded_tcp_server` (the next rung) fixes these three; the real program, `tcp-server`
 //! (`cargo run -p tcp-server`), fixes them and what that rung still lacks.
 //!
 //! Two terminals:
