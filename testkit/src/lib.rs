@@ -10,7 +10,8 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
-use std::process::{Child, ChildStderr, Command, ExitStatus, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, ChildStderr, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -361,4 +362,183 @@ fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
         }
     });
     text
+}
+
+/// The folder cargo builds into for the running test, `target/<profile>` (or
+/// `target/<triple>/<profile>`): a test is `<that folder>/deps/NAME-HASH`. Bins are in it,
+/// examples in its `examples` folder.
+pub fn build_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test's own path");
+    let deps = exe.parent().expect("the test is in target/<profile>/deps");
+    deps.parent()
+        .expect("target/<profile> holds deps")
+        .to_path_buf()
+}
+
+/// The path of example `name` of crate `package`, as built by `cargo test` or `cargo build
+/// --examples`; panics, naming the command that builds it, if it is not there. A test gets
+/// `CARGO_BIN_EXE_<name>` only for its own crate's bins, and never for examples; this one works
+/// the same under `cargo test --workspace` and `cargo test -p <crate>` (which builds that crate's
+/// examples only), and never runs cargo itself.
+#[track_caller]
+pub fn example(package: &str, name: &str) -> String {
+    built(
+        build_dir().join("examples").join(name),
+        &format!("cargo build -p {package} --examples"),
+    )
+}
+
+/// The path of another crate's binary `name` (the crate of the same name), as built by `cargo
+/// test --workspace` or `cargo build`; panics, naming the command that builds it, if it is not
+/// there. `cargo test -p <crate>` builds only that crate's binaries.
+#[track_caller]
+pub fn binary(name: &str) -> String {
+    built(build_dir().join(name), &format!("cargo build -p {name}"))
+}
+
+#[track_caller]
+fn built(path: PathBuf, build: &str) -> String {
+    assert!(
+        path.is_file(),
+        "{} is not built: run `{build}` first (`cargo test --workspace` builds every binary and \
+         example)",
+        path.display()
+    );
+    path.to_string_lossy().into_owned()
+}
+
+/// A running program whose stdout is read line by line as it comes, whatever its lines say (for
+/// programs that do not print `listening on`, such as the ladder's examples). Its stdin is a
+/// pipe; it is killed when dropped.
+#[derive(Debug)]
+pub struct Running {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: Receiver<String>,
+    stderr: Arc<Mutex<String>>,
+    /// Every stdout line taken from `stdout` so far, in order.
+    seen: Vec<String>,
+}
+
+impl Running {
+    /// Starts `bin` with `args`.
+    pub fn start(bin: &str, args: &[&str]) -> Running {
+        let mut cmd = Command::new(bin);
+        cmd.args(args);
+        Running::start_command(cmd)
+    }
+
+    /// Starts a prepared command.
+    pub fn start_command(mut cmd: Command) -> Running {
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {cmd:?}: {e}"));
+        Running {
+            stdin: child.stdin.take(),
+            stdout: any_lines_of(child.stdout.take().expect("stdout is piped")),
+            stderr: collect(child.stderr.take().expect("stderr is piped")),
+            child,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Starts a server and waits for its line that starts with `prefix` and ends with the
+    /// address it listens on, such as `服务器启动,监听 127.0.0.1:8888`.
+    pub fn start_server(bin: &str, args: &[&str], prefix: &str) -> (Running, SocketAddr) {
+        let mut server = Running::start(bin, args);
+        let line = server.wait_line(prefix, STARTUP);
+        let addr = line[prefix.len()..]
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("no address at the end of {line:?}"));
+        (server, addr)
+    }
+
+    /// Waits for the next stdout line that starts with `prefix` and returns it; panics, with
+    /// what the program printed, if none comes within `timeout` or the program's stdout closes.
+    pub fn wait_line(&mut self, prefix: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.stdout.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.starts_with(prefix) {
+                        return line;
+                    }
+                }
+                Err(e) => panic!(
+                    "no stdout line starting with {prefix:?} ({e}); stdout:\n{}\nstderr:\n{}",
+                    self.seen.join("\n"),
+                    self.stderr()
+                ),
+            }
+        }
+    }
+
+    /// Every stdout line printed so far.
+    pub fn stdout_lines(&mut self) -> Vec<String> {
+        self.seen.extend(self.stdout.try_iter());
+        self.seen.clone()
+    }
+
+    /// Writes `bytes` to the program's stdin.
+    pub fn write_stdin(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is still open");
+        stdin
+            .write_all(bytes)
+            .expect("writing to the program's stdin");
+        stdin.flush().expect("flushing the program's stdin");
+    }
+
+    /// Everything the program has written to stderr so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Waits up to `timeout` for the program to exit by itself, then (up to 2 s) for the last
+    /// of its stderr; `None` if it is still running.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let status = wait_deadline(&mut self.child, timeout)?;
+        let settle = Instant::now() + Duration::from_secs(2);
+        while Arc::strong_count(&self.stderr) > 1 && Instant::now() < settle {
+            thread::sleep(Duration::from_millis(1));
+        }
+        Some(status)
+    }
+
+    /// The program's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Lines of `pipe`, invalid UTF-8 shown as `�` rather than ending the reader.
+fn any_lines_of(pipe: impl Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut reader = BufReader::new(pipe);
+        let mut line = Vec::new();
+        while matches!(reader.read_until(b'\n', &mut line), Ok(n) if n > 0) {
+            let text = String::from_utf8_lossy(&line);
+            if tx
+                .send(text.trim_end_matches(['\n', '\r']).to_owned())
+                .is_err()
+            {
+                break;
+            }
+            line.clear();
+        }
+    });
+    rx
 }
