@@ -168,9 +168,23 @@ fn run(args: Args) -> Result<()> {
         for message in &args.messages {
             fits_in_a_datagram(message.len(), server)?;
         }
+        // Each message is sent, whatever became of the one before, as the loop below does.
+        let mut unanswered = 0;
         for message in &args.messages {
-            let reply = client.ask(message.as_bytes())?;
-            writeln!(out, "Received from server: {}", lossy(&reply))?;
+            match client.ask(message.as_bytes()) {
+                Ok(reply) => writeln!(out, "Received from server: {}", lossy(&reply))?,
+                // One message: its own error says it all.
+                Err(e) if args.messages.len() == 1 => return Err(e),
+                Err(e) => {
+                    error::report(&e);
+                    unanswered += 1;
+                }
+            }
+        }
+        if unanswered > 0 {
+            return Err(anyhow!(
+                say().messages_unanswered(unanswered, args.messages.len())
+            ));
         }
         return Ok(());
     }

@@ -65,6 +65,9 @@ pub trait Messages: Sync {
     /// Ping mode got `strays` datagrams, and none answered any of its datagrams.
     fn hint_ping_strays(&self, strays: u64) -> String;
 
+    /// MESSAGE arguments: `unanswered` of `total` got no answer (each was reported already).
+    fn messages_unanswered(&self, unanswered: usize, total: usize) -> String;
+
     // What was being done when an error came.
     fn creating_socket(&self, server: SocketAddr) -> String;
     fn connecting(&self, server: SocketAddr) -> String;
@@ -120,6 +123,7 @@ mod tests {
             m.reading_input().to_owned(),
             m.setting_timeout().to_owned(),
             m.setting_aside_early().to_owned(),
+            m.messages_unanswered(1, 3),
         ];
         for op in [Op::Send, Op::Receive] {
             all.push(m.port_unreachable(server, "connection refused", op));

@@ -272,6 +272,32 @@ fn the_interactive_loop_goes_on_after_a_lost_reply() {
 }
 
 #[test]
+fn message_arguments_go_on_after_a_lost_one_and_the_run_fails_at_the_end() {
+    // The second datagram is lost; with no retry, the second message gets no answer.
+    let addr = serve(|n, data, _| (n != 1).then(|| (Duration::ZERO, uppercase(data))));
+    let out = client(
+        addr,
+        &["--retries", "0", "--timeout", "0.3", "a", "b", "c"],
+        b"",
+    );
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "Received from server: A\nReceived from server: C\n"
+    );
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: no reply from {addr} after 1 try of 300ms each\n\
+             hint: the datagram or its reply may have been lost, or the server chose not to \
+             answer (a rate limit, or a reply too large for a datagram); UDP says nothing either \
+             way\n\
+             error: 1 of 3 messages got no answer\n"
+        )
+    );
+}
+
+#[test]
 fn a_message_too_long_for_a_datagram_is_refused_and_nothing_sent() {
     // This server answers: had `ok` been sent, its reply would be on stdout.
     let addr = serve(upper);

@@ -161,6 +161,10 @@ impl Messages for English {
         )
     }
 
+    fn messages_unanswered(&self, unanswered: usize, total: usize) -> String {
+        format!("{unanswered} of {total} messages got no answer")
+    }
+
     fn creating_socket(&self, server: SocketAddr) -> String {
         format!("creating a UDP socket for {server}")
     }

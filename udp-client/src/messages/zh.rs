@@ -144,6 +144,10 @@ impl Messages for Chinese {
         )
     }
 
+    fn messages_unanswered(&self, unanswered: usize, total: usize) -> String {
+        format!("{total} 条消息中有 {unanswered} 条没有得到回答")
+    }
+
     fn creating_socket(&self, server: SocketAddr) -> String {
         format!("为 {server} 创建 UDP 套接字")
     }
