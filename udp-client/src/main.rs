@@ -11,7 +11,8 @@
 //! ephemeral port (临时端口), when it is first used. `--explain` says when, and to what.
 //!
 //! This file holds the document's steps 1 and 2 (create the socket, connect) and its loop;
-//! steps 3 and 4 (send, receive) live in client.rs, and ping mode's in ping.rs. Every sentence
+//! steps 3 and 4 (send, receive) live in client.rs, and ping mode's in ping.rs; usage.rs reads
+//! the flags people type from habit (a server where a MESSAGE goes, `--host HOST:PORT`). Every sentence
 //! for a person is in messages.rs, one table per language (`--lang`).
 //!
 //! Start the server first, then the client in a second terminal:
@@ -39,6 +40,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 mod client;
 mod messages;
 mod ping;
+mod usage;
 
 use client::{fits_in_a_datagram, Client};
 use messages::say;
@@ -49,7 +51,7 @@ use messages::say;
 #[command(group(clap::ArgGroup::new("ping_mode").multiple(true)
     .args(["ping", "count", "size", "interval", "deadline", "quiet", "json"])))]
 struct Args {
-    /// Server to send to: IPv4, IPv6, or a name such as localhost
+    /// Server to send to: IPv4, IPv6, or a name such as localhost; HOST:PORT gives the port too
     #[arg(long, default_value = DEFAULT_HOST, value_name = "HOST")]
     host: String,
 
@@ -146,10 +148,44 @@ fn warn(text: &str) {
     eprintln!("{}{text}", say().warning());
 }
 
+/// The host and port to send to: `--host HOST:PORT` taken apart, unless `--port` names another.
+fn host_and_port(args: &Args) -> (String, u16) {
+    match usage::split_host_port(&args.host) {
+        Some((host, in_host)) => match args.port {
+            Some(port) if port != in_host => {
+                usage_error(anyhow!(say().two_ports(&args.host, in_host, port)))
+            }
+            _ => (host.to_owned(), in_host),
+        },
+        None => (args.host.clone(), args.port.unwrap_or(UDP_PORT)),
+    }
+}
+
+/// The command that talks to the server `message` names, from the arguments given.
+fn command_for(message: &str, host: &str, port: Option<u16>, default_port: u16) -> String {
+    let given: Vec<String> = std::env::args().skip(1).collect();
+    usage::corrected_command(
+        &cli::how_to_start("udp-client"),
+        &given,
+        message,
+        host,
+        port.unwrap_or(default_port),
+    )
+}
+
 fn run(args: Args) -> Result<()> {
-    let (host, port) = (args.host.clone(), args.port.unwrap_or(UDP_PORT));
+    let (host, port) = host_and_port(&args);
     let ping_mode = args.ping_mode();
+    let server_message = args.messages.first().and_then(|m| {
+        usage::looks_like_server(m).map(|(h, p)| (m.clone(), command_for(m, h, p, port)))
+    });
     if ping_mode {
+        if let Some((message, command)) = &server_message {
+            usage_error(error::hint(
+                anyhow!(say().server_given_as_a_message(message)),
+                say().hint_ping_that_server(command),
+            ));
+        }
         if let Some(message) = args.messages.first() {
             usage_error(error::hint(
                 anyhow!(say().ping_takes_no_messages(message)),
@@ -161,6 +197,9 @@ fn run(args: Args) -> Result<()> {
         }
     }
     let server = addr::resolve_one(&host, port)?;
+    if let Some((message, command)) = &server_message {
+        warn(&say().message_looks_like_a_server(message, server, command));
+    }
 
     // Step 1: create a datagram socket of the server's family, as the document's
     // socket.socket(AF_INET, SOCK_DGRAM). No bind(), as in the document: the system binds the

@@ -73,12 +73,25 @@ pub trait Messages: Sync {
     /// MESSAGE arguments: `unanswered` of `total` got no answer (each was reported already).
     fn messages_unanswered(&self, unanswered: usize, total: usize) -> String;
 
-    // Ping mode's usage.
+    // Flags people type: what a ping user or a `nc HOST PORT` user would write.
     /// The label of a warning line, as [`common::messages::Messages::error`] is an error's.
     fn warning(&self) -> &'static str;
+    /// The first MESSAGE looks like a server's address, yet is sent as text to `server`;
+    /// `command` is the one that talks to that server.
+    fn message_looks_like_a_server(
+        &self,
+        message: &str,
+        server: SocketAddr,
+        command: &str,
+    ) -> String;
+    /// Ping mode was asked for, and a MESSAGE that looks like a server came too.
+    fn server_given_as_a_message(&self, message: &str) -> String;
+    fn hint_ping_that_server(&self, command: &str) -> String;
     /// Ping mode was asked for, and MESSAGE arguments came too.
     fn ping_takes_no_messages(&self, message: &str) -> String;
     fn hint_ping_takes_no_messages(&self) -> &'static str;
+    /// `--host HOST:PORT` names `in_host`, and `--port` another port.
+    fn two_ports(&self, host: &str, in_host: u16, port: u16) -> String;
     /// `-i TEXT`: a bare number of 50 or more, which is seconds now, not milliseconds.
     fn interval_in_seconds(&self, text: &str) -> String;
 
@@ -144,8 +157,16 @@ mod tests {
             m.ping_short_of_count(2, 3, second),
             m.messages_unanswered(1, 3),
             m.warning().to_owned(),
+            m.message_looks_like_a_server(
+                "10.0.0.5:9999",
+                server,
+                "udp-client --host 10.0.0.5 --port 9999",
+            ),
+            m.server_given_as_a_message("example.com"),
+            m.hint_ping_that_server("udp-client --host example.com --port 12345 -c 3"),
             m.ping_takes_no_messages("hello"),
             m.hint_ping_takes_no_messages().to_owned(),
+            m.two_ports("127.0.0.1:80", 80, 12345),
             m.interval_in_seconds("200"),
             m.setting_up_stop().to_owned(),
             m.waiting_for_replies(server),

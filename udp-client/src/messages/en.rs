@@ -187,6 +187,29 @@ impl Messages for English {
         "warning: "
     }
 
+    fn message_looks_like_a_server(
+        &self,
+        message: &str,
+        server: SocketAddr,
+        command: &str,
+    ) -> String {
+        format!(
+            "{message:?} looks like a server's address, but a MESSAGE is text to send: it goes \
+             to {server} as a datagram. To talk to that server instead: `{command}`"
+        )
+    }
+
+    fn server_given_as_a_message(&self, message: &str) -> String {
+        format!(
+            "{message:?} looks like a server's address, but it stands where a MESSAGE goes: \
+             udp-client, ping mode too, takes the server from --host and --port"
+        )
+    }
+
+    fn hint_ping_that_server(&self, command: &str) -> String {
+        format!("to ping that server: `{command}`")
+    }
+
     fn ping_takes_no_messages(&self, message: &str) -> String {
         format!(
             "ping mode sends numbered datagrams of its own, and takes no MESSAGE ({message:?} \
@@ -197,6 +220,13 @@ impl Messages for English {
     fn hint_ping_takes_no_messages(&self) -> &'static str {
         "to send messages, leave out the ping options (--ping, -c, -i, -w, -s, -q, --json); \
          to ping, leave out the messages"
+    }
+
+    fn two_ports(&self, host: &str, in_host: u16, port: u16) -> String {
+        format!(
+            "--host {host} names port {in_host}, and --port names {port}: give the port once, \
+             in either"
+        )
     }
 
     fn interval_in_seconds(&self, text: &str) -> String {

@@ -169,12 +169,41 @@ impl Messages for Chinese {
         "警告："
     }
 
+    fn message_looks_like_a_server(
+        &self,
+        message: &str,
+        server: SocketAddr,
+        command: &str,
+    ) -> String {
+        format!(
+            "“{message}”看起来像服务器的地址，但 MESSAGE 是要发送的文字：它会作为一个数据报发往 \
+             {server}。如果想和那台服务器通信，请用：`{command}`"
+        )
+    }
+
+    fn server_given_as_a_message(&self, message: &str) -> String {
+        format!(
+            "“{message}”看起来像服务器的地址，却写在了 MESSAGE 的位置：udp-client（包括 ping \
+             模式）的服务器要用 --host 和 --port 指定"
+        )
+    }
+
+    fn hint_ping_that_server(&self, command: &str) -> String {
+        format!("要 ping 那台服务器，请用：`{command}`")
+    }
+
     fn ping_takes_no_messages(&self, message: &str) -> String {
         format!("ping 模式发送自己编号的数据报，不接受 MESSAGE（却给了“{message}”）")
     }
 
     fn hint_ping_takes_no_messages(&self) -> &'static str {
         "要发送消息，就去掉 ping 的选项（--ping、-c、-i、-w、-s、-q、--json）；要 ping，就去掉消息"
+    }
+
+    fn two_ports(&self, host: &str, in_host: u16, port: u16) -> String {
+        format!(
+            "--host {host} 里写了端口 {in_host}，--port 又写了 {port}：端口只需给一次，写在哪边都行"
+        )
     }
 
     fn interval_in_seconds(&self, text: &str) -> String {
