@@ -1,7 +1,6 @@
 //! The message client: steps 3 and 4 of the document, send and receive, for one message at a
 //! time. Each message goes out as one datagram; the answer is waited for `--timeout`, and the
-//! datagram sent again up to `--retries` times. Ping mode sends its own datagrams, but names
-//! failures the same way.
+//! datagram sent again up to `--retries` times. Ping mode sends its own datagrams (ping.rs).
 //!
 //! Which datagram is the answer: the first that comes after the message was sent, unless it
 //! provably belongs to an earlier message, that is, an earlier datagram of ours is still
@@ -44,11 +43,6 @@ impl Client {
             buf: vec![0; 64 * 1024],
             earlier: Earlier::default(),
         }
-    }
-
-    /// The connected socket, for ping mode, which sends its own datagrams on it.
-    pub fn socket(&self) -> &UdpSocket {
-        &self.socket
     }
 
     /// Sends `message` as one datagram and returns the server's answer to it, sending again
@@ -243,7 +237,7 @@ impl Earlier {
 
 /// Names a failed send or receive on the connected socket. A refusal is the ICMP "port
 /// unreachable" that the server's system sent back for an earlier datagram: nothing listens there.
-pub fn failure(e: io::Error, server: SocketAddr, op: Op) -> anyhow::Error {
+fn failure(e: io::Error, server: SocketAddr, op: Op) -> anyhow::Error {
     let words = say();
     if e.kind() == io::ErrorKind::ConnectionRefused {
         error::hint(

@@ -11,7 +11,8 @@
 //! ephemeral port (临时端口), when it is first used. `--explain` says when, and to what.
 //!
 //! This file holds the document's steps 1 and 2 (create the socket, connect) and its loop;
-//! steps 3 and 4 (send, receive) live in client.rs, and ping mode's in ping.rs. Every sentence
+//! steps 3 and 4 (send, receive) live in client.rs, and ping mode's in ping.rs; usage.rs reads
+//! the flags people type from habit (a server where a MESSAGE goes, `--host HOST:PORT`). Every sentence
 //! for a person is in messages.rs, one table per language (`--lang`).
 //!
 //! Start the server first, then the client in a second terminal:
@@ -21,6 +22,7 @@
 //! cargo run -p udp-client                      # Enter message (or 'quit' to exit): hello
 //!                                              # Received from server: HELLO
 //! cargo run -p udp-client -- hello world       # one reply line per message, then exit
+//! cargo run -p udp-client -- --ping             # ping mode, until Ctrl-C: see ping.rs
 //! ```
 
 use std::io::Write;
@@ -38,28 +40,32 @@ use socket2::{Domain, Protocol, Socket, Type};
 mod client;
 mod messages;
 mod ping;
+mod usage;
 
 use client::{fits_in_a_datagram, Client};
 use messages::say;
 
-/// Sends messages to a UDP server as datagrams and prints each reply.
+/// Sends messages to a UDP server as datagrams and prints each reply; or pings it.
 #[derive(Parser, Debug)]
 #[command(version, about)]
+#[command(group(clap::ArgGroup::new("ping_mode").multiple(true)
+    .args(["ping", "count", "size", "interval", "deadline", "quiet", "json"])))]
 struct Args {
-    /// Server to send to: IPv4, IPv6, or a name such as localhost
+    /// Server to send to: IPv4, IPv6, or a name such as localhost; HOST:PORT gives the port too
     #[arg(long, default_value = DEFAULT_HOST, value_name = "HOST")]
     host: String,
 
-    /// Server port
-    #[arg(short, long, default_value_t = UDP_PORT)]
-    port: u16,
+    /// Server port [default: 12345]
+    #[arg(short, long)]
+    port: Option<u16>,
 
-    /// Seconds to wait for a reply to each try
-    #[arg(long, default_value = "1", value_name = "SECS", value_parser = cli::parse_duration)]
+    /// How long to wait for a reply to each datagram (ping's -W): seconds (0.5) or with a unit (500ms)
+    #[arg(short = 'W', long, default_value = "1", value_name = "SECS", value_parser = cli::parse_duration)]
     timeout: Duration,
 
-    /// Times to send a datagram again when no reply came
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=100))]
+    /// Times to send a message again when no reply came (not in ping mode)
+    #[arg(long, default_value_t = 2, conflicts_with = "ping_mode",
+          value_parser = clap::value_parser!(u32).range(0..=100))]
     retries: u32,
 
     /// Messages to send, one datagram each, then exit [default: read lines from standard input]
@@ -75,30 +81,49 @@ struct Args {
     #[command(flatten)]
     packaging: cli::Packaging,
 
-    /// Ping mode: send this many numbered datagrams, then report loss and round-trip times
-    #[arg(long, short = 'n', value_name = "N", help_heading = "Ping mode",
-          conflicts_with = "messages", value_parser = clap::value_parser!(u64).range(1..))]
+    /// Ping mode: numbered datagrams, one a second, until Ctrl-C; each option below implies it
+    #[arg(long, help_heading = "Ping mode")]
+    ping: bool,
+
+    /// Stop after N datagrams (with --deadline: after N replies), as ping's -c
+    #[arg(long, short = 'c', short_alias = 'n', value_name = "N", help_heading = "Ping mode",
+          value_parser = clap::value_parser!(u64).range(1..))]
     count: Option<u64>,
 
-    /// Bytes in each ping datagram (the first 10 are its sequence number); at most 65507 over IPv4
-    #[arg(long, short = 's', default_value_t = 64, requires = "count", help_heading = "Ping mode",
+    /// Bytes in each datagram (the first 10 are its sequence number); at most 65507 over IPv4 [default: 64]
+    #[arg(long, short = 's', value_name = "BYTES", help_heading = "Ping mode",
           value_parser = clap::value_parser!(u64).range(ping::SEQ_DIGITS as u64..=MAX_DATAGRAM_V6 as u64))]
-    size: u64,
+    size: Option<u64>,
 
-    /// Milliseconds from one ping datagram to the next; 0 sends each as soon as the last is answered
-    #[arg(
-        long,
-        short = 'i',
-        default_value_t = 1000,
-        value_name = "MS",
-        requires = "count",
-        help_heading = "Ping mode"
-    )]
-    interval: u64,
+    /// Time between datagrams, in seconds as ping's -i (0.2) or with a unit (200ms); 0 sends each as soon as the last is answered or given up [default: 1]
+    #[arg(long, short = 'i', value_name = "SECS", help_heading = "Ping mode",
+          value_parser = ping::parse_interval)]
+    interval: Option<ping::Interval>,
+
+    /// Stop after this long, whatever the count (ping's -w): seconds or with a unit (2m)
+    #[arg(long, short = 'w', value_name = "SECS", help_heading = "Ping mode",
+          value_parser = cli::parse_duration)]
+    deadline: Option<Duration>,
 
     /// Print the summary only, not a line per reply
-    #[arg(long, short = 'q', requires = "count", help_heading = "Ping mode")]
+    #[arg(long, short = 'q', help_heading = "Ping mode")]
     quiet: bool,
+
+    /// Print one JSON document at the end (on Ctrl-C too) instead of the lines and the summary
+    #[arg(long, help_heading = "Ping mode")]
+    json: bool,
+}
+
+impl Args {
+    fn ping_mode(&self) -> bool {
+        self.ping
+            || self.count.is_some()
+            || self.size.is_some()
+            || self.interval.is_some()
+            || self.deadline.is_some()
+            || self.quiet
+            || self.json
+    }
 }
 
 fn main() {
@@ -110,8 +135,71 @@ fn main() {
     cli::exit(run(args));
 }
 
+/// Ends the program as a usage error does: the error and its hint, and exit code 2.
+fn usage_error(error: anyhow::Error) -> ! {
+    error::report(&error);
+    common::logging::flush();
+    std::process::exit(2)
+}
+
+/// A warning line on stderr, in the run's language.
+fn warn(text: &str) {
+    common::logging::flush();
+    eprintln!("{}{text}", say().warning());
+}
+
+/// The host and port to send to: `--host HOST:PORT` taken apart, unless `--port` names another.
+fn host_and_port(args: &Args) -> (String, u16) {
+    match usage::split_host_port(&args.host) {
+        Some((host, in_host)) => match args.port {
+            Some(port) if port != in_host => {
+                usage_error(anyhow!(say().two_ports(&args.host, in_host, port)))
+            }
+            _ => (host.to_owned(), in_host),
+        },
+        None => (args.host.clone(), args.port.unwrap_or(UDP_PORT)),
+    }
+}
+
+/// The command that talks to the server `message` names, from the arguments given.
+fn command_for(message: &str, host: &str, port: Option<u16>, default_port: u16) -> String {
+    let given: Vec<String> = std::env::args().skip(1).collect();
+    usage::corrected_command(
+        &cli::how_to_start("udp-client"),
+        &given,
+        message,
+        host,
+        port.unwrap_or(default_port),
+    )
+}
+
 fn run(args: Args) -> Result<()> {
-    let server = addr::resolve_one(&args.host, args.port)?;
+    let (host, port) = host_and_port(&args);
+    let ping_mode = args.ping_mode();
+    let server_message = args.messages.first().and_then(|m| {
+        usage::looks_like_server(m).map(|(h, p)| (m.clone(), command_for(m, h, p, port)))
+    });
+    if ping_mode {
+        if let Some((message, command)) = &server_message {
+            usage_error(error::hint(
+                anyhow!(say().server_given_as_a_message(message)),
+                say().hint_ping_that_server(command),
+            ));
+        }
+        if let Some(message) = args.messages.first() {
+            usage_error(error::hint(
+                anyhow!(say().ping_takes_no_messages(message)),
+                say().hint_ping_takes_no_messages(),
+            ));
+        }
+        if let Some(interval) = args.interval.as_ref().filter(|i| i.maybe_milliseconds()) {
+            warn(&say().interval_in_seconds(interval.text()));
+        }
+    }
+    let server = addr::resolve_one(&host, port)?;
+    if let Some((message, command)) = &server_message {
+        warn(&say().message_looks_like_a_server(message, server, command));
+    }
 
     // Step 1: create a datagram socket of the server's family, as the document's
     // socket.socket(AF_INET, SOCK_DGRAM). No bind(), as in the document: the system binds the
@@ -138,39 +226,52 @@ fn run(args: Args) -> Result<()> {
     debug!("sending from {local}");
     step!(2, Step::Connect, say().bound_implicitly(local));
     step!(2, Step::Connect, say().connected(server));
-    // Steps 3 and 4, send and receive, are the client's: see client.rs.
-    let mut client = Client::new(socket, server, args.timeout, args.retries + 1);
 
     let mut out = cli::stdout();
-    if let Some(count) = args.count {
+    if ping_mode {
+        let size = args.size.unwrap_or(64);
         // --size allows IPv6's larger datagrams; the server's family decides.
-        fits_in_a_datagram(args.size as usize, server)?;
+        fits_in_a_datagram(size as usize, server)?;
         let plan = ping::Plan {
-            count,
-            size: args.size as usize,
-            interval: Duration::from_millis(args.interval),
+            host,
+            count: args.count,
+            size: size as usize,
+            interval: args.interval.map_or(Duration::from_secs(1), |i| i.every),
             timeout: args.timeout,
+            deadline: args.deadline,
             quiet: args.quiet,
+            json: args.json,
         };
-        let outcome = ping::run(client.socket(), server, &plan, &mut out)?;
-        if outcome.received == 0 {
-            let none = anyhow!(say().no_ping_answer(outcome.sent));
-            // Replies came, but none ping mode could count: say so, or it reads as silence.
-            return Err(match outcome.strays {
-                0 => none,
-                strays => error::hint(none, say().hint_ping_strays(strays)),
-            });
-        }
-        return Ok(());
+        // Ctrl-C ends the run with its summary, as ping's does.
+        let stop = ping::Stop::on_signal()?;
+        let totals = ping::run(&socket, server, &plan, &stop, &mut out)?;
+        return ping_result(&plan, &totals);
     }
+
+    // Steps 3 and 4, send and receive, are the client's: see client.rs.
+    let mut client = Client::new(socket, server, args.timeout, args.retries + 1);
     if !args.messages.is_empty() {
         // Check every message before sending any, so a bad one does not stop a run halfway.
         for message in &args.messages {
             fits_in_a_datagram(message.len(), server)?;
         }
+        // Each message is sent, whatever became of the one before, as the loop below does.
+        let mut unanswered = 0;
         for message in &args.messages {
-            let reply = client.ask(message.as_bytes())?;
-            writeln!(out, "Received from server: {}", lossy(&reply))?;
+            match client.ask(message.as_bytes()) {
+                Ok(reply) => writeln!(out, "Received from server: {}", lossy(&reply))?,
+                // One message: its own error says it all.
+                Err(e) if args.messages.len() == 1 => return Err(e),
+                Err(e) => {
+                    error::report(&e);
+                    unanswered += 1;
+                }
+            }
+        }
+        if unanswered > 0 {
+            return Err(anyhow!(
+                say().messages_unanswered(unanswered, args.messages.len())
+            ));
         }
         return Ok(());
     }
@@ -182,6 +283,34 @@ fn run(args: Args) -> Result<()> {
             Ok(reply) => writeln!(out, "Received from server: {}", lossy(&reply))?,
             // One lost or refused datagram is no reason to end the session.
             Err(e) => error::report(&e),
+        }
+    }
+    Ok(())
+}
+
+/// ping's exit code: 1 when no reply came, or, with --count and --deadline, fewer than the
+/// count; else 0, Ctrl-C or not.
+fn ping_result(plan: &ping::Plan, t: &ping::Totals) -> Result<()> {
+    if t.received == 0 {
+        let none = anyhow!(say().no_ping_answer(t.sent));
+        // Replies came, but none ping mode could count, or the server is not there: say so,
+        // or it reads as silence.
+        return Err(if t.unreachable > 0 {
+            error::hint(
+                none,
+                say().hint_ping_unreachable(t.unreachable, &cli::how_to_start("udp-server")),
+            )
+        } else if t.strays > 0 {
+            error::hint(none, say().hint_ping_strays(t.strays))
+        } else {
+            none
+        });
+    }
+    if let (Some(count), Some(deadline)) = (plan.count, plan.deadline) {
+        if t.received < count {
+            return Err(anyhow!(
+                say().ping_short_of_count(t.received, count, deadline)
+            ));
         }
     }
     Ok(())

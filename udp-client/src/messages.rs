@@ -65,6 +65,36 @@ pub trait Messages: Sync {
     /// Ping mode got `strays` datagrams, and none answered any of its datagrams.
     fn hint_ping_strays(&self, strays: u64) -> String;
 
+    /// No reply in ping mode, though `unreachable` datagrams came back as ICMP port unreachable;
+    /// `start` is how the user would start the server.
+    fn hint_ping_unreachable(&self, unreachable: u64, start: &str) -> String;
+    /// Ping mode with --count and --deadline: fewer replies than --count by the deadline.
+    fn ping_short_of_count(&self, received: u64, count: u64, deadline: Duration) -> String;
+    /// MESSAGE arguments: `unanswered` of `total` got no answer (each was reported already).
+    fn messages_unanswered(&self, unanswered: usize, total: usize) -> String;
+
+    // Flags people type: what a ping user or a `nc HOST PORT` user would write.
+    /// The label of a warning line, as [`common::messages::Messages::error`] is an error's.
+    fn warning(&self) -> &'static str;
+    /// The first MESSAGE looks like a server's address, yet is sent as text to `server`;
+    /// `command` is the one that talks to that server.
+    fn message_looks_like_a_server(
+        &self,
+        message: &str,
+        server: SocketAddr,
+        command: &str,
+    ) -> String;
+    /// Ping mode was asked for, and a MESSAGE that looks like a server came too.
+    fn server_given_as_a_message(&self, message: &str) -> String;
+    fn hint_ping_that_server(&self, command: &str) -> String;
+    /// Ping mode was asked for, and MESSAGE arguments came too.
+    fn ping_takes_no_messages(&self, message: &str) -> String;
+    fn hint_ping_takes_no_messages(&self) -> &'static str;
+    /// `--host HOST:PORT` names `in_host`, and `--port` another port.
+    fn two_ports(&self, host: &str, in_host: u16, port: u16) -> String;
+    /// `-i TEXT`: a bare number of 50 or more, which is seconds now, not milliseconds.
+    fn interval_in_seconds(&self, text: &str) -> String;
+
     // What was being done when an error came.
     fn creating_socket(&self, server: SocketAddr) -> String;
     fn connecting(&self, server: SocketAddr) -> String;
@@ -72,6 +102,8 @@ pub trait Messages: Sync {
     fn reading_input(&self) -> &'static str;
     fn setting_timeout(&self) -> &'static str;
     fn setting_aside_early(&self) -> &'static str;
+    fn setting_up_stop(&self) -> &'static str;
+    fn waiting_for_replies(&self, server: SocketAddr) -> String;
 }
 
 /// The table of the language chosen for this run.
@@ -113,6 +145,7 @@ mod tests {
             m.hint_port_unreachable("cargo run -p udp-server"),
             m.too_long(65_508, server, 65_507, "IPv4"),
             m.no_ping_answer(2),
+            m.no_ping_answer(1),
             m.hint_ping_strays(2),
             m.creating_socket(server),
             m.connecting(server),
@@ -120,6 +153,23 @@ mod tests {
             m.reading_input().to_owned(),
             m.setting_timeout().to_owned(),
             m.setting_aside_early().to_owned(),
+            m.hint_ping_unreachable(2, "cargo run -p udp-server"),
+            m.ping_short_of_count(2, 3, second),
+            m.messages_unanswered(1, 3),
+            m.warning().to_owned(),
+            m.message_looks_like_a_server(
+                "10.0.0.5:9999",
+                server,
+                "udp-client --host 10.0.0.5 --port 9999",
+            ),
+            m.server_given_as_a_message("example.com"),
+            m.hint_ping_that_server("udp-client --host example.com --port 12345 -c 3"),
+            m.ping_takes_no_messages("hello"),
+            m.hint_ping_takes_no_messages().to_owned(),
+            m.two_ports("127.0.0.1:80", 80, 12345),
+            m.interval_in_seconds("200"),
+            m.setting_up_stop().to_owned(),
+            m.waiting_for_replies(server),
         ];
         for op in [Op::Send, Op::Receive] {
             all.push(m.port_unreachable(server, "connection refused", op));

@@ -272,6 +272,32 @@ fn the_interactive_loop_goes_on_after_a_lost_reply() {
 }
 
 #[test]
+fn message_arguments_go_on_after_a_lost_one_and_the_run_fails_at_the_end() {
+    // The second datagram is lost; with no retry, the second message gets no answer.
+    let addr = serve(|n, data, _| (n != 1).then(|| (Duration::ZERO, uppercase(data))));
+    let out = client(
+        addr,
+        &["--retries", "0", "--timeout", "0.3", "a", "b", "c"],
+        b"",
+    );
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "Received from server: A\nReceived from server: C\n"
+    );
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: no reply from {addr} after 1 try of 300ms each\n\
+             hint: the datagram or its reply may have been lost, or the server chose not to \
+             answer (a rate limit, or a reply too large for a datagram); UDP says nothing either \
+             way\n\
+             error: 1 of 3 messages got no answer\n"
+        )
+    );
+}
+
+#[test]
 fn a_message_too_long_for_a_datagram_is_refused_and_nothing_sent() {
     // This server answers: had `ok` been sent, its reply would be on stdout.
     let addr = serve(upper);
@@ -331,17 +357,19 @@ fn bad_arguments_exit_2() {
 fn ping_mode_counts_replies_and_loss() {
     // The second datagram is lost.
     let addr = serve(|n, data, _| (n != 1).then(|| (Duration::ZERO, uppercase(data))));
+    // -n, udp-client's old name for --count, still works.
     let out = client(addr, &["-n", "5", "-i", "0", "--timeout", "0.3"], b"");
     assert_eq!(out.code(), Some(0), "{out:?}");
     let lines: Vec<&str> = out.stdout.lines().collect();
+    // Numbered from 1, as ping numbers them.
     assert!(
-        lines[0].starts_with(&format!("64 bytes from {addr}: seq=0 time=")),
+        lines[0].starts_with(&format!("64 bytes from {addr}: seq=1 time=")),
         "{}",
         out.stdout
     );
     assert!(lines[0].ends_with(" ms"), "{}", out.stdout);
     assert!(
-        lines[1].starts_with(&format!("no reply from {addr} for seq=1 within")),
+        lines[1].starts_with(&format!("no reply from {addr} for seq=2 within 300ms")),
         "{}",
         out.stdout
     );
@@ -352,8 +380,14 @@ fn ping_mode_counts_replies_and_loss() {
         "{}",
         out.stdout
     );
+    // ping's own line, then the percentiles.
     assert!(
-        out.stdout.contains("rtt min/avg/p99/max = "),
+        out.stdout.contains("\nrtt min/avg/max/mdev = ") && out.stdout.contains(" ms\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("\nrtt p50/p90/p99/p99.9 = "),
         "{}",
         out.stdout
     );
@@ -375,7 +409,7 @@ fn ping_mode_counts_a_late_reply_for_its_own_request() {
         .lines()
         .find(|l| l.contains("(late)"))
         .unwrap_or_default();
-    assert!(late.contains("seq=0 "), "{}", out.stdout);
+    assert!(late.contains("seq=1 "), "{}", out.stdout);
     assert!(
         out.stdout.contains("3 sent, 3 received, 0.0% loss"),
         "{}",
@@ -389,10 +423,11 @@ fn ping_with_every_datagram_lost(reply: servers::Reply) -> Output {
     let out = client(addr, &["-n", "2", "-i", "0", "--timeout", "0.2", "-q"], b"");
     assert_eq!(out.code(), Some(1), "{out:?}");
     assert!(
-        out.stdout.contains("2 sent, 0 received, 100.0% loss"),
+        out.stdout.contains("2 sent, 0 received, "),
         "{}",
         out.stdout
     );
+    assert!(out.stdout.contains(", 100.0% loss"), "{}", out.stdout);
     assert!(
         !out.stdout.contains("no reply from"),
         "quiet prints the summary only"
@@ -404,11 +439,18 @@ fn ping_with_every_datagram_lost(reply: servers::Reply) -> Output {
 fn ping_mode_fails_when_every_datagram_is_lost() {
     let out = ping_with_every_datagram_lost(|_, _, _| None);
     assert_eq!(out.stderr, "error: no reply to any of 2 datagrams\n");
+    assert!(!out.stdout.contains("strays"), "{}", out.stdout);
 }
 
 #[test]
 fn ping_mode_says_when_replies_came_that_it_cannot_count() {
     let out = ping_with_every_datagram_lost(reverse);
+    assert!(
+        out.stdout
+            .contains("2 sent, 0 received, +2 strays, 100.0% loss"),
+        "{}",
+        out.stdout
+    );
     assert_eq!(
         out.stderr,
         "error: no reply to any of 2 datagrams\n\

@@ -149,7 +149,10 @@ impl Messages for English {
     }
 
     fn no_ping_answer(&self, sent: u64) -> String {
-        format!("no reply to any of {sent} datagrams")
+        match sent {
+            1 => "no reply to the 1 datagram sent".to_owned(),
+            _ => format!("no reply to any of {sent} datagrams"),
+        }
     }
 
     fn hint_ping_strays(&self, strays: u64) -> String {
@@ -158,6 +161,78 @@ impl Messages for English {
              its datagrams, which start with their sequence number, and this server answers with \
              something else",
             count(strays, "datagram", "datagrams")
+        )
+    }
+
+    fn hint_ping_unreachable(&self, unreachable: u64, start: &str) -> String {
+        format!(
+            "{} came back as an ICMP port-unreachable message: nothing listens on that port; \
+             start the server with `{start}` (and the same --port)",
+            count(unreachable, "datagram", "datagrams")
+        )
+    }
+
+    fn ping_short_of_count(&self, received: u64, wanted: u64, deadline: Duration) -> String {
+        format!(
+            "only {received} of the {wanted} replies --count asks for came within the \
+             --deadline of {deadline:?}"
+        )
+    }
+
+    fn messages_unanswered(&self, unanswered: usize, total: usize) -> String {
+        format!("{unanswered} of {total} messages got no answer")
+    }
+
+    fn warning(&self) -> &'static str {
+        "warning: "
+    }
+
+    fn message_looks_like_a_server(
+        &self,
+        message: &str,
+        server: SocketAddr,
+        command: &str,
+    ) -> String {
+        format!(
+            "{message:?} looks like a server's address, but a MESSAGE is text to send: it goes \
+             to {server} as a datagram. To talk to that server instead: `{command}`"
+        )
+    }
+
+    fn server_given_as_a_message(&self, message: &str) -> String {
+        format!(
+            "{message:?} looks like a server's address, but it stands where a MESSAGE goes: \
+             udp-client, ping mode too, takes the server from --host and --port"
+        )
+    }
+
+    fn hint_ping_that_server(&self, command: &str) -> String {
+        format!("to ping that server: `{command}`")
+    }
+
+    fn ping_takes_no_messages(&self, message: &str) -> String {
+        format!(
+            "ping mode sends numbered datagrams of its own, and takes no MESSAGE ({message:?} \
+             was given)"
+        )
+    }
+
+    fn hint_ping_takes_no_messages(&self) -> &'static str {
+        "to send messages, leave out the ping options (--ping, -c, -i, -w, -s, -q, --json); \
+         to ping, leave out the messages"
+    }
+
+    fn two_ports(&self, host: &str, in_host: u16, port: u16) -> String {
+        format!(
+            "--host {host} names port {in_host}, and --port names {port}: give the port once, \
+             in either"
+        )
+    }
+
+    fn interval_in_seconds(&self, text: &str) -> String {
+        format!(
+            "-i {text} waits {text} seconds between datagrams: --interval is in seconds, as \
+             ping's -i is (it was milliseconds before); for milliseconds, write -i {text}ms"
         )
     }
 
@@ -183,5 +258,13 @@ impl Messages for English {
 
     fn setting_aside_early(&self) -> &'static str {
         "setting aside datagrams that came before the message was sent"
+    }
+
+    fn setting_up_stop(&self) -> &'static str {
+        "setting up Ctrl-C to end ping mode with its summary"
+    }
+
+    fn waiting_for_replies(&self, server: SocketAddr) -> String {
+        format!("waiting for replies from {server}")
     }
 }

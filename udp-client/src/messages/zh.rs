@@ -134,13 +134,82 @@ impl Messages for Chinese {
     }
 
     fn no_ping_answer(&self, sent: u64) -> String {
-        format!("{sent} 个数据报全都没有得到回复")
+        match sent {
+            1 => "发出的 1 个数据报没有得到回复".to_owned(),
+            _ => format!("{sent} 个数据报全都没有得到回复"),
+        }
     }
 
     fn hint_ping_strays(&self, strays: u64) -> String {
         format!(
             "来了 {strays} 个数据报，但它们不是其中任何一个的回答：ping 模式只认数据报的原样回显\
              或大写（开头是序号），而这个服务器回的是别的内容"
+        )
+    }
+
+    fn hint_ping_unreachable(&self, unreachable: u64, start: &str) -> String {
+        format!(
+            "有 {unreachable} 个数据报换回了 ICMP 端口不可达消息：那个端口上没有程序在监听；\
+             先用 `{start}` 启动服务器（--port 要一致）"
+        )
+    }
+
+    fn ping_short_of_count(&self, received: u64, wanted: u64, deadline: Duration) -> String {
+        format!(
+            "--count 要求 {wanted} 个回复，但在 --deadline 规定的 {deadline:?} 内只收到 \
+             {received} 个"
+        )
+    }
+
+    fn messages_unanswered(&self, unanswered: usize, total: usize) -> String {
+        format!("{total} 条消息中有 {unanswered} 条没有得到回答")
+    }
+
+    fn warning(&self) -> &'static str {
+        "警告："
+    }
+
+    fn message_looks_like_a_server(
+        &self,
+        message: &str,
+        server: SocketAddr,
+        command: &str,
+    ) -> String {
+        format!(
+            "“{message}”看起来像服务器的地址，但 MESSAGE 是要发送的文字：它会作为一个数据报发往 \
+             {server}。如果想和那台服务器通信，请用：`{command}`"
+        )
+    }
+
+    fn server_given_as_a_message(&self, message: &str) -> String {
+        format!(
+            "“{message}”看起来像服务器的地址，却写在了 MESSAGE 的位置：udp-client（包括 ping \
+             模式）的服务器要用 --host 和 --port 指定"
+        )
+    }
+
+    fn hint_ping_that_server(&self, command: &str) -> String {
+        format!("要 ping 那台服务器，请用：`{command}`")
+    }
+
+    fn ping_takes_no_messages(&self, message: &str) -> String {
+        format!("ping 模式发送自己编号的数据报，不接受 MESSAGE（却给了“{message}”）")
+    }
+
+    fn hint_ping_takes_no_messages(&self) -> &'static str {
+        "要发送消息，就去掉 ping 的选项（--ping、-c、-i、-w、-s、-q、--json）；要 ping，就去掉消息"
+    }
+
+    fn two_ports(&self, host: &str, in_host: u16, port: u16) -> String {
+        format!(
+            "--host {host} 里写了端口 {in_host}，--port 又写了 {port}：端口只需给一次，写在哪边都行"
+        )
+    }
+
+    fn interval_in_seconds(&self, text: &str) -> String {
+        format!(
+            "-i {text} 表示每两个数据报之间等 {text} 秒：--interval 的单位是秒，和 ping 的 -i \
+             一样（以前是毫秒）；要写毫秒，请用 -i {text}ms"
         )
     }
 
@@ -166,5 +235,13 @@ impl Messages for Chinese {
 
     fn setting_aside_early(&self) -> &'static str {
         "把消息发出前就已到达的数据报放在一边"
+    }
+
+    fn setting_up_stop(&self) -> &'static str {
+        "设置 Ctrl-C，让 ping 模式结束时先打印汇总"
+    }
+
+    fn waiting_for_replies(&self, server: SocketAddr) -> String {
+        format!("等待 {server} 的回复")
     }
 }

@@ -1,6 +1,7 @@
 //! UDP servers written inside the tests, each on a thread of its own on 127.0.0.1 (or ::1),
 //! answering as the test says: the uppercase, the text reversed, late, or not at all. Each
-//! thread ends once no datagram has come for `IDLE`.
+//! thread ends once no datagram has come for `IDLE`; one closes its socket sooner, as a server
+//! that is stopped does.
 
 // Each test file uses some of these, not all.
 #![allow(dead_code)]
@@ -44,6 +45,31 @@ pub fn serve_on(local: &str, reply: Reply) -> SocketAddr {
             }
             n += 1;
         }
+    });
+    addr
+}
+
+/// A server that answers the first `answers` datagrams with their uppercase, then closes its
+/// socket, as a server killed mid-run: the datagrams after that come back as ICMP port
+/// unreachable.
+pub fn serve_then_close(answers: usize) -> SocketAddr {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(IDLE)).unwrap();
+    let addr = socket.local_addr().unwrap();
+    thread::spawn(move || {
+        let mut buf = vec![0; 64 * 1024];
+        let mut answered = 0;
+        while answered < answers {
+            match socket.recv_from(&mut buf) {
+                Ok((len, from)) => {
+                    let _ = socket.send_to(&uppercase(&buf[..len]), from);
+                    answered += 1;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        // The socket closes here.
     });
     addr
 }

@@ -1,0 +1,206 @@
+//! Flags people type from habit: `udp-client 10.0.0.5:9999` as they would type `nc -u HOST PORT`
+//! or `ping HOST`, and `--host HOST:PORT`. The first is a MESSAGE, and is sent as one; a warning
+//! says so, with the command that talks to that server. The second is taken apart.
+
+use std::net::{IpAddr, Ipv6Addr};
+
+/// `--host` taken apart when it holds a port too: `localhost:12345`, `10.0.0.5:9999`,
+/// `[::1]:12345`. A bare IPv6 address (`::1`, `fe80::1`) holds no port.
+pub fn split_host_port(host: &str) -> Option<(&str, u16)> {
+    if host.parse::<IpAddr>().is_ok() {
+        return None;
+    }
+    if let Some(rest) = host.strip_prefix('[') {
+        let (ip, port) = rest.split_once("]:")?;
+        ip.parse::<Ipv6Addr>().ok()?;
+        return Some((ip, port.parse().ok()?));
+    }
+    let (name, port) = host.rsplit_once(':')?;
+    // Two colons or more without brackets: an IPv6 address of some kind, not NAME:PORT.
+    if name.is_empty() || name.contains(':') {
+        return None;
+    }
+    Some((name, port.parse().ok()?))
+}
+
+/// The server a MESSAGE names, when it looks like one: an IP address, a name with a dot
+/// (`example.com`, not `3.14`), or any of those or a plain name with a port (`localhost:12345`).
+/// The port is `None` when the message has none.
+pub fn looks_like_server(message: &str) -> Option<(&str, Option<u16>)> {
+    if message.is_empty() || message.chars().any(char::is_whitespace) {
+        return None;
+    }
+    if let Some((host, port)) = split_host_port(message) {
+        let named = host.parse::<IpAddr>().is_ok() || is_host_name(host);
+        return named.then_some((host, Some(port)));
+    }
+    let bare = message
+        .strip_prefix('[')
+        .and_then(|m| m.strip_suffix(']'))
+        .unwrap_or(message);
+    if bare.parse::<IpAddr>().is_ok() {
+        return Some((bare, None));
+    }
+    // A name with a dot whose last label starts with a letter, as every top-level domain does:
+    // `example.com` and `db.local`, not `3.14`, `v1.2` or `etc.`.
+    let last = message.rsplit('.').next().unwrap_or_default();
+    let dotted = message.contains('.') && last.starts_with(|c: char| c.is_ascii_alphabetic());
+    (dotted && is_host_name(message)).then_some((message, None))
+}
+
+/// Letters, digits and hyphens in dot-separated labels of 1 to 63 characters, none starting or
+/// ending with a hyphen.
+fn is_host_name(name: &str) -> bool {
+    name.len() <= 253
+        && name.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
+}
+
+/// The command the user meant: `start` (how they run udp-client) with `--host HOST --port PORT`,
+/// then the arguments they gave (`args`, without the program's name), less `server` (the
+/// MESSAGE that named the server) and any `--host` or `--port` they gave.
+pub fn corrected_command(
+    start: &str,
+    args: &[String],
+    server: &str,
+    host: &str,
+    port: u16,
+) -> String {
+    let mut kept: Vec<&str> = Vec::new();
+    let mut rest = args.iter().map(String::as_str);
+    while let Some(arg) = rest.next() {
+        match arg {
+            // An option and its value: dropped together.
+            "--host" | "--port" | "-p" => {
+                rest.next();
+            }
+            _ if arg.starts_with("--host=") || arg.starts_with("--port=") => {}
+            _ if arg.starts_with("-p") && arg[2..].parse::<u16>().is_ok() => {}
+            _ => kept.push(arg),
+        }
+    }
+    if let Some(at) = kept.iter().position(|&arg| arg == server) {
+        kept.remove(at);
+    }
+    // `cargo run -p udp-client` needs `--` before the program's own arguments.
+    let separator = if start.starts_with("cargo ") {
+        " --"
+    } else {
+        ""
+    };
+    let mut command = format!("{start}{separator} --host {} --port {port}", quoted(host));
+    for arg in kept {
+        command.push(' ');
+        command.push_str(&quoted(arg));
+    }
+    command
+}
+
+/// `arg` as a POSIX shell reads it back: as it is when it holds nothing the shell treats
+/// specially, else in single quotes.
+fn quoted(arg: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=@%+,[]".contains(c);
+    if !arg.is_empty() && arg.chars().all(plain) {
+        arg.to_owned()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_and_port_come_apart_but_an_ipv6_address_stays_whole() {
+        assert_eq!(
+            split_host_port("localhost:12345"),
+            Some(("localhost", 12345))
+        );
+        assert_eq!(split_host_port("10.0.0.5:9999"), Some(("10.0.0.5", 9999)));
+        assert_eq!(split_host_port("[::1]:80"), Some(("::1", 80)));
+        for whole in [
+            "::1",
+            "fe80::1",
+            "127.0.0.1",
+            "localhost",
+            "[::1]",
+            "host:",
+            "h:99999",
+        ] {
+            assert_eq!(split_host_port(whole), None, "{whole}");
+        }
+        assert_eq!(split_host_port(":80"), None);
+    }
+
+    #[test]
+    fn messages_that_look_like_servers_and_messages_that_do_not() {
+        for (message, want) in [
+            ("10.0.0.5", Some(("10.0.0.5", None))),
+            ("::1", Some(("::1", None))),
+            ("[::1]", Some(("::1", None))),
+            ("example.com", Some(("example.com", None))),
+            ("db.local", Some(("db.local", None))),
+            ("10.0.0.5:9999", Some(("10.0.0.5", Some(9999)))),
+            ("localhost:12345", Some(("localhost", Some(12345)))),
+            ("[::1]:7", Some(("::1", Some(7)))),
+        ] {
+            assert_eq!(looks_like_server(message), want, "{message}");
+        }
+        for text in [
+            "hello",
+            "localhost",
+            "3.14",
+            "v1.2",
+            "etc.",
+            ".com",
+            "hello world.com",
+            "a..b",
+            "-x.com",
+            "time: 10",
+            "",
+            "10.0.0.256",
+        ] {
+            assert_eq!(looks_like_server(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_corrected_command_keeps_the_other_arguments_and_drops_the_old_host_and_port() {
+        let args = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(
+            corrected_command(
+                "udp-client",
+                &args("-c 3 -i 0.2 10.0.0.5:9999"),
+                "10.0.0.5:9999",
+                "10.0.0.5",
+                9999
+            ),
+            "udp-client --host 10.0.0.5 --port 9999 -c 3 -i 0.2"
+        );
+        assert_eq!(
+            corrected_command(
+                "cargo run -p udp-client",
+                &args("--port 7 --host=x -p8 -p 9 example.com hi"),
+                "example.com",
+                "example.com",
+                7
+            ),
+            "cargo run -p udp-client -- --host example.com --port 7 hi"
+        );
+        assert_eq!(
+            corrected_command(
+                "udp-client",
+                &["h.com".into(), "it's me".into()],
+                "h.com",
+                "h.com",
+                1
+            ),
+            r"udp-client --host h.com --port 1 'it'\''s me'"
+        );
+    }
+}
