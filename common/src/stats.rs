@@ -145,7 +145,8 @@ impl Latencies {
     /// samples, each `{"low_ns", "high_ns", "count"}` (from `low_ns` up to but not including
     /// `high_ns`).
     pub fn json(&self) -> serde_json::Value {
-        let us = |d: Duration| d.as_secs_f64() * 1e6;
+        // From whole nanoseconds: 255.68, not 255.67999999999998.
+        let us = |d: Duration| d.as_nanos() as f64 / 1000.0;
         let mut v = serde_json::json!({ "count": self.n });
         if let Some(s) = self.summary() {
             for (name, d) in [
