@@ -21,7 +21,8 @@ use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
 use common::text::lossy;
 use common::{cli, error, explain, input, lang, step};
@@ -31,6 +32,7 @@ use crate::messages::{say, Ending};
 
 mod load;
 mod messages;
+mod typed;
 
 /// The document's greeting, sent when no message is given.
 const GREETING: &str = "你好,服务器!";
@@ -105,12 +107,82 @@ struct Args {
 }
 
 fn main() {
-    let args = Args::parse();
+    let matches = Args::command().get_matches();
+    let mut args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     args.packaging.print_if_asked::<Args>();
     cli::init_logging();
     args.explain.apply();
     args.lang.apply();
+    let port_given = matches.value_source("port") == Some(ValueSource::CommandLine);
+    if let Err(e) = check_address(&mut args, port_given) {
+        usage_error(&e);
+    }
     cli::exit(run(args));
+}
+
+/// Ends the program for a mistake in its arguments: the error and its hint, exit code 2, as
+/// for clap's usage errors.
+fn usage_error(error: &anyhow::Error) -> ! {
+    error::report(error);
+    std::process::exit(2)
+}
+
+/// How the user runs this program, for hints that show a whole command.
+fn this_command() -> String {
+    let start = cli::how_to_start("tcp-client");
+    if start.starts_with("cargo ") {
+        format!("{start} --")
+    } else {
+        start
+    }
+}
+
+/// Addresses typed as other tools take them (see typed.rs): `--host H:P` is taken apart, or
+/// explained; a first MESSAGE that is an address is refused, one that may be a host warned about.
+fn check_address(args: &mut Args, port_given: bool) -> Result<()> {
+    match typed::split_host(&args.host) {
+        typed::HostArg::Host => {}
+        typed::HostArg::HostPort(host, port) if !port_given || port == args.port => {
+            debug!("--host {} taken as host {host}, port {port}", args.host);
+            args.host = host;
+            args.port = port;
+        }
+        typed::HostArg::HostPort(host, port) => {
+            return Err(error::hint(
+                anyhow!(say().host_port_conflict(&args.host, port, args.port)),
+                say().hint_host_port_conflict(&host, port, args.port),
+            ));
+        }
+        typed::HostArg::BadPort { host, port } => {
+            return Err(error::hint(
+                anyhow!(say().host_bad_port(&args.host, &port)),
+                say().hint_host_bad_port(&host),
+            ));
+        }
+    }
+    match typed::verdict(&args.messages) {
+        typed::Verdict::Fine => {}
+        typed::Verdict::Refuse { host, port } => {
+            let message = args.messages.first().map_or("", String::as_str);
+            let port = port.unwrap_or(args.port);
+            return Err(error::hint(
+                anyhow!(say().message_is_a_host(message)),
+                say().hint_message_is_a_host(&this_command(), message, &host, port),
+            ));
+        }
+        typed::Verdict::Warn { host } => {
+            let message = args.messages.first().map_or("", String::as_str);
+            let lines = format!(
+                "{}{}\n{}{}\n",
+                say().warning(),
+                say().message_may_be_a_host(message, &args.host, args.port),
+                common::messages::say().hint(),
+                say().hint_message_may_be_a_host(&this_command(), &host, args.port)
+            );
+            common::logging::write_line(lines.as_bytes());
+        }
+    }
+    Ok(())
 }
 
 fn run(args: Args) -> Result<()> {
