@@ -71,13 +71,15 @@ struct Args {
     #[arg(value_name = "MESSAGE")]
     messages: Vec<String>,
 
-    /// Load mode: make this many round trips in all, and report rate and latency
+    /// Load mode: make this many round trips in all (after the warmup), and report rate and
+    /// latency
     #[arg(long, short = 'n', value_name = "N", group = "load", help_heading = "Load mode",
           conflicts_with_all = ["messages", "stdin"],
           value_parser = clap::value_parser!(u64).range(1..))]
     count: Option<u64>,
 
-    /// Load mode: stop after this many seconds (and after --count, if given)
+    /// Load mode: stop after this long (10, 1.5, 500ms, 2m; after the warmup), and after
+    /// --count, if given
     #[arg(long, value_name = "SECS", group = "load", help_heading = "Load mode",
           conflicts_with_all = ["messages", "stdin"], value_parser = cli::parse_duration)]
     duration: Option<Duration>,
@@ -95,6 +97,28 @@ struct Args {
     /// Open a new connection for each round trip and close it after (connect cycles)
     #[arg(long, requires = "load", help_heading = "Load mode")]
     reconnect: bool,
+
+    /// Open loop: N round trips a second in all, on a schedule spread over the connections
+    /// (wrk2's -R); latency counts from each scheduled send, so a stall of the server shows
+    #[arg(long, value_name = "N", requires = "load", help_heading = "Load mode",
+          value_parser = parse_rate)]
+    rate: Option<f64>,
+
+    /// A first period whose round trips are checked but not counted (10, 500ms); --duration
+    /// and --count start after it
+    #[arg(long, value_name = "SECS", requires = "load", help_heading = "Load mode",
+          value_parser = cli::parse_duration)]
+    warmup: Option<Duration>,
+
+    /// A line on stdout every SECS (1, 0.5, 500ms) while the load runs, also when piped, as
+    /// iperf3's -i; without it, only a terminal shows a live line (on stderr)
+    #[arg(long, short = 'i', value_name = "SECS", requires = "load", help_heading = "Load mode",
+          value_parser = cli::parse_duration)]
+    report_interval: Option<Duration>,
+
+    /// Print the result as one JSON document on stdout, instead of the lines
+    #[arg(long, requires = "load", help_heading = "Load mode")]
+    json: bool,
 
     #[command(flatten)]
     explain: explain::Flag,
@@ -118,6 +142,17 @@ fn main() {
         usage_error(&e);
     }
     cli::exit(run(args));
+}
+
+/// `--rate`: round trips a second, from one every 1000 s up to 10^9.
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(n) if (0.001..=1e9).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{text:?} is not a rate: give round trips a second, from 0.001 up to 1000000000, \
+             such as 1000 or 2.5"
+        )),
+    }
 }
 
 /// Ends the program for a mistake in its arguments: the error and its hint, exit code 2, as
@@ -240,7 +275,8 @@ fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-/// Load mode: runs the plan against the first address that accepts, prints the result.
+/// Load mode: runs the plan against the first address that accepts, prints the result: `-i`
+/// lines as it goes, then the report's lines, or the one JSON document.
 fn measure(args: &Args, addrs: &[SocketAddr]) -> Result<()> {
     // The first connection finds the address (and gives the same errors as a plain run).
     let (probe, server) = connect(addrs, args.timeout)?;
@@ -252,11 +288,30 @@ fn measure(args: &Args, addrs: &[SocketAddr]) -> Result<()> {
         duration: args.duration,
         reconnect: args.reconnect,
         timeout: args.timeout,
+        rate: args.rate,
+        warmup: args.warmup.unwrap_or(Duration::ZERO),
+        interval: args.report_interval,
     };
-    let report = load::drive(server, &plan)?;
-    report.print(&mut cli::stdout(), &plan)?;
+    let json = args.json;
+    let mut print_interval = |interval: &load::Interval| -> Result<()> {
+        if !json {
+            let mut out = cli::stdout();
+            writeln!(out, "{}", interval.line())?;
+            out.flush()?;
+        }
+        Ok(())
+    };
+    let report = load::drive(server, &plan, &mut print_interval)?;
+    let mut out = cli::stdout();
+    if json {
+        let document = serde_json::to_string(&report.json(&plan, server))?;
+        writeln!(out, "{document}")?;
+    } else {
+        report.print(&mut out, &plan)?;
+    }
+    out.flush()?;
     if report.errors > 0 || report.mismatches > 0 {
-        let all = report.errors + report.round_trips;
+        let all = report.errors + report.round_trips + report.warmup_round_trips;
         bail!(say().round_trips_failed(report.errors, all));
     }
     Ok(())

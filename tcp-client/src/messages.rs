@@ -73,6 +73,8 @@ pub trait Messages: Sync {
     fn load_closed_early(&self, got: usize, size: usize) -> String;
     fn echo_differs(&self) -> &'static str;
     fn load_sent_more(&self, extra: u64) -> String;
+    fn creating_timer(&self) -> &'static str;
+    fn setting_timer(&self) -> &'static str;
 
     // Flags people type: a host given as a message, a port given inside --host. `command` is
     // how the user runs this program (`tcp-client`, or `cargo run -p tcp-client --`).
@@ -164,6 +166,8 @@ mod tests {
                 m.sending(),
                 m.reading_echo(),
                 m.echo_differs(),
+                m.creating_timer(),
+                m.setting_timer(),
                 m.warning(),
             ]
             .map(String::from),

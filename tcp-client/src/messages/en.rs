@@ -208,6 +208,14 @@ impl Messages for English {
         )
     }
 
+    fn creating_timer(&self) -> &'static str {
+        "creating the load's timer (timerfd)"
+    }
+
+    fn setting_timer(&self) -> &'static str {
+        "setting the load's timer (timerfd)"
+    }
+
     fn warning(&self) -> &'static str {
         "warning: "
     }

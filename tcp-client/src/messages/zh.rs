@@ -197,6 +197,14 @@ impl Messages for Chinese {
         format!("服务器在回显之外多发了 {extra} 字节")
     }
 
+    fn creating_timer(&self) -> &'static str {
+        "创建压测用的定时器 (timerfd)"
+    }
+
+    fn setting_timer(&self) -> &'static str {
+        "设置压测用的定时器 (timerfd)"
+    }
+
     fn warning(&self) -> &'static str {
         "警告："
     }
