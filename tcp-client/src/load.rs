@@ -43,7 +43,7 @@ mod driver;
 mod report;
 mod timer;
 
-use driver::{connect_blocking, connect_nonblocking, Conn, Driver, Next, Tally};
+use driver::{connect_blocking, connect_nonblocking, Conn, Driver, Next, Tallies};
 pub use report::{Interval, Report};
 use timer::Timer;
 
@@ -145,7 +145,10 @@ pub fn drive(
     // A live line a second on a terminal, unless -i prints its own lines.
     let live = plan.interval.is_none() && io::stderr().is_terminal();
     let mut next_check = driver.start + CHECK;
-    let mut intervals = Intervals::new(plan, driver.start, driver.measure_start);
+    let mut intervals = Intervals::new(plan, &driver);
+    driver.tallies = plan
+        .interval
+        .map(|_| Tallies::new(driver.start, intervals.next_end, driver.measure_start));
     let mut last_done = 0;
     while !stopped() && (driver.in_flight() > 0 || !waiting.is_empty()) {
         let now = Instant::now();
@@ -279,34 +282,39 @@ struct Intervals {
     period: Option<Duration>,
     start: Instant,
     measure_start: Instant,
+    /// When the load stops beginning round trips: the interval it falls in is the last, and
+    /// ends with the load, so the replies still in flight then are in it, not in a sliver of
+    /// an interval of their own.
+    deadline: Option<Instant>,
     /// When the current interval began, and when it ends.
     from: Instant,
     next_end: Option<Instant>,
 }
 
 impl Intervals {
-    fn new(plan: &Plan, start: Instant, measure_start: Instant) -> Intervals {
+    fn new(plan: &Plan, driver: &Driver) -> Intervals {
         let mut intervals = Intervals {
             period: plan.interval,
-            start,
-            measure_start,
-            from: start,
+            start: driver.start,
+            measure_start: driver.measure_start,
+            deadline: driver.deadline,
+            from: driver.start,
             next_end: None,
         };
-        intervals.next_end = intervals.end_after(start);
+        intervals.next_end = intervals.end_after(driver.start);
         intervals
     }
 
     /// The end of the interval that begins at `from`: a period later, or the warmup's end if
-    /// that comes first. Counted intervals are whole periods from the warmup's end.
+    /// that comes first (counted intervals are whole periods from the warmup's end); `None`
+    /// for the last, which ends with the load.
     fn end_after(&self, from: Instant) -> Option<Instant> {
         let period = self.period?;
         let end = from + period;
-        Some(if from < self.measure_start {
-            end.min(self.measure_start)
-        } else {
-            end
-        })
+        if from < self.measure_start {
+            return Some(end.min(self.measure_start));
+        }
+        self.deadline.is_none_or(|d| end < d).then_some(end)
     }
 
     /// Closes every interval that has ended by `now`.
@@ -333,9 +341,9 @@ impl Intervals {
     ) -> Result<()> {
         self.close_due(driver, end, on_interval)?;
         let busy = driver
-            .tally
+            .tallies
             .as_ref()
-            .is_some_and(|t| t.round_trips > 0 || t.errors > 0);
+            .is_some_and(|t| !t.current().is_empty());
         if busy && end > self.from {
             self.close(driver, end, on_interval)?;
         }
@@ -348,10 +356,11 @@ impl Intervals {
         end: Instant,
         on_interval: &mut dyn FnMut(&Interval) -> Result<()>,
     ) -> Result<()> {
-        let Some(tally) = driver.tally.as_mut() else {
+        let next_end = self.end_after(end);
+        let Some(tallies) = driver.tallies.as_mut() else {
             return Ok(());
         };
-        let done = std::mem::replace(tally, Tally::new(end < self.measure_start));
+        let done = tallies.roll(next_end);
         let interval = Interval {
             from: self.from.duration_since(self.start),
             to: end.duration_since(self.start),

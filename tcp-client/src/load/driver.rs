@@ -101,7 +101,7 @@ pub(super) fn warm_slots(warmup: Duration, rate: f64) -> u64 {
     (warmup.as_secs_f64() * rate).ceil() as u64
 }
 
-/// What happened in the interval being measured, for the `-i` lines.
+/// What happened in one `-i` interval.
 #[derive(Debug)]
 pub(super) struct Tally {
     /// An interval of the warmup: it counts the warmup's round trips, and only those.
@@ -112,13 +112,64 @@ pub(super) struct Tally {
 }
 
 impl Tally {
-    pub(super) fn new(warm: bool) -> Tally {
+    fn new(warm: bool) -> Tally {
         Tally {
             warm,
             round_trips: 0,
             errors: 0,
             latencies: Latencies::new(),
         }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.round_trips == 0 && self.errors == 0
+    }
+}
+
+/// The `-i` intervals' counts: the current interval's, and the next one's, for what ends after
+/// the current interval's end but before the loop has come round to close it. Each round trip
+/// is in the interval its end falls in, whenever the line is printed.
+#[derive(Debug)]
+pub(super) struct Tallies {
+    current: Tally,
+    /// When the current interval ends; `None` for the last, which ends with the load.
+    end: Option<Instant>,
+    next: Tally,
+    measure_start: Instant,
+}
+
+impl Tallies {
+    /// For a load that starts at `start`, its warmup ending at `measure_start`, its first
+    /// interval at `end`.
+    pub(super) fn new(start: Instant, end: Option<Instant>, measure_start: Instant) -> Tallies {
+        Tallies {
+            current: Tally::new(start < measure_start),
+            end,
+            next: Tally::new(end.is_some_and(|end| end < measure_start)),
+            measure_start,
+        }
+    }
+
+    /// The interval `now` falls in.
+    fn at(&mut self, now: Instant) -> &mut Tally {
+        if self.end.is_some_and(|end| now >= end) {
+            &mut self.next
+        } else {
+            &mut self.current
+        }
+    }
+
+    pub(super) fn current(&self) -> &Tally {
+        &self.current
+    }
+
+    /// Ends the current interval and returns its counts; the next becomes current, and ends
+    /// at `end`.
+    pub(super) fn roll(&mut self, end: Option<Instant>) -> Tally {
+        let after = Tally::new(end.is_some_and(|end| end < self.measure_start));
+        let next = std::mem::replace(&mut self.next, after);
+        self.end = end;
+        std::mem::replace(&mut self.current, next)
     }
 }
 
@@ -137,10 +188,10 @@ pub(super) struct Driver<'a> {
     /// When the load began (the connections open), and when its warmup ends.
     pub(super) start: Instant,
     pub(super) measure_start: Instant,
-    deadline: Option<Instant>,
+    pub(super) deadline: Option<Instant>,
     schedule: Option<Schedule>,
-    /// The current interval, when `-i` asked for interval lines.
-    pub(super) tally: Option<Tally>,
+    /// The intervals' counts, when `-i` asked for interval lines.
+    pub(super) tallies: Option<Tallies>,
 }
 
 impl<'a> Driver<'a> {
@@ -168,7 +219,7 @@ impl<'a> Driver<'a> {
             measure_start,
             deadline: plan.duration.map(|d| measure_start + d),
             schedule: plan.rate.map(|rate| Schedule::new(plan, rate, connections)),
-            tally: plan.interval.map(|_| Tally::new(!plan.warmup.is_zero())),
+            tallies: None,
         }
     }
 
@@ -278,8 +329,8 @@ impl<'a> Driver<'a> {
             warn!("{}", error::chain_text(e));
         }
         self.report.errors += 1;
-        if let Some(tally) = &mut self.tally {
-            tally.errors += 1;
+        if let Some(tallies) = &mut self.tallies {
+            tallies.at(Instant::now()).errors += 1;
         }
         self.done += 1;
     }
@@ -373,7 +424,12 @@ impl<'a> Driver<'a> {
         }
         // An interval counts the round trips of its own kind: a warmup round trip that ends
         // after the warmup is in no interval.
-        if let Some(tally) = self.tally.as_mut().filter(|t| t.warm == conn.warm) {
+        if let Some(tally) = self
+            .tallies
+            .as_mut()
+            .map(|t| t.at(now))
+            .filter(|t| t.warm == conn.warm)
+        {
             tally.round_trips += 1;
             tally.latencies.record(latency);
         }
