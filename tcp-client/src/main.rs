@@ -58,8 +58,8 @@ struct Args {
     #[arg(short, long, default_value_t = TCP_PORT)]
     port: u16,
 
-    /// Deadline in seconds for the connection, and for each whole reply (from its send to its
-    /// last byte)
+    /// Deadline for the connection, and for each whole reply from its send to its last byte
+    /// (5, 1.5, 500ms)
     #[arg(long, default_value = "5", value_name = "SECS", value_parser = cli::parse_duration)]
     timeout: Duration,
 
