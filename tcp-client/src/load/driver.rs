@@ -646,4 +646,61 @@ mod tests {
         assert_eq!(driver.report.mismatches, 1);
         assert_eq!(driver.report.round_trips, 0);
     }
+
+    #[test]
+    fn the_schedule_spreads_slots_evenly_and_counts_after_the_warmup() {
+        let plan = Plan {
+            count: Some(10),
+            connections: 4,
+            size: 64,
+            duration: None,
+            reconnect: false,
+            timeout: Duration::from_secs(5),
+            rate: Some(1000.0),
+            warmup: Duration::from_millis(5),
+            interval: None,
+        };
+        let server = "127.0.0.1:1".parse().unwrap();
+        let payload = payload(plan.size);
+        let driver = Driver::new(&plan, server, &payload, Duration::ZERO, 4);
+        let ms = |n: u64| driver.start + Duration::from_millis(n);
+        // Slot k at k ms; the 5 of the warmup, then the 10 counted; none after.
+        assert_eq!(driver.due(0), Some(ms(0)));
+        assert_eq!(driver.due(7), Some(ms(7)));
+        assert_eq!(driver.due(14), Some(ms(14)));
+        assert_eq!(driver.due(15), None);
+        assert_eq!(warm_slots(plan.warmup, 1000.0), 5);
+        // A duration ends the schedule too: slots due at or after its end are not sent.
+        let plan = Plan {
+            count: None,
+            duration: Some(Duration::from_millis(3)),
+            ..plan
+        };
+        let driver = Driver::new(&plan, server, &payload, Duration::ZERO, 4);
+        // Warmup 5 ms, then 3 ms: slots 0 to 7.
+        assert!(driver.due(7).is_some());
+        assert_eq!(driver.due(8), None);
+    }
+
+    #[test]
+    fn a_reply_counts_in_the_interval_it_came_in_whenever_that_is_closed() {
+        let start = Instant::now();
+        let s = |n: u64| start + Duration::from_secs(n);
+        // Warmup to 1 s, intervals of 1 s.
+        let mut tallies = Tallies::new(start, Some(s(1)), s(1));
+        assert!(tallies.current().warm);
+        tallies.at(start).round_trips += 1;
+        // After the first interval's end, before it is closed: the next one's.
+        tallies.at(s(1)).round_trips += 10;
+        let first = tallies.roll(Some(s(2)));
+        assert!(first.warm);
+        assert_eq!(first.round_trips, 1);
+        assert!(!tallies.current().warm);
+        assert_eq!(tallies.current().round_trips, 10);
+        // The last interval ends with the load: everything after is in it.
+        let second = tallies.roll(None);
+        assert_eq!(second.round_trips, 10);
+        tallies.at(s(100)).round_trips += 1;
+        assert_eq!(tallies.current().round_trips, 1);
+    }
 }
