@@ -6,15 +6,34 @@
 //! bytes, reads until all of them are back (comparing as they come), then starts the next.
 //! Writing and reading overlap, so a round trip may be far larger than the socket buffers.
 //!
+//! Two ways to pace it:
+//!
+//! - closed loop (the default): each connection starts its next round trip as soon as the last
+//!   one is back. It measures how fast the server can go, but a stall of the server also stops
+//!   the sending, so the stall is in a handful of samples only (coordinated omission);
+//! - open loop (`--rate N`): round trips are due on a schedule, N a second in all, and each
+//!   latency counts from when its round trip was due, not from when it could be sent, as wrk2
+//!   does. A connection still has one round trip in flight; one that falls behind sends its
+//!   overdue round trips at once, and their wait is in their latency, so a stall shows in the
+//!   tail as users would meet it.
+//!
+//! `--warmup` runs first and is checked but not counted; `-i` cuts the run into intervals; the
+//! first Ctrl-C (or SIGTERM) ends the load where it is, and the report says so.
+//!
 //! This file holds the plan and the loop that waits on every connection at once; driver.rs moves
-//! each connection's round trip along, and report.rs holds what happened and prints it.
+//! each connection's round trip along, report.rs holds what happened and prints it, and timer.rs
+//! is the one timer the loop waits on with the connections.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::io::{self, IsTerminal};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use common::ticker::Ticker;
+use common::cli;
 use log::debug;
 use mio::{Events, Poll, Token, Waker};
 
@@ -22,48 +41,76 @@ use crate::messages::say;
 
 mod driver;
 mod report;
+mod timer;
 
-use driver::{connect_blocking, connect_nonblocking, Conn, Driver};
-pub use report::Report;
+use driver::{connect_blocking, connect_nonblocking, Conn, Driver, Next, Tallies};
+pub use report::{Interval, Report};
+use timer::Timer;
 
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// Round trips in all; `None` runs until the duration ends.
+    /// Round trips in all (after the warmup); `None` runs until the duration ends.
     pub count: Option<u64>,
     pub connections: usize,
     pub size: usize,
+    /// How long to count round trips, after the warmup.
     pub duration: Option<Duration>,
     /// Open a new connection for every round trip, and close it after.
     pub reconnect: bool,
     /// How long a round trip or a connect may take before it counts as failed.
     pub timeout: Duration,
+    /// Open loop: round trips a second in all, on a schedule, each connection's share spread
+    /// evenly; `None` is a closed loop (each connection's next round trip at once).
+    pub rate: Option<f64>,
+    /// A first period whose round trips are checked but not counted; zero for none.
+    pub warmup: Duration,
+    /// The `-i` interval lines' period.
+    pub interval: Option<Duration>,
 }
 
 /// Large reads keep the load's own cost per byte low, so a fast server can show it is fast.
 const READ_BUF: usize = 256 * 1024;
-/// The ticker's token; connections use their index.
-const TICK: Token = Token(usize::MAX);
+/// The timer's and the stop signal's tokens; connections use their index.
+const TIMER: Token = Token(usize::MAX);
+const STOP: Token = Token(usize::MAX - 1);
+/// How often round trips are looked at for the timeout, and the terminal's live line written.
+const CHECK: Duration = Duration::from_secs(1);
 
 /// Drives the plan's round trips against `server`, every connection on this one thread, and
-/// reports what happened.
-pub fn drive(server: SocketAddr, plan: &Plan) -> Result<Report> {
+/// reports what happened. Each `-i` interval goes to `on_interval` as it ends. The first Ctrl-C
+/// (or SIGTERM) ends the load early, and the report says so.
+pub fn drive(
+    server: SocketAddr,
+    plan: &Plan,
+    on_interval: &mut dyn FnMut(&Interval) -> Result<()>,
+) -> Result<Report> {
     let payload = driver::payload(plan.size);
     let mut poll = Poll::new().context(say().creating_epoll())?;
     let mut events = Events::with_capacity(1024);
     let mut buf = vec![0u8; READ_BUF];
 
+    // Ctrl-C: the loop stops where it is and reports what it has.
+    let stop = Arc::new(AtomicBool::new(false));
+    let waker = Waker::new(poll.registry(), STOP).context(say().creating_waker())?;
+    {
+        let stop = Arc::clone(&stop);
+        cli::on_stop_signal(move || {
+            stop.store(true, Ordering::SeqCst);
+            let _ = waker.wake();
+        })?;
+    }
+    let stopped = || stop.load(Ordering::SeqCst);
+
     // Connections open one after another, each handshake complete before the next starts, so
     // even a server with a small backlog never drops a SYN (which would cost a second each).
     let setup_start = Instant::now();
-    let wanted = match plan.count {
-        Some(count) => plan
-            .connections
-            .min(usize::try_from(count).unwrap_or(usize::MAX)),
-        None => plan.connections,
-    };
+    let wanted = wanted_connections(plan);
     let mut conns: Vec<Option<Conn>> = Vec::with_capacity(wanted);
     for i in 0..wanted {
+        if stopped() {
+            break;
+        }
         let mut conn = if plan.reconnect {
             connect_nonblocking(server)?
         } else {
@@ -73,55 +120,54 @@ pub fn drive(server: SocketAddr, plan: &Plan) -> Result<Report> {
         conns.push(Some(conn));
     }
     let setup = setup_start.elapsed();
+    let mut timer = Timer::new(&poll, TIMER)?;
 
-    // Once a second: the live line, and a look for round trips past the timeout. A ticker
-    // thread wakes the loop for it, because a wait with a timeout arms a kernel timer on every
-    // call, a cost each round trip would pay.
-    let waker = Waker::new(poll.registry(), TICK).context(say().creating_waker())?;
-    let ticker = Ticker::start("load-ticker", Duration::from_secs(1), move || {
-        let _ = waker.wake();
-    })
-    .context(common::messages::say().starting_thread())?;
-
-    let mut driver = Driver::new(plan, server, &payload, setup);
+    let mut driver = Driver::new(plan, server, &payload, setup, conns.len());
+    // Under --rate, idle connections wait here for their next slot, soonest first.
+    let mut waiting: BinaryHeap<Reverse<(Instant, usize)>> = BinaryHeap::new();
     for (i, slot) in conns.iter_mut().enumerate() {
-        if let Some(conn) = slot {
-            if !driver.begin(conn, i, Instant::now()) {
-                *slot = None;
-            }
+        let Some(conn) = slot else { continue };
+        let next = if plan.rate.is_some() {
+            driver.first(conn, i)
+        } else if driver.begin(conn, i, Instant::now()) {
+            // Sent when epoll says the socket is writable, which it says at once.
+            Next::Going
+        } else {
+            Next::Done
+        };
+        match next {
+            Next::Going => {}
+            Next::WaitUntil(due) => waiting.push(Reverse((due, i))),
+            Next::Done => *slot = None,
         }
     }
 
-    let live = io::stderr().is_terminal();
-    let mut next_tick = driver.start + Duration::from_secs(1);
+    // A live line a second on a terminal, unless -i prints its own lines.
+    let live = plan.interval.is_none() && io::stderr().is_terminal();
+    let mut next_check = driver.start + CHECK;
+    let mut intervals = Intervals::new(plan, &driver);
+    driver.tallies = plan
+        .interval
+        .map(|_| Tallies::new(driver.start, intervals.next_end, driver.measure_start));
     let mut last_done = 0;
-    while driver.in_flight() > 0 {
-        if let Err(e) = poll.poll(&mut events, None) {
-            if e.kind() != io::ErrorKind::Interrupted {
-                return Err(e).context(say().waiting_for_events());
+    while !stopped() && (driver.in_flight() > 0 || !waiting.is_empty()) {
+        let now = Instant::now();
+        // Scheduled round trips that are due.
+        while let Some(&Reverse((due, i))) = waiting.peek() {
+            if due > now {
+                break;
             }
-        }
-        for event in events.iter() {
-            if event.token() == TICK {
-                continue;
-            }
-            let i = event.token().0;
+            waiting.pop();
             let Some(conn) = conns[i].as_mut() else {
                 continue;
             };
-            match driver.advance(conn, i, &mut buf, &poll, event.is_read_closed()) {
-                Ok(true) => {}
-                Ok(false) => conns[i] = None,
-                Err(e) => {
-                    debug!("connection {i}: {e:#}");
-                    driver.fail(&e);
-                    conns[i] = None;
-                }
-            }
+            let result = driver.launch(conn, i, &mut buf, &poll, true);
+            settle(&mut driver, &mut conns, &mut waiting, i, result);
         }
-        let now = Instant::now();
-        if now >= next_tick {
-            next_tick = now + Duration::from_secs(1);
+        if now >= next_check {
+            while next_check <= now {
+                next_check += CHECK;
+            }
             if live {
                 eprint!("\r{:>10} round trips/s ", driver.done - last_done);
                 last_done = driver.done;
@@ -130,18 +176,203 @@ pub fn drive(server: SocketAddr, plan: &Plan) -> Result<Report> {
             for slot in conns.iter_mut() {
                 if slot
                     .as_ref()
-                    .is_some_and(|c| c.busy && now.duration_since(c.started) > plan.timeout)
+                    .is_some_and(|c| c.busy && now.duration_since(c.sent_at) > plan.timeout)
                 {
                     driver.fail(&anyhow::anyhow!(say().no_reply(server, plan.timeout)));
                     *slot = None;
                 }
             }
         }
+        intervals.close_due(&mut driver, now, on_interval)?;
+        if driver.in_flight() == 0 && waiting.is_empty() {
+            break;
+        }
+
+        let mut wake = next_check;
+        if let Some(end) = intervals.next_end {
+            wake = wake.min(end);
+        }
+        if let Some(&Reverse((due, _))) = waiting.peek() {
+            wake = wake.min(due);
+        }
+        timer.arm(wake, Instant::now())?;
+        if let Err(e) = poll.poll(&mut events, None) {
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e).context(say().waiting_for_events());
+            }
+        }
+        for event in events.iter() {
+            match event.token() {
+                TIMER => timer.fired(),
+                STOP => {}
+                Token(i) => {
+                    let Some(conn) = conns.get_mut(i).and_then(Option::as_mut) else {
+                        continue;
+                    };
+                    let result = driver.advance(conn, i, &mut buf, &poll, event.is_read_closed());
+                    settle(&mut driver, &mut conns, &mut waiting, i, result);
+                }
+            }
+        }
     }
-    drop(ticker);
-    if live && driver.start.elapsed() > Duration::from_secs(1) {
+    let end = Instant::now();
+    if stopped() {
+        driver.report.stopped = true;
+        driver.report.in_flight_at_stop = driver.in_flight();
+    }
+    if live && driver.start.elapsed() > CHECK {
         eprintln!();
     }
-    driver.report.elapsed = driver.start.elapsed();
+    intervals.finish(&mut driver, end, on_interval)?;
+    driver.report.elapsed = end.saturating_duration_since(driver.measure_start);
+    if let Some(rate) = plan.rate {
+        driver.report.schedule = Some(schedule_window(plan, rate, &driver.report));
+    }
     Ok(driver.report)
+}
+
+/// Under `--rate`: how long the schedule ran after the warmup, the time its rate is reached
+/// over: --duration, or --count's slots at the rate, or until the stop. A reply that comes
+/// after it does not make the rate lower; a round trip the schedule could not send in it does.
+fn schedule_window(plan: &Plan, rate: f64, report: &Report) -> Duration {
+    let mut window = plan.duration.unwrap_or(Duration::MAX);
+    if let Some(count) = plan.count {
+        let slots = Duration::try_from_secs_f64(count as f64 / rate).unwrap_or(Duration::MAX);
+        window = window.min(slots);
+    }
+    if report.stopped {
+        window = window.min(report.elapsed);
+    }
+    window
+}
+
+/// The connections a plan opens: fewer than asked when it makes fewer round trips in all.
+fn wanted_connections(plan: &Plan) -> usize {
+    let round_trips = match (plan.count, plan.rate) {
+        (None, _) => return plan.connections,
+        (Some(count), None) => count,
+        (Some(count), Some(rate)) => count.saturating_add(driver::warm_slots(plan.warmup, rate)),
+    };
+    plan.connections
+        .min(usize::try_from(round_trips).unwrap_or(usize::MAX))
+}
+
+/// Puts connection `i` where its next step says: in flight, waiting for its slot, or gone.
+fn settle(
+    driver: &mut Driver,
+    conns: &mut [Option<Conn>],
+    waiting: &mut BinaryHeap<Reverse<(Instant, usize)>>,
+    i: usize,
+    result: Result<Next>,
+) {
+    match result {
+        Ok(Next::Going) => {}
+        Ok(Next::WaitUntil(due)) => waiting.push(Reverse((due, i))),
+        Ok(Next::Done) => conns[i] = None,
+        Err(e) => {
+            debug!("connection {i}: {e:#}");
+            driver.fail(&e);
+            conns[i] = None;
+        }
+    }
+}
+
+/// The `-i` intervals: when the current one ends, and closing each into its line.
+struct Intervals {
+    period: Option<Duration>,
+    start: Instant,
+    measure_start: Instant,
+    /// When the load stops beginning round trips: the interval it falls in is the last, and
+    /// ends with the load, so the replies still in flight then are in it, not in a sliver of
+    /// an interval of their own.
+    deadline: Option<Instant>,
+    /// When the current interval began, and when it ends.
+    from: Instant,
+    next_end: Option<Instant>,
+}
+
+impl Intervals {
+    fn new(plan: &Plan, driver: &Driver) -> Intervals {
+        let mut intervals = Intervals {
+            period: plan.interval,
+            start: driver.start,
+            measure_start: driver.measure_start,
+            deadline: driver.deadline,
+            from: driver.start,
+            next_end: None,
+        };
+        intervals.next_end = intervals.end_after(driver.start);
+        intervals
+    }
+
+    /// The end of the interval that begins at `from`: a period later, or the warmup's end if
+    /// that comes first (counted intervals are whole periods from the warmup's end); `None`
+    /// for the last, which ends with the load.
+    fn end_after(&self, from: Instant) -> Option<Instant> {
+        let period = self.period?;
+        let end = from + period;
+        if from < self.measure_start {
+            return Some(end.min(self.measure_start));
+        }
+        self.deadline.is_none_or(|d| end < d).then_some(end)
+    }
+
+    /// Closes every interval that has ended by `now`.
+    fn close_due(
+        &mut self,
+        driver: &mut Driver,
+        now: Instant,
+        on_interval: &mut dyn FnMut(&Interval) -> Result<()>,
+    ) -> Result<()> {
+        while let Some(end) = self.next_end.filter(|&end| end <= now) {
+            self.close(driver, end, on_interval)?;
+            self.next_end = self.end_after(end);
+        }
+        Ok(())
+    }
+
+    /// At the end of the load (or at the stop): the last interval, cut short, if anything
+    /// happened in it.
+    fn finish(
+        &mut self,
+        driver: &mut Driver,
+        end: Instant,
+        on_interval: &mut dyn FnMut(&Interval) -> Result<()>,
+    ) -> Result<()> {
+        self.close_due(driver, end, on_interval)?;
+        let busy = driver
+            .tallies
+            .as_ref()
+            .is_some_and(|t| !t.current().is_empty());
+        if busy && end > self.from {
+            self.close(driver, end, on_interval)?;
+        }
+        Ok(())
+    }
+
+    fn close(
+        &mut self,
+        driver: &mut Driver,
+        end: Instant,
+        on_interval: &mut dyn FnMut(&Interval) -> Result<()>,
+    ) -> Result<()> {
+        let next_end = self.end_after(end);
+        let Some(tallies) = driver.tallies.as_mut() else {
+            return Ok(());
+        };
+        let done = tallies.roll(next_end);
+        let interval = Interval {
+            from: self.from.duration_since(self.start),
+            to: end.duration_since(self.start),
+            warm: done.warm,
+            round_trips: done.round_trips,
+            errors: done.errors,
+            latency: done.latencies.summary(),
+            latency_json: report::figures_json(&done.latencies),
+        };
+        self.from = end;
+        on_interval(&interval)?;
+        driver.report.intervals.push(interval);
+        Ok(())
+    }
 }

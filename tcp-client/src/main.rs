@@ -21,7 +21,8 @@ use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
 use common::text::lossy;
 use common::{cli, error, explain, input, lang, step};
@@ -31,6 +32,7 @@ use crate::messages::{say, Ending};
 
 mod load;
 mod messages;
+mod typed;
 
 /// The document's greeting, sent when no message is given.
 const GREETING: &str = "你好,服务器!";
@@ -56,8 +58,8 @@ struct Args {
     #[arg(short, long, default_value_t = TCP_PORT)]
     port: u16,
 
-    /// Deadline in seconds for the connection, and for each whole reply (from its send to its
-    /// last byte)
+    /// Deadline for the connection, and for each whole reply from its send to its last byte
+    /// (5, 1.5, 500ms)
     #[arg(long, default_value = "5", value_name = "SECS", value_parser = cli::parse_duration)]
     timeout: Duration,
 
@@ -69,13 +71,15 @@ struct Args {
     #[arg(value_name = "MESSAGE")]
     messages: Vec<String>,
 
-    /// Load mode: make this many round trips in all, and report rate and latency
+    /// Load mode: make this many round trips in all (after the warmup), and report rate and
+    /// latency
     #[arg(long, short = 'n', value_name = "N", group = "load", help_heading = "Load mode",
           conflicts_with_all = ["messages", "stdin"],
           value_parser = clap::value_parser!(u64).range(1..))]
     count: Option<u64>,
 
-    /// Load mode: stop after this many seconds (and after --count, if given)
+    /// Load mode: stop after this long (10, 1.5, 500ms, 2m; after the warmup), and after
+    /// --count, if given
     #[arg(long, value_name = "SECS", group = "load", help_heading = "Load mode",
           conflicts_with_all = ["messages", "stdin"], value_parser = cli::parse_duration)]
     duration: Option<Duration>,
@@ -94,6 +98,28 @@ struct Args {
     #[arg(long, requires = "load", help_heading = "Load mode")]
     reconnect: bool,
 
+    /// Open loop: N round trips a second in all, on a schedule spread over the connections
+    /// (wrk2's -R); latency counts from each scheduled send, so a stall of the server shows
+    #[arg(long, value_name = "N", requires = "load", help_heading = "Load mode",
+          value_parser = parse_rate)]
+    rate: Option<f64>,
+
+    /// A first period whose round trips are checked but not counted (10, 500ms); --duration
+    /// and --count start after it
+    #[arg(long, value_name = "SECS", requires = "load", help_heading = "Load mode",
+          value_parser = cli::parse_duration)]
+    warmup: Option<Duration>,
+
+    /// A line on stdout every SECS (1, 0.5, 500ms) while the load runs, also when piped, as
+    /// iperf3's -i; without it, only a terminal shows a live line (on stderr)
+    #[arg(long, short = 'i', value_name = "SECS", requires = "load", help_heading = "Load mode",
+          value_parser = cli::parse_duration)]
+    report_interval: Option<Duration>,
+
+    /// Print the result as one JSON document on stdout, instead of the lines
+    #[arg(long, requires = "load", help_heading = "Load mode")]
+    json: bool,
+
     #[command(flatten)]
     explain: explain::Flag,
 
@@ -105,12 +131,93 @@ struct Args {
 }
 
 fn main() {
-    let args = Args::parse();
+    let matches = Args::command().get_matches();
+    let mut args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     args.packaging.print_if_asked::<Args>();
     cli::init_logging();
     args.explain.apply();
     args.lang.apply();
+    let port_given = matches.value_source("port") == Some(ValueSource::CommandLine);
+    if let Err(e) = check_address(&mut args, port_given) {
+        usage_error(&e);
+    }
     cli::exit(run(args));
+}
+
+/// `--rate`: round trips a second, from one every 1000 s up to 10^9.
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(n) if (0.001..=1e9).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{text:?} is not a rate: give round trips a second, from 0.001 up to 1000000000, \
+             such as 1000 or 2.5"
+        )),
+    }
+}
+
+/// Ends the program for a mistake in its arguments: the error and its hint, exit code 2, as
+/// for clap's usage errors.
+fn usage_error(error: &anyhow::Error) -> ! {
+    error::report(error);
+    std::process::exit(2)
+}
+
+/// How the user runs this program, for hints that show a whole command.
+fn this_command() -> String {
+    let start = cli::how_to_start("tcp-client");
+    if start.starts_with("cargo ") {
+        format!("{start} --")
+    } else {
+        start
+    }
+}
+
+/// Addresses typed as other tools take them (see typed.rs): `--host H:P` is taken apart, or
+/// explained; a first MESSAGE that is an address is refused, one that may be a host warned about.
+fn check_address(args: &mut Args, port_given: bool) -> Result<()> {
+    match typed::split_host(&args.host) {
+        typed::HostArg::Host => {}
+        typed::HostArg::HostPort(host, port) if !port_given || port == args.port => {
+            debug!("--host {} taken as host {host}, port {port}", args.host);
+            args.host = host;
+            args.port = port;
+        }
+        typed::HostArg::HostPort(host, port) => {
+            return Err(error::hint(
+                anyhow!(say().host_port_conflict(&args.host, port, args.port)),
+                say().hint_host_port_conflict(&host, port, args.port),
+            ));
+        }
+        typed::HostArg::BadPort { host, port } => {
+            return Err(error::hint(
+                anyhow!(say().host_bad_port(&args.host, &port)),
+                say().hint_host_bad_port(&host),
+            ));
+        }
+    }
+    match typed::verdict(&args.messages) {
+        typed::Verdict::Fine => {}
+        typed::Verdict::Refuse { host, port } => {
+            let message = args.messages.first().map_or("", String::as_str);
+            let port = port.unwrap_or(args.port);
+            return Err(error::hint(
+                anyhow!(say().message_is_a_host(message)),
+                say().hint_message_is_a_host(&this_command(), message, &host, port),
+            ));
+        }
+        typed::Verdict::Warn { host } => {
+            let message = args.messages.first().map_or("", String::as_str);
+            let lines = format!(
+                "{}{}\n{}{}\n",
+                say().warning(),
+                say().message_may_be_a_host(message, &args.host, args.port),
+                common::messages::say().hint(),
+                say().hint_message_may_be_a_host(&this_command(), &host, args.port)
+            );
+            common::logging::write_line(lines.as_bytes());
+        }
+    }
+    Ok(())
 }
 
 fn run(args: Args) -> Result<()> {
@@ -168,7 +275,8 @@ fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-/// Load mode: runs the plan against the first address that accepts, prints the result.
+/// Load mode: runs the plan against the first address that accepts, prints the result: `-i`
+/// lines as it goes, then the report's lines, or the one JSON document.
 fn measure(args: &Args, addrs: &[SocketAddr]) -> Result<()> {
     // The first connection finds the address (and gives the same errors as a plain run).
     let (probe, server) = connect(addrs, args.timeout)?;
@@ -180,11 +288,30 @@ fn measure(args: &Args, addrs: &[SocketAddr]) -> Result<()> {
         duration: args.duration,
         reconnect: args.reconnect,
         timeout: args.timeout,
+        rate: args.rate,
+        warmup: args.warmup.unwrap_or(Duration::ZERO),
+        interval: args.report_interval,
     };
-    let report = load::drive(server, &plan)?;
-    report.print(&mut cli::stdout(), &plan)?;
+    let json = args.json;
+    let mut print_interval = |interval: &load::Interval| -> Result<()> {
+        if !json {
+            let mut out = cli::stdout();
+            writeln!(out, "{}", interval.line())?;
+            out.flush()?;
+        }
+        Ok(())
+    };
+    let report = load::drive(server, &plan, &mut print_interval)?;
+    let mut out = cli::stdout();
+    if json {
+        let document = serde_json::to_string(&report.json(&plan, server))?;
+        writeln!(out, "{document}")?;
+    } else {
+        report.print(&mut out, &plan)?;
+    }
+    out.flush()?;
     if report.errors > 0 || report.mismatches > 0 {
-        let all = report.errors + report.round_trips;
+        let all = report.errors + report.round_trips + report.warmup_round_trips;
         bail!(say().round_trips_failed(report.errors, all));
     }
     Ok(())

@@ -73,6 +73,26 @@ pub trait Messages: Sync {
     fn load_closed_early(&self, got: usize, size: usize) -> String;
     fn echo_differs(&self) -> &'static str;
     fn load_sent_more(&self, extra: u64) -> String;
+    fn creating_timer(&self) -> &'static str;
+    fn setting_timer(&self) -> &'static str;
+
+    // Flags people type: a host given as a message, a port given inside --host. `command` is
+    // how the user runs this program (`tcp-client`, or `cargo run -p tcp-client --`).
+    /// The label of a warning line, as `error: ` is an error's.
+    fn warning(&self) -> &'static str;
+    /// A first MESSAGE that is surely a host (an IP address, host:port, or a name and a port).
+    fn message_is_a_host(&self, message: &str) -> String;
+    fn hint_message_is_a_host(&self, command: &str, message: &str, host: &str, port: u16)
+        -> String;
+    /// A first MESSAGE that may be a host (a name with a dot): sent, with a warning.
+    fn message_may_be_a_host(&self, message: &str, host: &str, port: u16) -> String;
+    fn hint_message_may_be_a_host(&self, command: &str, host: &str, port: u16) -> String;
+    /// `--host H:P` with a --port that says otherwise.
+    fn host_port_conflict(&self, arg: &str, in_host: u16, flag: u16) -> String;
+    fn hint_host_port_conflict(&self, host: &str, in_host: u16, flag: u16) -> String;
+    /// `--host H:X` where X is no port number.
+    fn host_bad_port(&self, arg: &str, port: &str) -> String;
+    fn hint_host_bad_port(&self, host: &str) -> String;
 }
 
 /// The table of the language chosen for this run.
@@ -113,6 +133,14 @@ mod tests {
             m.connecting_to(b),
             m.load_closed_early(5, 10),
             m.load_sent_more(5),
+            m.message_is_a_host("127.0.0.1"),
+            m.hint_message_is_a_host("tcp-client", "127.0.0.1", "127.0.0.1", 8888),
+            m.message_may_be_a_host("example.com", "127.0.0.1", 8888),
+            m.hint_message_may_be_a_host("tcp-client", "example.com", 8888),
+            m.host_port_conflict("127.0.0.1:9000", 9000, 8888),
+            m.hint_host_port_conflict("127.0.0.1", 9000, 8888),
+            m.host_bad_port("example.com:http", "http"),
+            m.hint_host_bad_port("example.com"),
         ];
         for ending in [
             Ending::OursFirst,
@@ -138,6 +166,9 @@ mod tests {
                 m.sending(),
                 m.reading_echo(),
                 m.echo_differs(),
+                m.creating_timer(),
+                m.setting_timer(),
+                m.warning(),
             ]
             .map(String::from),
         );

@@ -296,3 +296,47 @@ fn errors_and_hints_come_in_chinese_too() {
     // The report on stdout stays as scripts read it.
     assert!(out.stdout.contains("replies differed"), "{}", out.stdout);
 }
+
+#[test]
+fn addresses_typed_as_messages_are_refused_or_warned_about_in_chinese() {
+    let addr = serve(echo);
+    let port = addr.port();
+    let command = "cargo run -p tcp-client --";
+    let out = client("zh_CN.UTF-8", addr, &["127.0.0.1", "8888"]);
+    assert_eq!(out.code(), Some(2), "{out:?}");
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        format!(
+            "错误：“127.0.0.1”看起来是要连接的主机，而不是要发送的消息\n\
+             提示：要连接 127.0.0.1 的 8888 端口，请用 `{command} --host 127.0.0.1 --port 8888`；\
+             如果确实要把“127.0.0.1”当作消息发送，请从管道输入：\
+             `echo '127.0.0.1' | {command} --stdin`\n"
+        )
+    );
+
+    let out = client("zh_CN.UTF-8", addr, &["example.com"]);
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, "from server: example.com\n");
+    assert_eq!(
+        out.stderr,
+        format!(
+            "警告：“example.com”看起来像主机名；它会被当作消息，发送到 127.0.0.1 的 {port} 端口\n\
+             提示：如果要连接的是 example.com，请用 `{command} --host example.com --port {port}`\n"
+        )
+    );
+
+    let mut cmd = Command::new(BIN);
+    cmd.env("LANG", "zh_CN.UTF-8")
+        .args(["--host", &format!("127.0.0.1:{port}"), "--port", "1"]);
+    let out = run(cmd, b"", WAIT);
+    assert_eq!(out.code(), Some(2), "{out:?}");
+    assert_eq!(
+        out.stderr,
+        format!(
+            "错误：--host 127.0.0.1:{port} 里写的端口是 {port}，而 --port 给的是 1\n\
+             提示：端口只给一次，用 --port：`--host 127.0.0.1 --port {port}` 或 \
+             `--host 127.0.0.1 --port 1`\n"
+        )
+    );
+}

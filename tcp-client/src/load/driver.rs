@@ -33,9 +33,17 @@ pub(super) struct Conn {
     offset: usize,
     sent: usize,
     received: usize,
+    /// Where the round trip's latency is counted from: its send, or under `--rate` the time
+    /// the schedule gave it, however late it went out.
     pub(super) started: Instant,
+    /// When it was really sent: where its timeout is counted from.
+    pub(super) sent_at: Instant,
     pub(super) busy: bool,
+    /// It began in the warmup: checked like any other, but not counted.
+    warm: bool,
     rounds: u64,
+    /// Under `--rate`: the schedule's slot for the round trip in flight, or for the next one.
+    pub(super) slot: u64,
 }
 
 impl Conn {
@@ -51,6 +59,120 @@ impl Conn {
     }
 }
 
+/// What a connection does next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Next {
+    /// A round trip is in flight: epoll says when it moves.
+    Going,
+    /// Under `--rate`: idle until its next round trip's scheduled time.
+    WaitUntil(Instant),
+    /// The plan wants nothing more of it.
+    Done,
+}
+
+/// `--rate`'s schedule: slot `k` (0, 1, 2, …) is due `k / rate` seconds after the load begins,
+/// on connection `k % connections`, so the round trips are spread evenly over time and over the
+/// connections. The slots due in the warmup come first; `--count` counts those after them.
+#[derive(Debug, Clone, Copy)]
+struct Schedule {
+    rate: f64,
+    connections: u64,
+    /// Slots due before the warmup ends.
+    warm_slots: u64,
+    /// Slots in all (warmup's included), when `--count` limits them.
+    limit: Option<u64>,
+}
+
+impl Schedule {
+    fn new(plan: &Plan, rate: f64, connections: usize) -> Schedule {
+        let warm_slots = warm_slots(plan.warmup, rate);
+        Schedule {
+            rate,
+            connections: connections.max(1) as u64,
+            warm_slots,
+            limit: plan.count.map(|c| c.saturating_add(warm_slots)),
+        }
+    }
+}
+
+/// The slots `--rate` schedules before a warmup of `warmup` ends: those due at `k / rate` <
+/// `warmup`.
+pub(super) fn warm_slots(warmup: Duration, rate: f64) -> u64 {
+    (warmup.as_secs_f64() * rate).ceil() as u64
+}
+
+/// What happened in one `-i` interval.
+#[derive(Debug)]
+pub(super) struct Tally {
+    /// An interval of the warmup: it counts the warmup's round trips, and only those.
+    pub(super) warm: bool,
+    pub(super) round_trips: u64,
+    pub(super) errors: u64,
+    pub(super) latencies: Latencies,
+}
+
+impl Tally {
+    fn new(warm: bool) -> Tally {
+        Tally {
+            warm,
+            round_trips: 0,
+            errors: 0,
+            latencies: Latencies::new(),
+        }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.round_trips == 0 && self.errors == 0
+    }
+}
+
+/// The `-i` intervals' counts: the current interval's, and the next one's, for what ends after
+/// the current interval's end but before the loop has come round to close it. Each round trip
+/// is in the interval its end falls in, whenever the line is printed.
+#[derive(Debug)]
+pub(super) struct Tallies {
+    current: Tally,
+    /// When the current interval ends; `None` for the last, which ends with the load.
+    end: Option<Instant>,
+    next: Tally,
+    measure_start: Instant,
+}
+
+impl Tallies {
+    /// For a load that starts at `start`, its warmup ending at `measure_start`, its first
+    /// interval at `end`.
+    pub(super) fn new(start: Instant, end: Option<Instant>, measure_start: Instant) -> Tallies {
+        Tallies {
+            current: Tally::new(start < measure_start),
+            end,
+            next: Tally::new(end.is_some_and(|end| end < measure_start)),
+            measure_start,
+        }
+    }
+
+    /// The interval `now` falls in.
+    fn at(&mut self, now: Instant) -> &mut Tally {
+        if self.end.is_some_and(|end| now >= end) {
+            &mut self.next
+        } else {
+            &mut self.current
+        }
+    }
+
+    pub(super) fn current(&self) -> &Tally {
+        &self.current
+    }
+
+    /// Ends the current interval and returns its counts; the next becomes current, and ends
+    /// at `end`.
+    pub(super) fn roll(&mut self, end: Option<Instant>) -> Tally {
+        let after = Tally::new(end.is_some_and(|end| end < self.measure_start));
+        let next = std::mem::replace(&mut self.next, after);
+        self.end = end;
+        std::mem::replace(&mut self.current, next)
+    }
+}
+
 /// The load's round trips: how many have begun and ended, the report so far, and how each
 /// connection's round trip moves along.
 pub(super) struct Driver<'a> {
@@ -60,37 +182,44 @@ pub(super) struct Driver<'a> {
     /// Round trips begun, and those ended (completed or failed).
     started: u64,
     pub(super) done: u64,
+    /// Round trips begun after the warmup: what `--count` counts in a closed-loop load.
+    counted: u64,
     pub(super) report: Report,
+    /// When the load began (the connections open), and when its warmup ends.
     pub(super) start: Instant,
-    deadline: Option<Instant>,
+    pub(super) measure_start: Instant,
+    pub(super) deadline: Option<Instant>,
+    schedule: Option<Schedule>,
+    /// The intervals' counts, when `-i` asked for interval lines.
+    pub(super) tallies: Option<Tallies>,
 }
 
 impl<'a> Driver<'a> {
-    /// A driver for `plan` against `server`, its round trips taking their bytes from `payload`;
-    /// `setup` is how long the connections took to open. The load's clock starts now.
+    /// A driver for `plan` against `server` over `connections` connections, its round trips
+    /// taking their bytes from `payload`; `setup` is how long the connections took to open. The
+    /// load's clock starts now.
     pub(super) fn new(
         plan: &'a Plan,
         server: SocketAddr,
         payload: &'a [u8],
         setup: Duration,
+        connections: usize,
     ) -> Self {
+        let start = Instant::now();
+        let measure_start = start + plan.warmup;
         Driver {
             plan,
             server,
             payload,
             started: 0,
             done: 0,
-            report: Report {
-                round_trips: 0,
-                bytes: 0,
-                setup,
-                elapsed: Duration::ZERO,
-                latencies: Latencies::new(),
-                errors: 0,
-                mismatches: 0,
-            },
-            start: Instant::now(),
-            deadline: plan.duration.map(|d| Instant::now() + d),
+            counted: 0,
+            report: Report::new(setup),
+            start,
+            measure_start,
+            deadline: plan.duration.map(|d| measure_start + d),
+            schedule: plan.rate.map(|rate| Schedule::new(plan, rate, connections)),
+            tallies: None,
         }
     }
 
@@ -99,23 +228,100 @@ impl<'a> Driver<'a> {
     }
 
     /// Starts the next round trip on `conn` at `now`, if the plan wants one; false when it is
-    /// finished.
+    /// finished. For a closed-loop load: under `--rate`, see [`Driver::first`].
     pub(super) fn begin(&mut self, conn: &mut Conn, i: usize, now: Instant) -> bool {
         if !self.wants_more(now) {
             return false;
         }
+        let warm = now < self.measure_start;
+        self.start_round(conn, i, now, now, warm);
+        true
+    }
+
+    fn start_round(
+        &mut self,
+        conn: &mut Conn,
+        i: usize,
+        started: Instant,
+        now: Instant,
+        warm: bool,
+    ) {
         self.started += 1;
+        if !warm {
+            self.counted += 1;
+        }
         conn.offset = (i * 7919 + conn.rounds as usize * 131) % OFFSETS;
         conn.sent = 0;
         conn.received = 0;
         conn.busy = true;
-        conn.started = now;
-        true
+        conn.warm = warm;
+        conn.started = started;
+        conn.sent_at = now;
     }
 
-    /// True while the plan wants another round trip begun at `now`.
+    /// True while a closed-loop load wants another round trip begun at `now`.
     fn wants_more(&self, now: Instant) -> bool {
-        self.plan.count.is_none_or(|c| self.started < c) && self.deadline.is_none_or(|d| now < d)
+        if now < self.measure_start {
+            return true;
+        }
+        self.plan.count.is_none_or(|c| self.counted < c) && self.deadline.is_none_or(|d| now < d)
+    }
+
+    /// Under `--rate`: when slot `slot` is due, if the plan wants it at all.
+    fn due(&self, slot: u64) -> Option<Instant> {
+        let schedule = self.schedule?;
+        if schedule.limit.is_some_and(|limit| slot >= limit) {
+            return None;
+        }
+        let after = Duration::try_from_secs_f64(slot as f64 / schedule.rate).ok()?;
+        let due = self.start.checked_add(after)?;
+        self.deadline.is_none_or(|d| due < d).then_some(due)
+    }
+
+    /// Under `--rate`: the first slot of connection `i`, and when it is due.
+    pub(super) fn first(&mut self, conn: &mut Conn, i: usize) -> Next {
+        conn.slot = i as u64;
+        match self.due(conn.slot) {
+            Some(due) => Next::WaitUntil(due),
+            None => Next::Done,
+        }
+    }
+
+    /// Under `--rate`: starts the round trip of `conn`'s slot, due now or before (its latency
+    /// counts from then), on a new connection for connect cycles; moves it along as far as it
+    /// goes without waiting. `idle`: the connection was waiting for this slot, free, so
+    /// whatever lateness there is, is this program's own (the timer's, the loop's).
+    pub(super) fn launch(
+        &mut self,
+        conn: &mut Conn,
+        i: usize,
+        buf: &mut [u8],
+        poll: &Poll,
+        idle: bool,
+    ) -> Result<Next> {
+        let now = Instant::now();
+        let (Some(schedule), Some(due)) = (self.schedule, self.due(conn.slot)) else {
+            return Ok(Next::Done);
+        };
+        // Behind the schedule when the load ends: the rest are not sent.
+        if self.deadline.is_some_and(|d| now >= d) {
+            return Ok(Next::Done);
+        }
+        if self.plan.reconnect && conn.rounds > 0 {
+            let mut fresh = connect_nonblocking(self.server)?;
+            fresh.register(poll, i)?;
+            fresh.rounds = conn.rounds;
+            fresh.slot = conn.slot;
+            *conn = fresh;
+        }
+        let warm = conn.slot < schedule.warm_slots;
+        if idle && !warm {
+            self.report
+                .send_lag
+                .record(now.saturating_duration_since(due));
+        }
+        self.start_round(conn, i, due, now, warm);
+        self.advance(conn, i, buf, poll, false)
     }
 
     pub(super) fn fail(&mut self, e: &anyhow::Error) {
@@ -123,10 +329,13 @@ impl<'a> Driver<'a> {
             warn!("{}", error::chain_text(e));
         }
         self.report.errors += 1;
+        if let Some(tallies) = &mut self.tallies {
+            tallies.at(Instant::now()).errors += 1;
+        }
         self.done += 1;
     }
 
-    /// Moves `conn` along: connect, write, read and check. Ok(false) when it is finished.
+    /// Moves `conn` along: connect, write, read and check.
     pub(super) fn advance(
         &mut self,
         conn: &mut Conn,
@@ -134,14 +343,19 @@ impl<'a> Driver<'a> {
         buf: &mut [u8],
         poll: &Poll,
         read_closed: bool,
-    ) -> Result<bool> {
+    ) -> Result<Next> {
+        // An idle connection, waiting for its slot: what came meanwhile, if anything, is read
+        // when its next round trip starts.
+        if !conn.busy {
+            return Ok(Next::Going);
+        }
         if !conn.connected {
             if let Some(e) = conn.stream.take_error().context(say().connecting())? {
                 return Err(e).context(say().connecting());
             }
             match conn.stream.peer_addr() {
                 Ok(_) => conn.connected = true,
-                Err(e) if e.kind() == io::ErrorKind::NotConnected => return Ok(true),
+                Err(e) if e.kind() == io::ErrorKind::NotConnected => return Ok(Next::Going),
                 Err(e) => return Err(e).context(say().connecting()),
             }
         }
@@ -159,10 +373,10 @@ impl<'a> Driver<'a> {
                     conn.received += n;
                     // A short read emptied the socket: epoll reports the next data.
                     if n < buf.len() && !read_closed && conn.received < size {
-                        return Ok(true);
+                        return Ok(Next::Going);
                     }
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(true),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Next::Going),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e).context(say().reading_echo()),
             }
@@ -172,26 +386,80 @@ impl<'a> Driver<'a> {
         // Bytes beyond the echo are more than was sent. Those that come before the next round
         // trip's echo make it differ; after a connection's last round trip (each one, for
         // connect cycles) nothing follows, so look for them now, without waiting.
-        if self.plan.reconnect || !self.wants_more(now) {
+        if self.plan.reconnect || self.is_last(conn, now) {
             self.nothing_more(conn, buf)?;
         }
-        self.report
-            .latencies
-            .record(now.duration_since(conn.started));
-        self.report.round_trips += 1;
-        self.report.bytes += size as u64;
-        self.done += 1;
-        conn.rounds += 1;
-        conn.busy = false;
+        self.complete(conn, now);
+        if self.schedule.is_some() {
+            return self.after_scheduled(conn, i, buf, poll, now);
+        }
         if self.plan.reconnect {
             return self.reconnect(conn, i, poll, now);
         }
         if !self.begin(conn, i, now) {
-            return Ok(false);
+            return Ok(Next::Done);
         }
         // Send the next one; its reply cannot be there yet, and epoll says when it is.
         self.send(conn)?;
-        Ok(true)
+        Ok(Next::Going)
+    }
+
+    /// True when the round trip just completed on `conn` is its last.
+    fn is_last(&self, conn: &Conn, now: Instant) -> bool {
+        match self.schedule {
+            Some(schedule) => self.due(conn.slot + schedule.connections).is_none(),
+            None => !self.wants_more(now),
+        }
+    }
+
+    /// Counts the round trip just completed on `conn`.
+    fn complete(&mut self, conn: &mut Conn, now: Instant) {
+        let latency = now.saturating_duration_since(conn.started);
+        if conn.warm {
+            self.report.warmup_round_trips += 1;
+        } else {
+            self.report.latencies.record(latency);
+            self.report.round_trips += 1;
+            self.report.bytes += self.plan.size as u64;
+        }
+        // An interval counts the round trips of its own kind: a warmup round trip that ends
+        // after the warmup is in no interval.
+        if let Some(tally) = self
+            .tallies
+            .as_mut()
+            .map(|t| t.at(now))
+            .filter(|t| t.warm == conn.warm)
+        {
+            tally.round_trips += 1;
+            tally.latencies.record(latency);
+        }
+        self.done += 1;
+        conn.rounds += 1;
+        conn.busy = false;
+    }
+
+    /// Under `--rate`, after a round trip: the connection's next slot now if it is due (or
+    /// overdue: the connection is behind), else wait for it.
+    fn after_scheduled(
+        &mut self,
+        conn: &mut Conn,
+        i: usize,
+        buf: &mut [u8],
+        poll: &Poll,
+        now: Instant,
+    ) -> Result<Next> {
+        let step = self.schedule.map_or(1, |s| s.connections);
+        conn.slot += step;
+        if self.plan.reconnect {
+            // Closed now, not when its next slot comes; the new connection opens then.
+            let _ = poll.registry().deregister(&mut conn.stream);
+            let _ = conn.stream.shutdown(std::net::Shutdown::Both);
+        }
+        match self.due(conn.slot) {
+            None => Ok(Next::Done),
+            Some(due) if due > now => Ok(Next::WaitUntil(due)),
+            Some(_) => self.launch(conn, i, buf, poll, false),
+        }
     }
 
     /// Fails, as a mismatch, when bytes beyond the echo are already waiting on `conn`. Nothing
@@ -245,20 +513,22 @@ impl<'a> Driver<'a> {
     }
 
     /// Closes `conn` and puts a new connection in its place, for connect-cycle loads.
-    fn reconnect(&mut self, conn: &mut Conn, i: usize, poll: &Poll, now: Instant) -> Result<bool> {
+    fn reconnect(&mut self, conn: &mut Conn, i: usize, poll: &Poll, now: Instant) -> Result<Next> {
         let _ = poll.registry().deregister(&mut conn.stream);
         let rounds = conn.rounds;
         if !self.begin(conn, i, now) {
-            return Ok(false);
+            return Ok(Next::Done);
         }
         let mut fresh = connect_nonblocking(self.server)?;
         fresh.register(poll, i)?;
         fresh.rounds = rounds;
         fresh.offset = conn.offset;
         fresh.busy = true;
+        fresh.warm = conn.warm;
         fresh.started = conn.started;
+        fresh.sent_at = conn.sent_at;
         *conn = fresh;
-        Ok(true)
+        Ok(Next::Going)
     }
 }
 
@@ -291,8 +561,11 @@ fn new_conn(stream: TcpStream, connected: bool) -> Conn {
         sent: 0,
         received: 0,
         started: Instant::now(),
+        sent_at: Instant::now(),
         busy: false,
+        warm: false,
         rounds: 0,
+        slot: 0,
     }
 }
 
@@ -334,18 +607,24 @@ mod tests {
             duration: None,
             reconnect: false,
             timeout: Duration::from_secs(5),
+            rate: None,
+            warmup: Duration::ZERO,
+            interval: None,
         };
         let payload = payload(plan.size);
         let poll = Poll::new().unwrap();
         let mut conn = connect_blocking(server, plan.timeout).unwrap();
         let (mut peer, _) = listener.accept().unwrap();
-        let mut driver = Driver::new(&plan, server, &payload, Duration::ZERO);
+        let mut driver = Driver::new(&plan, server, &payload, Duration::ZERO, 1);
         assert!(driver.begin(&mut conn, 0, Instant::now()));
         // Sends the round trip; nothing has come back yet.
         let mut buf = vec![0u8; plan.size];
-        assert!(driver
-            .advance(&mut conn, 0, &mut buf, &poll, false)
-            .unwrap());
+        assert_eq!(
+            driver
+                .advance(&mut conn, 0, &mut buf, &poll, false)
+                .unwrap(),
+            Next::Going
+        );
 
         // The echo and 5 bytes more, all there before the client reads: its buffer holds the
         // echo and no more, so the read that completes the round trip leaves the 5 waiting.
@@ -366,5 +645,62 @@ mod tests {
         assert_eq!(e.to_string(), "the server sent 5 bytes more than the echo");
         assert_eq!(driver.report.mismatches, 1);
         assert_eq!(driver.report.round_trips, 0);
+    }
+
+    #[test]
+    fn the_schedule_spreads_slots_evenly_and_counts_after_the_warmup() {
+        let plan = Plan {
+            count: Some(10),
+            connections: 4,
+            size: 64,
+            duration: None,
+            reconnect: false,
+            timeout: Duration::from_secs(5),
+            rate: Some(1000.0),
+            warmup: Duration::from_millis(5),
+            interval: None,
+        };
+        let server = "127.0.0.1:1".parse().unwrap();
+        let payload = payload(plan.size);
+        let driver = Driver::new(&plan, server, &payload, Duration::ZERO, 4);
+        let ms = |n: u64| driver.start + Duration::from_millis(n);
+        // Slot k at k ms; the 5 of the warmup, then the 10 counted; none after.
+        assert_eq!(driver.due(0), Some(ms(0)));
+        assert_eq!(driver.due(7), Some(ms(7)));
+        assert_eq!(driver.due(14), Some(ms(14)));
+        assert_eq!(driver.due(15), None);
+        assert_eq!(warm_slots(plan.warmup, 1000.0), 5);
+        // A duration ends the schedule too: slots due at or after its end are not sent.
+        let plan = Plan {
+            count: None,
+            duration: Some(Duration::from_millis(3)),
+            ..plan
+        };
+        let driver = Driver::new(&plan, server, &payload, Duration::ZERO, 4);
+        // Warmup 5 ms, then 3 ms: slots 0 to 7.
+        assert!(driver.due(7).is_some());
+        assert_eq!(driver.due(8), None);
+    }
+
+    #[test]
+    fn a_reply_counts_in_the_interval_it_came_in_whenever_that_is_closed() {
+        let start = Instant::now();
+        let s = |n: u64| start + Duration::from_secs(n);
+        // Warmup to 1 s, intervals of 1 s.
+        let mut tallies = Tallies::new(start, Some(s(1)), s(1));
+        assert!(tallies.current().warm);
+        tallies.at(start).round_trips += 1;
+        // After the first interval's end, before it is closed: the next one's.
+        tallies.at(s(1)).round_trips += 10;
+        let first = tallies.roll(Some(s(2)));
+        assert!(first.warm);
+        assert_eq!(first.round_trips, 1);
+        assert!(!tallies.current().warm);
+        assert_eq!(tallies.current().round_trips, 10);
+        // The last interval ends with the load: everything after is in it.
+        let second = tallies.roll(None);
+        assert_eq!(second.round_trips, 10);
+        tallies.at(s(100)).round_trips += 1;
+        assert_eq!(tallies.current().round_trips, 1);
     }
 }

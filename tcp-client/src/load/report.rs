@@ -1,30 +1,133 @@
-//! Load mode's report: what happened in a load (round trips, bytes, time, latencies, errors),
-//! and the lines it prints on stdout.
+//! Load mode's report: what happened in a load (round trips, bytes, time, latencies, errors,
+//! each interval), the lines it prints on stdout, and the same as one JSON document for
+//! `--json`.
 
 use std::io::{self, Write};
+use std::net::SocketAddr;
 use std::time::Duration;
 
-use common::stats::{micros, Latencies};
+use common::stats::{micros, Latencies, Summary};
 use common::text::count;
+use serde_json::{json, Value};
 
 use super::Plan;
 
 /// What happened.
 #[derive(Debug)]
 pub struct Report {
+    /// Round trips completed and checked after the warmup, and their bytes (each way).
     pub round_trips: u64,
     pub bytes: u64,
+    /// How long the connections took to open, before the load's clock started.
     pub setup: Duration,
+    /// From the end of the warmup to the last reply (or to the stop).
     pub elapsed: Duration,
+    /// Under `--rate`: how long the schedule ran after the warmup (its rate is over this).
+    pub schedule: Option<Duration>,
+    /// The counted round trips' latencies: from each send, or under `--rate` from each
+    /// scheduled send.
     pub latencies: Latencies,
+    /// Under `--rate`: how late this program sent the counted round trips whose connection
+    /// was free when they were due: its own lateness (waking, the loop), part of every latency.
+    pub send_lag: Latencies,
+    /// Round trips that failed, warmup's included, and those of them whose echo differed.
     pub errors: u64,
     pub mismatches: u64,
+    /// Round trips completed in the warmup: checked, not counted.
+    pub warmup_round_trips: u64,
+    /// Stopped by Ctrl-C or SIGTERM, and the round trips then in flight (in no figure).
+    pub stopped: bool,
+    pub in_flight_at_stop: u64,
+    /// The `-i` intervals, in order.
+    pub intervals: Vec<Interval>,
+}
+
+/// One `-i` interval. Times are from the start of the load (its connections open), so the
+/// warmup's intervals come first, then the counted ones; the warmup's end always ends one.
+#[derive(Debug, Clone)]
+pub struct Interval {
+    pub from: Duration,
+    pub to: Duration,
+    /// An interval of the warmup: its round trips are not in the totals.
+    pub warm: bool,
+    pub round_trips: u64,
+    pub errors: u64,
+    pub latency: Option<Summary>,
+    /// The same figures for `--json` (see [`figures_json`]).
+    pub latency_json: Value,
+}
+
+impl Interval {
+    /// Round trips a second in this interval.
+    pub fn rate(&self) -> f64 {
+        self.round_trips as f64 / (self.to - self.from).as_secs_f64().max(1e-9)
+    }
+
+    /// The interval's line, as printed on stdout with `-i`:
+    /// `[  1.00-  2.00 s]  round trips 1999  1999/s  p50 45.1 µs  p99 80.2 µs  max 120.3 µs  errors 0`.
+    pub fn line(&self) -> String {
+        let mut line = format!(
+            "[{:6.2}-{:6.2} s]  round trips {}  {:.0}/s",
+            self.from.as_secs_f64(),
+            self.to.as_secs_f64(),
+            self.round_trips,
+            self.rate()
+        );
+        match &self.latency {
+            Some(s) => line.push_str(&format!(
+                "  p50 {} µs  p99 {} µs  max {} µs",
+                micros(s.p50),
+                micros(s.p99),
+                micros(s.max)
+            )),
+            None => line.push_str("  no reply"),
+        }
+        line.push_str(&format!("  errors {}", self.errors));
+        if self.warm {
+            line.push_str("  (warmup)");
+        }
+        line
+    }
 }
 
 impl Report {
+    pub fn new(setup: Duration) -> Report {
+        Report {
+            round_trips: 0,
+            bytes: 0,
+            setup,
+            elapsed: Duration::ZERO,
+            schedule: None,
+            latencies: Latencies::new(),
+            send_lag: Latencies::new(),
+            errors: 0,
+            mismatches: 0,
+            warmup_round_trips: 0,
+            stopped: false,
+            in_flight_at_stop: 0,
+            intervals: Vec::new(),
+        }
+    }
+
+    /// The time the rate is over: under `--rate` the schedule's, else the elapsed time.
+    fn over(&self) -> f64 {
+        self.schedule
+            .unwrap_or(self.elapsed)
+            .as_secs_f64()
+            .max(1e-9)
+    }
+
+    /// Round trips a second, counted ones over the counted time.
+    pub fn rate(&self) -> f64 {
+        self.round_trips as f64 / self.over()
+    }
+
+    fn mib_per_s(&self) -> f64 {
+        self.bytes as f64 / self.over() / (1024.0 * 1024.0)
+    }
+
     /// The result lines, as printed on stdout.
     pub fn print(&self, out: &mut impl Write, plan: &Plan) -> io::Result<()> {
-        let secs = self.elapsed.as_secs_f64().max(1e-9);
         writeln!(
             out,
             "round trips:  {} of {} bytes over {}{}",
@@ -37,29 +140,75 @@ impl Report {
                 ""
             }
         )?;
+        if let Some(rate) = plan.rate {
+            writeln!(
+                out,
+                "schedule:     {} round trips/s in all, {}/s on each connection; latency counted \
+                 from each scheduled send (open loop)",
+                number(rate),
+                number(rate / plan.connections.max(1) as f64)
+            )?;
+        }
+        let before = if plan.warmup.is_zero() {
+            format!("connecting {:.3} s before", self.setup.as_secs_f64())
+        } else {
+            format!(
+                "after {:.3} s connecting and a {:.3} s warmup of {} not counted",
+                self.setup.as_secs_f64(),
+                plan.warmup.as_secs_f64(),
+                count(self.warmup_round_trips, "round trip", "round trips")
+            )
+        };
         writeln!(
             out,
-            "elapsed:      {:.3} s (connecting {:.3} s before)",
-            secs,
-            self.setup.as_secs_f64()
+            "elapsed:      {:.3} s ({before})",
+            self.elapsed.as_secs_f64()
         )?;
-        writeln!(
+        write!(
             out,
             "rate:         {:.0} round trips/s, {:.1} MiB/s",
-            self.round_trips as f64 / secs,
-            self.bytes as f64 / secs / (1024.0 * 1024.0)
+            self.rate(),
+            self.mib_per_s()
         )?;
+        match plan.rate {
+            Some(target) => writeln!(
+                out,
+                " ({:.1}% of the {}/s asked, over the {:.3} s schedule)",
+                100.0 * self.rate() / target,
+                number(target),
+                self.over()
+            )?,
+            None => writeln!(out)?,
+        }
         match self.latencies.summary() {
             Some(s) => writeln!(
                 out,
-                "latency µs:   min {} p50 {} p90 {} p99 {} max {}",
+                "latency µs:   min {} p50 {} p90 {} p99 {} p99.9 {} p99.99 {} max {}",
                 micros(s.min),
                 micros(s.p50),
                 micros(s.p90),
                 micros(s.p99),
+                micros(s.p99_9),
+                micros(s.p99_99),
                 micros(s.max)
             )?,
             None => writeln!(out, "latency µs:   none measured")?,
+        }
+        if let (Some(_), Some(s)) = (plan.rate, self.send_lag.summary()) {
+            writeln!(
+                out,
+                "send lag µs:  p50 {} p99 {} max {} (this program's own lateness, in the latency)",
+                micros(s.p50),
+                micros(s.p99),
+                micros(s.max)
+            )?;
+        }
+        if self.stopped {
+            writeln!(
+                out,
+                "stopped:      early, by a signal (Ctrl-C or SIGTERM); {} in flight not counted",
+                count(self.in_flight_at_stop, "round trip", "round trips")
+            )?;
         }
         writeln!(out, "errors:       {}", self.errors)?;
         if self.mismatches == 0 && self.errors == 0 {
@@ -76,5 +225,83 @@ impl Report {
                 self.mismatches
             )
         }
+    }
+
+    /// The whole run as one JSON document, for `--json` (the notes for the README describe
+    /// every field). Names are stable; units are in them: `_s` seconds, `_us` microseconds,
+    /// `_ns` nanoseconds, `_per_s` a second.
+    pub fn json(&self, plan: &Plan, server: SocketAddr) -> Value {
+        let secs = |d: Duration| d.as_secs_f64();
+        let mut latency = self.latencies.json();
+        latency["measured_from"] = json!(if plan.rate.is_some() {
+            "scheduled_send"
+        } else {
+            "send"
+        });
+        json!({
+            "program": "tcp-client",
+            "version": env!("CARGO_PKG_VERSION"),
+            "server": server.to_string(),
+            "parameters": {
+                "connections": plan.connections,
+                "size_bytes": plan.size,
+                "count": plan.count,
+                "duration_s": plan.duration.map(secs),
+                "warmup_s": secs(plan.warmup),
+                "rate_per_s": plan.rate,
+                "reconnect": plan.reconnect,
+                "timeout_s": secs(plan.timeout),
+                "report_interval_s": plan.interval.map(secs),
+            },
+            "totals": {
+                "round_trips": self.round_trips,
+                "bytes": self.bytes,
+                "elapsed_s": secs(self.elapsed),
+                "schedule_s": self.schedule.map(secs),
+                "connect_s": secs(self.setup),
+                "rate_per_s": self.rate(),
+                "mib_per_s": self.mib_per_s(),
+                "target_rate_per_s": plan.rate,
+                "rate_of_target": plan.rate.map(|target| self.rate() / target),
+                "warmup_round_trips": self.warmup_round_trips,
+                "stopped_by_signal": self.stopped,
+                "in_flight_at_stop": self.in_flight_at_stop,
+            },
+            "errors": {
+                "failed_round_trips": self.errors,
+                "mismatches": self.mismatches,
+                "all_matched": self.errors == 0 && self.mismatches == 0,
+            },
+            "latency": latency,
+            "send_lag": plan.rate.map(|_| figures_json(&self.send_lag)),
+            "intervals": self.intervals.iter().map(|i| json!({
+                "start_s": secs(i.from),
+                "end_s": secs(i.to),
+                "warmup": i.warm,
+                "round_trips": i.round_trips,
+                "rate_per_s": i.rate(),
+                "errors": i.errors,
+                "latency": i.latency_json,
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// Latency figures as `Latencies::json` gives them, without the histogram: `count`, then
+/// `min_us` … `max_us` when something was measured.
+pub fn figures_json(latencies: &Latencies) -> Value {
+    let mut v = latencies.json();
+    if let Some(fields) = v.as_object_mut() {
+        fields.remove("histogram");
+    }
+    v
+}
+
+/// A rate as a person writes it: `2000`, `2.5`.
+fn number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
     }
 }

@@ -207,4 +207,62 @@ impl Messages for English {
             count(extra, "byte", "bytes")
         )
     }
+
+    fn creating_timer(&self) -> &'static str {
+        "creating the load's timer (timerfd)"
+    }
+
+    fn setting_timer(&self) -> &'static str {
+        "setting the load's timer (timerfd)"
+    }
+
+    fn warning(&self) -> &'static str {
+        "warning: "
+    }
+
+    fn message_is_a_host(&self, message: &str) -> String {
+        format!("\"{message}\" looks like a host to connect to, not a message to send")
+    }
+
+    fn hint_message_is_a_host(
+        &self,
+        command: &str,
+        message: &str,
+        host: &str,
+        port: u16,
+    ) -> String {
+        format!(
+            "to connect to {host} port {port}: `{command} --host {host} --port {port}`; to send \
+             \"{message}\" as a message after all, pipe it in: `echo '{message}' | {command} --stdin`"
+        )
+    }
+
+    fn message_may_be_a_host(&self, message: &str, host: &str, port: u16) -> String {
+        format!(
+            "\"{message}\" looks like a host name; it is sent as a message, to {host} port {port}"
+        )
+    }
+
+    fn hint_message_may_be_a_host(&self, command: &str, host: &str, port: u16) -> String {
+        format!("to connect to {host} instead: `{command} --host {host} --port {port}`")
+    }
+
+    fn host_port_conflict(&self, arg: &str, in_host: u16, flag: u16) -> String {
+        format!("--host {arg} names port {in_host}, but --port says {flag}")
+    }
+
+    fn hint_host_port_conflict(&self, host: &str, in_host: u16, flag: u16) -> String {
+        format!(
+            "give the port once, with --port: `--host {host} --port {in_host}` or `--host {host} \
+             --port {flag}`"
+        )
+    }
+
+    fn host_bad_port(&self, arg: &str, port: &str) -> String {
+        format!("--host {arg}: \"{port}\" after the colon is not a port number (1 to 65535)")
+    }
+
+    fn hint_host_bad_port(&self, host: &str) -> String {
+        format!("give the host alone, and the port with --port: `--host {host} --port PORT`")
+    }
 }

@@ -196,4 +196,61 @@ impl Messages for Chinese {
     fn load_sent_more(&self, extra: u64) -> String {
         format!("服务器在回显之外多发了 {extra} 字节")
     }
+
+    fn creating_timer(&self) -> &'static str {
+        "创建压测用的定时器 (timerfd)"
+    }
+
+    fn setting_timer(&self) -> &'static str {
+        "设置压测用的定时器 (timerfd)"
+    }
+
+    fn warning(&self) -> &'static str {
+        "警告："
+    }
+
+    fn message_is_a_host(&self, message: &str) -> String {
+        format!("“{message}”看起来是要连接的主机，而不是要发送的消息")
+    }
+
+    fn hint_message_is_a_host(
+        &self,
+        command: &str,
+        message: &str,
+        host: &str,
+        port: u16,
+    ) -> String {
+        format!(
+            "要连接 {host} 的 {port} 端口，请用 `{command} --host {host} --port {port}`；\
+             如果确实要把“{message}”当作消息发送，请从管道输入：\
+             `echo '{message}' | {command} --stdin`"
+        )
+    }
+
+    fn message_may_be_a_host(&self, message: &str, host: &str, port: u16) -> String {
+        format!("“{message}”看起来像主机名；它会被当作消息，发送到 {host} 的 {port} 端口")
+    }
+
+    fn hint_message_may_be_a_host(&self, command: &str, host: &str, port: u16) -> String {
+        format!("如果要连接的是 {host}，请用 `{command} --host {host} --port {port}`")
+    }
+
+    fn host_port_conflict(&self, arg: &str, in_host: u16, flag: u16) -> String {
+        format!("--host {arg} 里写的端口是 {in_host}，而 --port 给的是 {flag}")
+    }
+
+    fn hint_host_port_conflict(&self, host: &str, in_host: u16, flag: u16) -> String {
+        format!(
+            "端口只给一次，用 --port：`--host {host} --port {in_host}` 或 \
+             `--host {host} --port {flag}`"
+        )
+    }
+
+    fn host_bad_port(&self, arg: &str, port: &str) -> String {
+        format!("--host {arg}：冒号后面的“{port}”不是端口号（应为 1 到 65535）")
+    }
+
+    fn hint_host_bad_port(&self, host: &str) -> String {
+        format!("--host 只写主机，端口用 --port 给出：`--host {host} --port PORT`")
+    }
 }
