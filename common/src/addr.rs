@@ -22,10 +22,7 @@ pub const MAX_DATAGRAM_V6: usize = 65_527;
 /// Resolves `host` (an IPv4 or IPv6 literal, with or without brackets, or a name such as
 /// `localhost`) and `port` into the socket addresses to try, in the resolver's order.
 pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>> {
-    let bare = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
+    let bare = crate::typed::unbracketed(host);
     // A literal needs no resolver, and must not depend on one being configured.
     if let Ok(ip) = bare.parse::<IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, port)]);

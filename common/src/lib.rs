@@ -13,7 +13,9 @@
 //! - [`stats`]: latency figures (a fixed-size histogram) for the load and ping modes;
 //! - [`text`]: received bytes shown as text (a streaming UTF-8 decoder) and the UDP uppercase;
 //! - [`threads`]: `--threads` and `--spin`, the same for both servers;
-//! - [`ticker`]: a thread that wakes an event loop at a steady period.
+//! - [`ticker`]: a thread that wakes an event loop at a steady period;
+//! - [`typed`]: addresses typed as text: `host:port` and `[v6]:port` taken apart, and whether a
+//!   text is an IP address, a host name or a port number.
 //!
 //! The integration tests' helpers live in the `testkit` crate, not here.
 
@@ -29,3 +31,4 @@ pub mod stats;
 pub mod text;
 pub mod threads;
 pub mod ticker;
+pub mod typed;
