@@ -21,8 +21,10 @@
 //! first Ctrl-C (or SIGTERM) ends the load where it is, and the report says so.
 //!
 //! This file holds the plan and the loop that waits on every connection at once; driver.rs moves
-//! each connection's round trip along, report.rs holds what happened and prints it, and timer.rs
-//! is the one timer the loop waits on with the connections.
+//! each connection's round trip along (driver/bytes.rs: which bytes, and their check;
+//! driver/schedule.rs: `--rate`'s schedule), conn.rs opens the connections, tally.rs counts the
+//! `-i` intervals, report.rs holds what happened and prints it, and timer.rs is the one timer
+//! the loop waits on with the connections.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -39,11 +41,14 @@ use mio::{Events, Poll, Token, Waker};
 
 use crate::messages::say;
 
+mod conn;
 mod driver;
 mod report;
+mod tally;
 mod timer;
 
-use driver::{connect_blocking, connect_nonblocking, Conn, Driver, Next, Tallies};
+use conn::{connect_blocking, connect_nonblocking, Conn};
+use driver::{Driver, Next};
 pub use report::{Interval, Report};
 use timer::Timer;
 
@@ -148,7 +153,7 @@ pub fn drive(
     let mut intervals = Intervals::new(plan, &driver);
     driver.tallies = plan
         .interval
-        .map(|_| Tallies::new(driver.start, intervals.next_end, driver.measure_start));
+        .map(|_| tally::Tallies::new(driver.start, intervals.next_end, driver.measure_start));
     let mut last_done = 0;
     while !stopped() && (driver.in_flight() > 0 || !waiting.is_empty()) {
         let now = Instant::now();
