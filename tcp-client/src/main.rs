@@ -7,6 +7,11 @@
 //! gives up with a clear message when the server is not there, closes early, stays silent,
 //! trickles the reply too slowly or sends back more than it was sent.
 //!
+//! This file holds the arguments and the document's steps in order; connection.rs holds each
+//! step's machinery (connect, one message's echo, the end of stream), until.rs the one deadline
+//! a reply has, typed.rs the addresses typed where a MESSAGE goes, load.rs load mode, and
+//! messages.rs every sentence for a person.
+//!
 //! Start the server first, then the client in a second terminal:
 //!
 //! ```text
@@ -16,9 +21,9 @@
 //! cargo run -p tcp-client -- --stdin           # one message per line you type; `quit` ends
 //! ```
 
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::time::{Duration, Instant};
+use std::io::Write;
+use std::net::{Shutdown, SocketAddr};
+use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::parser::ValueSource;
@@ -28,23 +33,18 @@ use common::text::lossy;
 use common::{cli, error, explain, input, lang, step};
 use log::debug;
 
-use crate::messages::{say, Ending};
+use crate::messages::say;
 
+mod connection;
 mod load;
 mod messages;
 mod typed;
+mod until;
+
+use connection::{closed_by_server, connect, echo, expect_end, END_WAIT};
 
 /// The document's greeting, sent when no message is given.
 const GREETING: &str = "你好,服务器!";
-/// The most sent before reading the echo back: less than the socket buffers on both sides, so
-/// a long message can never fill them and leave client and server both waiting to write.
-const CHUNK: usize = 64 * 1024;
-/// The longest wait, after the last reply, for the server's end of stream. A server that closes
-/// when it reads our FIN answers within one round trip (well under a millisecond on one machine,
-/// a few hundred over the slowest links), so the wait rarely runs in full; it does against a
-/// server that keeps the connection open, which is allowed, and then it must not hold up the
-/// program noticeably. --timeout caps it too, as it caps every other wait.
-const END_WAIT: Duration = Duration::from_millis(500);
 
 /// Sends messages to a TCP echo server and prints each reply.
 #[derive(Parser, Debug)]
@@ -315,194 +315,4 @@ fn measure(args: &Args, addrs: &[SocketAddr]) -> Result<()> {
         bail!(say().round_trips_failed(report.errors, all));
     }
     Ok(())
-}
-
-/// Connects to the first address that accepts, within `timeout` each.
-fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<(TcpStream, SocketAddr)> {
-    let mut last = None;
-    for &addr in addrs {
-        step!(
-            1,
-            Step::Socket,
-            say().creating_socket(explain::family(&addr), explain::socket_type(true))
-        );
-        match TcpStream::connect_timeout(&addr, timeout) {
-            Ok(stream) => return Ok((stream, addr)),
-            Err(e) => {
-                debug!("connecting to {addr}: {}", error::io_text(&e));
-                last = Some((addr, e));
-            }
-        }
-    }
-    let Some((addr, e)) = last else {
-        bail!(say().no_address());
-    };
-    let what = anyhow!(say().cannot_connect(addr, &error::io_text(&e)));
-    Err(match e.kind() {
-        io::ErrorKind::ConnectionRefused => error::hint(
-            what,
-            say().hint_start_server(&cli::how_to_start("tcp-server")),
-        ),
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
-            error::hint(what, say().hint_no_answer(timeout))
-        }
-        _ => what,
-    })
-}
-
-/// Sends `message` and reads back exactly as many bytes, checking they are the same, all within
-/// `timeout` of starting to send.
-fn echo(
-    stream: &TcpStream,
-    server: SocketAddr,
-    message: &[u8],
-    timeout: Duration,
-) -> Result<Vec<u8>> {
-    // One deadline for the whole reply, not a timeout for each read: every read and write may
-    // take only the time left.
-    let mut stream = Until::new(stream, timeout);
-    let mut reply = vec![0; message.len()];
-    for (sent, chunk) in message.chunks(CHUNK).enumerate() {
-        let start = sent * CHUNK;
-        stream
-            .write_all(chunk)
-            .map_err(|e| io_failure(e, server, timeout, |why| say().sending_to(server, why)))?;
-        step!(3, Step::Send, say().sent(chunk.len()));
-        let back = &mut reply[start..start + chunk.len()];
-        let mut got = 0;
-        while got < back.len() {
-            match stream.read(&mut back[got..]) {
-                Ok(0) => bail!(say().closed_early(server, start + got, message.len())),
-                Ok(n) => {
-                    got += n;
-                    step!(4, Step::Receive, say().received(n, got, chunk.len()));
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    let e = io_failure(e, server, timeout, |why| {
-                        say().reading_reply_from(server, why)
-                    });
-                    // One sentence, so that each language joins its parts its own way.
-                    let why = error::chain_text(&e);
-                    bail!(say().after_bytes(start + got, message.len(), &why));
-                }
-            }
-        }
-        if let Some(at) = back.iter().zip(chunk).position(|(a, b)| a != b) {
-            bail!(say().reply_differs(server, start + at));
-        }
-    }
-    Ok(reply)
-}
-
-/// Names a failed read or write in the user's terms; `doing` says what was being done, and why
-/// it failed.
-fn io_failure(
-    e: io::Error,
-    server: SocketAddr,
-    timeout: Duration,
-    doing: impl FnOnce(&str) -> String,
-) -> anyhow::Error {
-    match e.kind() {
-        _ if error::is_timeout(&e) => anyhow!(say().no_reply(server, timeout)),
-        io::ErrorKind::ConnectionReset => anyhow!(say().reset(server)),
-        _ => anyhow!(doing(&error::io_text(&e))),
-    }
-}
-
-/// True when the server's end of stream (its FIN) is already here before we send ours: then the
-/// server, not us, sent the first FIN. A look without waiting; what is there stays to be read.
-fn closed_by_server(stream: &TcpStream) -> bool {
-    if stream.set_nonblocking(true).is_err() {
-        return false;
-    }
-    let end = matches!(stream.peek(&mut [0u8; 1]), Ok(0));
-    let _ = stream.set_nonblocking(false);
-    end
-}
-
-/// After our FIN: waits up to `wait` for the server's end of stream. Bytes that come instead are
-/// more than the echo of what we sent, an error; a server that keeps the connection open is not.
-/// Says how the connection ended, for the narration, when it knows.
-fn expect_end(
-    stream: &TcpStream,
-    server: SocketAddr,
-    wait: Duration,
-    server_first: bool,
-) -> Result<Option<Ending>> {
-    let mut stream = Until::new(stream, wait);
-    let mut buf = [0u8; 4096];
-    let mut extra = 0;
-    let ending = loop {
-        match stream.read(&mut buf) {
-            Ok(0) if extra == 0 => {
-                step!(5, Step::Close, say().server_closed(server_first));
-                break Some(if server_first {
-                    Ending::ServerFirst
-                } else {
-                    Ending::OursFirst
-                });
-            }
-            Ok(0) => break None,
-            Ok(n) => extra += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            // Every reply came back whole: a server that stays open, or resets now, is no error.
-            Err(e) if error::is_timeout(&e) => {
-                debug!("{server} kept the connection open for {wait:?} after our FIN");
-                break Some(Ending::ServerStillOpen { waited: wait });
-            }
-            Err(e) => {
-                debug!("waiting for {server} to close: {}", error::io_text(&e));
-                let reset = e.kind() == io::ErrorKind::ConnectionReset;
-                break reset.then_some(Ending::Reset);
-            }
-        }
-    };
-    if extra > 0 {
-        bail!(say().sent_more(server, extra as u64));
-    }
-    Ok(ending)
-}
-
-/// A stream whose reads and writes may take only the time left before one deadline: each sets
-/// the socket timeout to what is left, and once nothing is left fails as a timed-out read does.
-struct Until<'a> {
-    stream: &'a TcpStream,
-    deadline: Instant,
-}
-
-impl<'a> Until<'a> {
-    fn new(stream: &'a TcpStream, timeout: Duration) -> Self {
-        Until {
-            stream,
-            deadline: Instant::now() + timeout,
-        }
-    }
-
-    fn left(&self) -> io::Result<Duration> {
-        match self.deadline.checked_duration_since(Instant::now()) {
-            Some(left) if !left.is_zero() => Ok(left),
-            _ => Err(io::ErrorKind::TimedOut.into()),
-        }
-    }
-}
-
-impl Read for Until<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.stream.set_read_timeout(Some(self.left()?))?;
-        let mut stream = self.stream;
-        stream.read(buf)
-    }
-}
-
-impl Write for Until<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.stream.set_write_timeout(Some(self.left()?))?;
-        let mut stream = self.stream;
-        stream.write(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
