@@ -34,6 +34,7 @@ try:
 
     matplotlib.use("Agg")  # a file, no window: works over ssh and in CI
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter, NullFormatter
 except ImportError:
@@ -116,12 +117,16 @@ def latency_panel(ax, doc):
     """p50 and p99 of one connection's round trips, per server: medians over the runs, with
     the runs' range as a whisker."""
     servers = doc["servers"]
-    series = [("1 conn, 1 CPU", "p50_us", "p50, server and client on one CPU", "#9ecae1"),
-              ("1 conn, 1 CPU", "p99_us", "p99, server and client on one CPU", "#3182bd"),
-              ("1 conn, 2 CPUs", "p50_us", "p50, each on its own CPU", "#fdae6b"),
-              ("1 conn, 2 CPUs", "p99_us", "p99, each on its own CPU", "#e6550d")]
+    series = [("1 conn, 1 CPU", "p50_us", "p50, server and client\nsharing one CPU", "#9ecae1"),
+              ("1 conn, 1 CPU", "p99_us", "p99, server and client\nsharing one CPU", "#3182bd"),
+              ("1 conn, 2 CPUs", "p50_us", "p50, each on\nits own CPU", "#fdae6b"),
+              ("1 conn, 2 CPUs", "p99_us", "p99, each on\nits own CPU", "#e6550d")]
     width = 0.8 / len(series)
-    top = 0
+    # The axis ends a little above the highest median: a whisker that goes higher (one disturbed
+    # run) is cut there, its top written beside it, so that it cannot flatten every bar.
+    medians = [median(v) for load, p, _, _ in series for server in servers
+               for v in [per_run(doc, server, lambda r, s: r["latency_us"][s][load][p])] if v]
+    top = max(medians) * 1.3 if medians else 1
     for i, (load, p, label, colour) in enumerate(series):
         xs, ys, lows, highs = [], [], [], []
         for k, server in enumerate(servers):
@@ -132,19 +137,27 @@ def latency_panel(ax, doc):
             xs.append(k - 0.4 + width * (i + 0.5))
             ys.append(m)
             lows.append(m - min(got))
-            highs.append(max(got) - m)
-            top = max(top, max(got))
-        bars = ax.bar(xs, ys, width * 0.92, color=colour, label=label,
-                      yerr=[lows, highs] if len(doc["runs"]) > 1 else None,
-                      error_kw={"elinewidth": 1, "capsize": 2, "ecolor": "#444"})
-        ax.bar_label(bars, labels=[f"{y:.0f}" if y >= 10 else f"{y:.1f}" for y in ys],
-                     fontsize=8, padding=2)
+            highs.append(min(max(got), top) - m)
+            if max(got) > top:
+                ax.annotate(f"↑{max(got):.0f}", (xs[-1], top), xytext=(3, -3),
+                            textcoords="offset points", fontsize=7.5, color="#444",
+                            va="top", ha="left")
+        ax.bar(xs, ys, width * 0.92, color=colour, label=label,
+               yerr=[lows, highs] if len(doc["runs"]) > 1 else None,
+               error_kw={"elinewidth": 1, "capsize": 2, "ecolor": "#444"})
+        # The median just above its bar, over the whisker if one runs through it.
+        for x, y in zip(xs, ys):
+            ax.annotate(f"{y:.0f}" if y >= 10 else f"{y:.1f}", (x, y), xytext=(0, 3),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=8,
+                        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "lw": 0,
+                              "alpha": 0.8})
     ax.set_xticks(range(len(servers)), servers, fontsize=10)
     ax.set_ylabel("µs per round trip (lower is better ↓)")
-    ax.set_ylim(0, top * 1.15 if top else 1)
+    ax.set_ylim(0, top)
     ax.set_title("(a) Latency of a round trip on one connection (tcp-client, 64 bytes): "
                  "p50 and p99, lower is better", loc="left", fontsize=11)
-    ax.legend(fontsize=9, ncols=2, loc="upper left")
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.005, 1), frameon=False,
+              labelspacing=1.0)
     ax.grid(axis="y", alpha=0.3)
     ax.set_axisbelow(True)
 
@@ -175,12 +188,18 @@ def ratio_panel(ax, doc, ours, peers, columns):
                     and (run["figures"].get(peer, {}).get(name) or 0) > 0]
             y = row - 0.4 + height * (i + 0.5)
             level = info and info.get("verdict") == "≈"
-            ax.barh(y, r - 1, height * 0.9, left=1, color=PEER_COLOURS[i % len(PEER_COLOURS)],
-                    alpha=0.35 if level else 1, zorder=2)
+            colour = PEER_COLOURS[i % len(PEER_COLOURS)]
+            if level:  # pale and hatched, in the peer's colour still
+                ax.barh(y, r - 1, height * 0.9, left=1, facecolor="white", edgecolor=colour,
+                        hatch="////", lw=0.8, zorder=2)
+            else:
+                ax.barh(y, r - 1, height * 0.9, left=1, color=colour, zorder=2)
             if len(each) > 1:
-                ax.plot([min(each), max(each)], [y, y], color="#333", lw=1, zorder=3)
-            ax.text(r * (1.06 if r >= 1 else 1 / 1.06), y, ratio_label(r),
-                    va="center", ha="left" if r >= 1 else "right", fontsize=7.5, zorder=4)
+                ax.plot([min(each), max(each)], [y, y], color="#333", lw=0.9, zorder=3)
+            # The figure beyond the bar and its whisker, on the side the bar grows.
+            end = max(each + [r]) * 1.08 if r >= 1 else min(each + [r]) / 1.08
+            ax.text(end, y, ratio_label(r), va="center", ha="left" if r >= 1 else "right",
+                    fontsize=7.5, zorder=4)
             lo, hi = min(lo, r, *each), max(hi, r, *each)
     # Symmetric about 1× so that the shading's halves are the two sides of the line.
     reach = max(1 / lo, hi) * 2.2
@@ -197,9 +216,13 @@ def ratio_panel(ax, doc, ours, peers, columns):
                  "better (↑ higher is better, ↓ lower is better)", loc="left", fontsize=11)
     handles = [Patch(color=PEER_COLOURS[i % len(PEER_COLOURS)], label=f"ours ÷ {p}")
                for i, p in enumerate(peers)]
-    handles.append(Patch(color="#888", alpha=0.35, label="pale: ranges over the runs overlap (≈)"))
+    handles.append(Patch(facecolor="white", edgecolor="#555", hatch="////",
+                         label="hatched: ranges over the runs overlap (≈ in the table)"))
+    handles.append(Line2D([], [], color="#333", lw=0.9,
+                          label="whisker: lowest to highest of the runs' own ratios"))
     handles.append(Patch(color=BETTER_SHADE, label="ours better on this side"))
-    ax.legend(handles=handles, fontsize=9, loc="lower right", framealpha=0.95)
+    ax.legend(handles=handles, fontsize=9, loc="upper center", bbox_to_anchor=(0.4, -0.045),
+              ncols=3, frameon=False)
 
 
 def ratio_label(r):
