@@ -175,7 +175,8 @@ class Server:
             self.proc.wait()
 
 
-def load(argv, cpu=LOAD_CPU):
+def load(argv, who, cpu=LOAD_CPU):
+    """Runs one load against the server named who; its output, or None (said) if it failed."""
     global LAST_LOAD_BUSY
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.monotonic()
@@ -188,7 +189,7 @@ def load(argv, cpu=LOAD_CPU):
     cpu_s = (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
     LAST_LOAD_BUSY = 100 * cpu_s / wall if wall > 0 else None
     if out.returncode != 0:
-        print(f"  load failed: {' '.join(argv)}\n  {out.stderr.strip()}", file=sys.stderr)
+        print(f"  load against {who} failed: {' '.join(argv)}\n  {out.stderr.strip()}", file=sys.stderr)
         return None
     return out.stdout
 
@@ -249,7 +250,7 @@ def tcp_figures(server, quick, lat):
     dur = "1" if quick else "3"
     fig = {}
     # One connection, server and client on one CPU: the latency of a round trip.
-    out = load(client + ["-n", "20000", "--duration", dur], cpu=SERVER_CPU)
+    out = load(client + ["-n", "20000", "--duration", dur], server.name, cpu=SERVER_CPU)
     if out:
         lat["1 conn, 1 CPU"] = latency_us(out)
         for p in ("p50", "p99"):
@@ -259,7 +260,7 @@ def tcp_figures(server, quick, lat):
     # server's CPU did meanwhile, where a spinning server pays for its speed.
     time.sleep(0.3)
     before = cpu_seconds(server)
-    out = load(client + ["-n", "5000000", "--duration", dur])
+    out = load(client + ["-n", "5000000", "--duration", dur], server.name)
     if out:
         lat["1 conn, 2 CPUs"] = latency_us(out)
         fig["1-conn rt/s"] = rate(out)
@@ -270,7 +271,7 @@ def tcp_figures(server, quick, lat):
     # the last load's connections are gone (and socat's forks for them reaped), and again after.
     time.sleep(0.3)
     before = cpu_seconds(server)
-    out = load(client + ["-c", "100", "-n", "50000000", "--duration", dur])
+    out = load(client + ["-c", "100", "-n", "50000000", "--duration", dur], server.name)
     if out:
         lat["100 conns"] = latency_us(out)
         fig["rt/s, 100 conns"] = rate(out)
@@ -282,7 +283,8 @@ def tcp_figures(server, quick, lat):
     # The same 100 connections from a load generator of another design: a blocking thread each.
     threaded = os.path.join(PEERS, "threaded-load")
     if os.path.exists(threaded):
-        out = load([threaded, "--port", str(server.port), "--connections", "100", "--duration", dur])
+        out = load([threaded, "--port", str(server.port), "--connections", "100", "--duration", dur],
+                   server.name)
         if out:
             fig["rt/s, 100 conns, threaded load"] = rate(out)
     # Connect cycles, 6,000 a load and 12,000 in all: past about 14,000 to one port (connect()
@@ -290,20 +292,22 @@ def tcp_figures(server, quick, lat):
     # enough to reuse, and measures the kernel, not the server. Four at once with 16 bytes, as
     # issue 11 defines a cycle; then eight at once, where both CPUs are busy with the kernel's
     # TCP work and the server's own part is small.
-    out = load(client + ["-c", "4", "-s", "16", "--reconnect", "-n", "6000", "--duration", dur])
+    out = load(client + ["-c", "4", "-s", "16", "--reconnect", "-n", "6000", "--duration", dur],
+               server.name)
     if out:
         lat["connects, 4 at once"] = latency_us(out)
         fig["connects/s, 4 at once"] = rate(out)
-    out = load(client + ["-c", "8", "--reconnect", "-n", "6000", "--duration", dur])
+    out = load(client + ["-c", "8", "--reconnect", "-n", "6000", "--duration", dur],
+               server.name)
     if out:
         lat["connects, 8 at once"] = latency_us(out)
         fig["connects/s, 8 at once"] = rate(out)
     return {c: v for c, v in fig.items() if v is not None}
 
 
-def stream_rate(port):
-    out = load([os.path.join(BIN, "tcp-client"), "--port", str(port),
-                "-n", "1", "-s", str(128 << 20), "--timeout", "30"])
+def stream_rate(server):
+    out = load([os.path.join(BIN, "tcp-client"), "--port", str(server.port),
+                "-n", "1", "-s", str(128 << 20), "--timeout", "30"], server.name)
     return found(r"([\d.]+) MiB/s", out, "MiB/s") if out else None
 
 
@@ -335,7 +339,7 @@ def udp_figures(server, quick, lat):
     # One request in flight: udp-client's ping mode, each datagram sent when the last is answered.
     out = load(
         [os.path.join(BIN, "udp-client"), "--port", str(port), "-n",
-         "50000" if quick else "200000", "-i", "0", "-q", "--timeout", "1"]
+         "50000" if quick else "200000", "-i", "0", "-q", "--timeout", "1"], server.name
     )
     if out:
         lat["UDP, 1 client"] = latency_us(out)
@@ -346,7 +350,7 @@ def udp_figures(server, quick, lat):
     if os.path.exists(udp_load):
         before = cpu_seconds(server)
         out = load([udp_load, "--port", str(port), "--clients", "64",
-                    "--duration", "1" if quick else "3"])
+                    "--duration", "1" if quick else "3"], server.name)
         if out:
             fig["UDP req/s, 64 clients"] = rate(out)
             requests = (fig["UDP req/s, 64 clients"] or 0) * (1 if quick else 3)
@@ -465,7 +469,7 @@ def measure(candidates, quick):
         rates = {name: [] for name in servers}
         for _ in range(1 if quick else 5):
             for name, server in servers.items():
-                rate = stream_rate(server.port)
+                rate = stream_rate(server)
                 if rate is not None:
                     rates[name].append(rate)
         for name, got in rates.items():
@@ -563,13 +567,20 @@ def main():
 
     began = datetime.datetime.now()
     load_before, cpu_before = load_average(), machine_cpu()
-    runs = []
+    runs, others = [], []
     for run in range(args.runs):
         if args.runs > 1:
             print(f"== run {run + 1} of {args.runs}", file=sys.stderr)
+        run_began, run_cpu = time.monotonic(), machine_cpu()
         runs.append(measure(candidates, args.quick))
+        others.append(other_work(run_cpu, machine_cpu(), time.monotonic() - run_began)[0])
+        if args.runs > 1:
+            print(f"   other work meanwhile: {others[-1]['other_cpu_s']:.1f} CPU s", file=sys.stderr)
     took = (datetime.datetime.now() - began).total_seconds()
     other, quiet = other_work(cpu_before, machine_cpu(), took)
+    if args.runs > 1:
+        quiet += (" Run by run: " + ", ".join(f"{o['other_cpu_s']:.0f}" for o in others)
+                  + " CPU s.")
     names = list(runs[0][0])
     # Every figure a cell got, one a run (fewer where a load failed).
     got = {name: {c: [r[name][c] for r, _ in runs if c in r[name]] for c, _, _ in COLUMNS}
@@ -644,7 +655,9 @@ def main():
         # load that measures latency: "1 conn, 1 CPU" (the p50 and p99 columns), "1 conn, 2 CPUs"
         # (the 1-conn rt/s load), "100 conns", "connects, 4 at once", "connects, 8 at once",
         # "UDP, 1 client".
-        "runs": [{"figures": figures, "latency_us": lat} for figures, lat in runs],
+        # other_work: what other processes used during that run, as the whole one's above.
+        "runs": [{"figures": figures, "latency_us": lat, "other_work": o}
+                 for (figures, lat), o in zip(runs, others)],
     }
     with open(path + ".json", "w") as f:
         json.dump(document, f, indent=1, ensure_ascii=False)
