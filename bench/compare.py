@@ -4,7 +4,7 @@
 
 --runs N  the whole measurement N times over (every server started afresh each time); each
           figure is the median of the N, with its range (lowest–highest) in a second table.
-          Default 3 (about 12 minutes on a 2-core machine); 1 with --quick.
+          Default 3 (about 8 minutes on a 2-core machine); 1 with --quick.
 --quick   a quick look, not figures to quote: every timed load lasts 1 s instead of 3, the UDP
           ping sends 50,000 instead of 200,000, the 128 MiB stream is timed once instead of five
           times, and the whole measurement is made once unless --runs says otherwise (about 1
