@@ -20,7 +20,7 @@ the file:
   p99 and max over the run.
 
 Needs matplotlib, a plotting library for Python (https://matplotlib.org):
-    pip install matplotlib      (or: apt-get install python3-matplotlib)
+    pip install matplotlib      (3.6 or later)
 """
 
 import argparse
@@ -40,7 +40,7 @@ try:
 except ImportError:
     sys.exit("bench/chart.py needs matplotlib, a plotting library for Python:\n"
              "    pip install matplotlib\n"
-             "(or apt-get install python3-matplotlib), then run this again.")
+             "then run this again.")
 
 OURS_COLOUR = "#1f77b4"
 # Not green nor red: green marks the side where ours is better.
