@@ -1,17 +1,31 @@
-"""Runs the loads of bench/compare.sh against each server and prints the table.
+"""Runs the loads of bench/compare.sh against each server, prints the table and writes the results.
 
     python3 bench/compare.py [--quick] [--runs N]   (compare.sh builds everything, then runs this)
 
---quick   loads of 1 s instead of 3 (fewer UDP pings, one stream instead of five): a quick look.
 --runs N  the whole measurement N times over (every server started afresh each time); each
-          cell is the median of the N, and the results file (bench/results-DATE.md) adds a
-          second table with each cell's range, lowest–highest. Default 1.
+          figure is the median of the N, with its range (lowest–highest) in a second table.
+          Default 3 (about 8 minutes on a 2-core machine); 1 with --quick.
+--quick   a quick look, not figures to quote: every timed load lasts 1 s instead of 3, the UDP
+          ping sends 50,000 instead of 200,000, the 128 MiB stream is timed once instead of five
+          times, and the whole measurement is made once unless --runs says otherwise (about 1
+          minute 15 s). The connect cycles (6,000) and the 500 idle connections stay the same.
+
+Results: bench/results/DATE-TIME.md (the table, the ranges, the ratios) and beside it
+bench/results/DATE-TIME.json, every figure of every run (with each latency load's percentiles),
+from which `python3 bench/chart.py bench/results/DATE-TIME.json` draws the chart
+(DATE-TIME.png; it needs matplotlib: `pip install matplotlib`). compare.py draws it itself at the
+end when matplotlib is there. bench/results/ is ignored by git but for the run the README quotes,
+committed with `git add -f`.
+
+The machine should be quiet meanwhile: any other work on its CPUs (a build, a browser) moves the
+figures. The results say how much CPU time other processes used while it ran.
 
 Servers: ours (as a user starts it, no RUST_LOG, and again at RUST_LOG=warn to show what its
 log costs), tokio's echo and uppercase servers from bench/peers, a threaded Python server and
 socat. Servers run on CPU 0 and loads on CPU 1 (taskset). Columns (↑ higher is better, ↓ lower):
 
-- p50 µs, 1 conn, 1 CPU: tcp-client, one connection, server and client both on CPU 0.
+- p50 µs and p99 µs, 1 conn, 1 CPU: tcp-client, one connection, server and client both on
+  CPU 0: the latency of a round trip, the median and the 99th percentile.
 - 1-conn rt/s: tcp-client, one connection, closed loop, server and client on their own CPUs.
 - server CPU s per M rt, 1 conn: the server's CPU time over that load, per million round trips:
   where a server that spins instead of sleeping pays for its speed.
@@ -37,6 +51,7 @@ socat's forks), and every load is bounded in count and in time.
 
 import argparse
 import datetime
+import json
 import os
 import re
 import resource
@@ -160,7 +175,8 @@ class Server:
             self.proc.wait()
 
 
-def load(argv, cpu=LOAD_CPU):
+def load(argv, who, cpu=LOAD_CPU):
+    """Runs one load against the server named who; its output, or None (said) if it failed."""
     global LAST_LOAD_BUSY
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.monotonic()
@@ -173,7 +189,7 @@ def load(argv, cpu=LOAD_CPU):
     cpu_s = (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
     LAST_LOAD_BUSY = 100 * cpu_s / wall if wall > 0 else None
     if out.returncode != 0:
-        print(f"  load failed: {' '.join(argv)}\n  {out.stderr.strip()}", file=sys.stderr)
+        print(f"  load against {who} failed: {' '.join(argv)}\n  {out.stderr.strip()}", file=sys.stderr)
         return None
     return out.stdout
 
@@ -200,44 +216,75 @@ def cpu_seconds(server):
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def found(pattern, out, what):
+    """The first group of pattern in a load's output as a number, or None (and a note) when the
+    output does not hold it: a client that changed what it prints costs a column, not the run."""
+    m = re.search(pattern, out)
+    if not m:
+        print(f"  not found in the load's output: {what}", file=sys.stderr)
+        return None
+    return float(m.group(1))
+
+
 def rate(out):
-    return float(re.search(r"rate: +(\d+) (round|requests)", out).group(1))
+    return found(r"rate: +(\d+) (round|requests)", out, "rate")
 
 
-def tcp_figures(server, quick):
+def latency_us(out):
+    """tcp-client's `latency µs:` line as {"min_us": .., "p50_us": .., "p99_9_us": .., ...},
+    the names of its --json; or udp-client's `rtt min/avg/p99/max = a/b/c/d ms`, in µs."""
+    m = re.search(r"^latency µs: +(.*)$", out, re.M)
+    if m:
+        return {f"{name.replace('.', '_')}_us": float(v)
+                for name, v in re.findall(r"([a-z][\w.]*) ([\d.]+)", m.group(1))}
+    m = re.search(r"^rtt ([\w./]+) = ([\d./]+) ms", out, re.M)
+    if m:
+        return {f"{name.replace('.', '_')}_us": float(v) * 1000
+                for name, v in zip(m.group(1).split("/"), m.group(2).split("/"))}
+    return {}
+
+
+def tcp_figures(server, quick, lat):
+    """The TCP loads' figures; each load's latency percentiles go into lat, by load."""
     client = [os.path.join(BIN, "tcp-client"), "--port", str(server.port)]
     dur = "1" if quick else "3"
     fig = {}
     # One connection, server and client on one CPU: the latency of a round trip.
-    out = load(client + ["-n", "20000", "--duration", dur], cpu=SERVER_CPU)
+    out = load(client + ["-n", "20000", "--duration", dur], server.name, cpu=SERVER_CPU)
     if out:
-        fig["p50 µs, 1 conn, 1 CPU"] = float(re.search(r"p50 ([\d.]+)", out).group(1))
+        lat["1 conn, 1 CPU"] = latency_us(out)
+        for p in ("p50", "p99"):
+            if f"{p}_us" in lat["1 conn, 1 CPU"]:
+                fig[f"{p} µs, 1 conn, 1 CPU"] = lat["1 conn, 1 CPU"][f"{p}_us"]
     # One connection again, closed loop, now server and client on their own CPUs; and what the
     # server's CPU did meanwhile, where a spinning server pays for its speed.
     time.sleep(0.3)
     before = cpu_seconds(server)
-    out = load(client + ["-n", "5000000", "--duration", dur])
+    out = load(client + ["-n", "5000000", "--duration", dur], server.name)
     if out:
+        lat["1 conn, 2 CPUs"] = latency_us(out)
         fig["1-conn rt/s"] = rate(out)
-        trips = int(re.search(r"round trips: +(\d+)", out).group(1))
+        trips = found(r"round trips: +(\d+)", out, "round trips")
         if trips:
             fig["server CPU s per M rt, 1 conn"] = (cpu_seconds(server) - before) / (trips / 1e6)
     # The server's CPU time over the 100-connection load, per million round trips. Read once
     # the last load's connections are gone (and socat's forks for them reaped), and again after.
     time.sleep(0.3)
     before = cpu_seconds(server)
-    out = load(client + ["-c", "100", "-n", "50000000", "--duration", dur])
+    out = load(client + ["-c", "100", "-n", "50000000", "--duration", dur], server.name)
     if out:
+        lat["100 conns"] = latency_us(out)
         fig["rt/s, 100 conns"] = rate(out)
         fig["load CPU %, 100 conns"] = LAST_LOAD_BUSY
         time.sleep(0.3)
-        trips = int(re.search(r"round trips: +(\d+)", out).group(1))
+        trips = found(r"round trips: +(\d+)", out, "round trips")
         if trips:
             fig["server CPU s per M rt, 100 conns"] = (cpu_seconds(server) - before) / (trips / 1e6)
     # The same 100 connections from a load generator of another design: a blocking thread each.
     threaded = os.path.join(PEERS, "threaded-load")
     if os.path.exists(threaded):
-        out = load([threaded, "--port", str(server.port), "--connections", "100", "--duration", dur])
+        out = load([threaded, "--port", str(server.port), "--connections", "100", "--duration", dur],
+                   server.name)
         if out:
             fig["rt/s, 100 conns, threaded load"] = rate(out)
     # Connect cycles, 6,000 a load and 12,000 in all: past about 14,000 to one port (connect()
@@ -245,19 +292,23 @@ def tcp_figures(server, quick):
     # enough to reuse, and measures the kernel, not the server. Four at once with 16 bytes, as
     # issue 11 defines a cycle; then eight at once, where both CPUs are busy with the kernel's
     # TCP work and the server's own part is small.
-    out = load(client + ["-c", "4", "-s", "16", "--reconnect", "-n", "6000", "--duration", dur])
+    out = load(client + ["-c", "4", "-s", "16", "--reconnect", "-n", "6000", "--duration", dur],
+               server.name)
     if out:
+        lat["connects, 4 at once"] = latency_us(out)
         fig["connects/s, 4 at once"] = rate(out)
-    out = load(client + ["-c", "8", "--reconnect", "-n", "6000", "--duration", dur])
+    out = load(client + ["-c", "8", "--reconnect", "-n", "6000", "--duration", dur],
+               server.name)
     if out:
+        lat["connects, 8 at once"] = latency_us(out)
         fig["connects/s, 8 at once"] = rate(out)
-    return fig
+    return {c: v for c, v in fig.items() if v is not None}
 
 
-def stream_rate(port):
-    out = load([os.path.join(BIN, "tcp-client"), "--port", str(port),
-                "-n", "1", "-s", str(128 << 20), "--timeout", "30"])
-    return float(re.search(r"([\d.]+) MiB/s", out).group(1)) if out else None
+def stream_rate(server):
+    out = load([os.path.join(BIN, "tcp-client"), "--port", str(server.port),
+                "-n", "1", "-s", str(128 << 20), "--timeout", "30"], server.name)
+    return found(r"([\d.]+) MiB/s", out, "MiB/s") if out else None
 
 
 def idle_figures(server, n=500):
@@ -282,31 +333,32 @@ def idle_figures(server, n=500):
     }
 
 
-def udp_figures(server, quick):
+def udp_figures(server, quick, lat):
     port = server.port
     fig = {}
     # One request in flight: udp-client's ping mode, each datagram sent when the last is answered.
     out = load(
         [os.path.join(BIN, "udp-client"), "--port", str(port), "-n",
-         "50000" if quick else "200000", "-i", "0", "-q", "--timeout", "1"]
+         "50000" if quick else "200000", "-i", "0", "-q", "--timeout", "1"], server.name
     )
     if out:
-        m = re.search(r"(\d+) sent, (\d+) received, ([\d.]+)% loss, [\d.]+ s, (\d+) requests/s", out)
-        fig.update({"UDP req/s, 1 client": float(m.group(4)), "UDP loss %, 1 client": float(m.group(3))})
+        lat["UDP, 1 client"] = latency_us(out)
+        fig["UDP req/s, 1 client"] = found(r"(\d+) requests/s", out, "requests/s")
+        fig["UDP loss %, 1 client"] = found(r"([\d.]+)% loss", out, "% loss")
     # 64 in flight: udp-load's 64 sockets, each with one request waiting for its reply.
     udp_load = os.path.join(PEERS, "udp-load")
     if os.path.exists(udp_load):
         before = cpu_seconds(server)
         out = load([udp_load, "--port", str(port), "--clients", "64",
-                    "--duration", "1" if quick else "3"])
+                    "--duration", "1" if quick else "3"], server.name)
         if out:
             fig["UDP req/s, 64 clients"] = rate(out)
-            requests = fig["UDP req/s, 64 clients"] * (1 if quick else 3)
+            requests = (fig["UDP req/s, 64 clients"] or 0) * (1 if quick else 3)
             if requests:
                 fig["UDP server CPU s per M req, 64 clients"] = (
                     (cpu_seconds(server) - before) / (requests / 1e6))
-            fig["UDP loss %, 64 clients"] = float(re.search(r"loss: ([\d.]+)%", out).group(1))
-    return fig
+            fig["UDP loss %, 64 clients"] = found(r"loss: ([\d.]+)%", out, "loss")
+    return {c: v for c, v in fig.items() if v is not None}
 
 
 WARN = "ours, RUST_LOG=warn"
@@ -314,6 +366,7 @@ WARN = "ours, RUST_LOG=warn"
 HIGHER, LOWER = "↑", "↓"
 COLUMNS = [
     ("p50 µs, 1 conn, 1 CPU", "{:.1f}", LOWER),
+    ("p99 µs, 1 conn, 1 CPU", "{:.1f}", LOWER),
     ("1-conn rt/s", "{:.0f}", HIGHER),
     ("server CPU s per M rt, 1 conn", "{:.2f}", LOWER),
     ("rt/s, 100 conns", "{:.0f}", HIGHER),
@@ -334,8 +387,27 @@ COLUMNS = [
 # Loss is near zero for every server: a ratio of two such figures says nothing. The load's CPU
 # is the load generator's, not the server's.
 NO_RATIO = {"UDP loss %, 1 client", "UDP loss %, 64 clients", "load CPU %, 100 conns"}
-LEGEND = ("↑ higher is better, ↓ lower is better. A ratio row divides ours by that row's server: "
-          "above 1× means ours is higher (better in a ↑ column, worse in a ↓ column).")
+LEGEND = ("↑ higher is better, ↓ lower is better. A ratio row divides ours by that row's server "
+          "(above 1×, ours is higher) and says what that is for ours in that column: better, worse, "
+          "or ≈ where the two servers' ranges over the runs overlap, so that the runs cannot tell "
+          "them apart (with one run, where the two are within 5%).")
+
+
+def verdict(better, ours, peer):
+    """better, worse or ≈ for ours against a peer in a column: ours and peer are each server's
+    figures over the runs; ≈ when their ranges overlap, or with one run each, within 5%."""
+    if len(ours) == 1 and len(peer) == 1:
+        if abs(ours[0] - peer[0]) <= 0.05 * max(abs(ours[0]), abs(peer[0])):
+            return "≈"
+    elif max(ours) >= min(peer) and max(peer) >= min(ours):
+        return "≈"
+    higher = statistics.median(ours) > statistics.median(peer)
+    return "better" if higher == (better == HIGHER) else "worse"
+
+
+def ratio_text(r):
+    """A ratio with two decimals, or two significant digits below 0.1 (0.0043×, not 0.00×)."""
+    return f"{r:.2g}×" if r < 0.1 else f"{r:.2f}×"
 
 
 def candidates_and_notes():
@@ -377,26 +449,27 @@ def candidates_and_notes():
 
 
 def measure(candidates, quick):
-    """One whole measurement: every server started afresh, every load once. {server: {column: figure}}."""
-    rows = {}
+    """One whole measurement: every server started afresh, every load once. ({server: {column:
+    figure}}, {server: {load: {percentile: µs}}})."""
+    rows, lat = {}, {}
     # All servers run side by side, idle but for the one under load, so that each kind of load
     # meets every server in the same state of the machine; streams alternate between servers.
     servers = {}
     try:
         for name, tcp, _ in candidates:
             servers[name] = tcp()
-            rows[name] = {}
+            rows[name], lat[name] = {}, {}
         # Memory first, while every server is fresh: memory that a heavier load made the
         # allocator keep would hide what an idle connection costs.
         for name, server in servers.items():
             rows[name].update(idle_figures(server))
         for name, server in servers.items():
             print(f"{name}: TCP loads", file=sys.stderr)
-            rows[name].update(tcp_figures(server, quick))
+            rows[name].update(tcp_figures(server, quick, lat[name]))
         rates = {name: [] for name in servers}
         for _ in range(1 if quick else 5):
             for name, server in servers.items():
-                rate = stream_rate(server.port)
+                rate = stream_rate(server)
                 if rate is not None:
                     rates[name].append(rate)
         for name, got in rates.items():
@@ -410,10 +483,10 @@ def measure(candidates, quick):
             print(f"{name}: UDP load", file=sys.stderr)
             server = udp()
             try:
-                rows[name].update(udp_figures(server, quick))
+                rows[name].update(udp_figures(server, quick, lat[name]))
             finally:
                 server.stop()
-    return rows
+    return rows, lat
 
 
 def markdown(rows, cell):
@@ -426,62 +499,186 @@ def markdown(rows, cell):
     return lines
 
 
+def load_average():
+    """The 1-minute load average: near 0 on a quiet machine, near the CPU count on a busy one."""
+    try:
+        with open("/proc/loadavg") as f:
+            return float(f.read().split()[0])
+    except OSError:
+        return None
+
+
+def machine_cpu():
+    """CPU seconds so far: the whole machine's busy time (user, system and interrupts, all CPUs,
+    from /proc/stat), the part the hypervisor took (steal), and ours: this script and every process
+    it started and waited for (the servers with their threads and forks, the loads)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    with open("/proc/stat") as f:
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (
+            int(x) / tick for x in f.readline().split()[1:9])
+    mine = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        r = resource.getrusage(who)
+        mine += r.ru_utime + r.ru_stime
+    # The kernel's network work (softirq) for our loads is in our processes' system time too.
+    return {"machine": user + nice + system + irq + softirq, "steal": steal, "ours": mine}
+
+
+def other_work(before, after, seconds):
+    """What else ran meanwhile: CPU seconds of user and system time that no process of the
+    benchmark used, and the steal, as {..} for the JSON and a sentence for the results."""
+    other = (after["machine"] - before["machine"]) - (after["ours"] - before["ours"])
+    steal = after["steal"] - before["steal"]
+    figures = {"other_cpu_s": round(other, 1), "steal_s": round(steal, 1), "seconds": round(seconds, 1)}
+    sentence = (f"Other work on the machine meanwhile: {other:.1f} CPU s in {seconds / 60:.1f} minutes "
+                f"({100 * other / seconds:.1f}% of one CPU; the hypervisor took {steal:.1f} s more): "
+                "on a quiet machine, near 0.")
+    return figures, sentence
+
+
+def results_path(now):
+    """bench/results/2026-11-28T0343 (no extension), another name if that minute has one."""
+    os.makedirs(RESULTS, exist_ok=True)
+    base = os.path.join(RESULTS, now.strftime("%Y-%m-%dT%H%M"))
+    path, n = base, 1
+    while os.path.exists(path + ".md") or os.path.exists(path + ".json"):
+        n += 1
+        path = f"{base}-{n}"
+    return path
+
+
+RESULTS = os.path.join("bench", "results")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="shorter loads, for a quick look")
-    parser.add_argument("--runs", type=int, default=1, metavar="N",
-                        help="repeat the whole measurement N times; each cell is the median, "
-                             "and the results file adds a table of ranges (default 1)")
+    parser.add_argument("--quick", action="store_true",
+                        help="shorter loads and one run (unless --runs): a quick look")
+    parser.add_argument("--runs", type=int, default=None, metavar="N",
+                        help="repeat the whole measurement N times; each figure is the median, "
+                             "with its range in a second table (default 3; 1 with --quick)")
     args = parser.parse_args()
+    if args.runs is None:
+        args.runs = 1 if args.quick else 3
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     candidates, notes = candidates_and_notes()
 
-    runs = []
+    began = datetime.datetime.now()
+    load_before, cpu_before = load_average(), machine_cpu()
+    runs, others = [], []
     for run in range(args.runs):
         if args.runs > 1:
             print(f"== run {run + 1} of {args.runs}", file=sys.stderr)
+        run_began, run_cpu = time.monotonic(), machine_cpu()
         runs.append(measure(candidates, args.quick))
+        others.append(other_work(run_cpu, machine_cpu(), time.monotonic() - run_began)[0])
+        if args.runs > 1:
+            print(f"   other work meanwhile: {others[-1]['other_cpu_s']:.1f} CPU s", file=sys.stderr)
+    took = (datetime.datetime.now() - began).total_seconds()
+    other, quiet = other_work(cpu_before, machine_cpu(), took)
+    if args.runs > 1:
+        quiet += (" Run by run: " + ", ".join(f"{o['other_cpu_s']:.0f}" for o in others)
+                  + " CPU s.")
+    names = list(runs[0][0])
     # Every figure a cell got, one a run (fewer where a load failed).
-    got = {name: {c: [r[name][c] for r in runs if c in r[name]] for c, _, _ in COLUMNS}
-           for name in runs[0]}
+    got = {name: {c: [r[name][c] for r, _ in runs if c in r[name]] for c, _, _ in COLUMNS}
+           for name in names}
     rows = {name: {c: statistics.median(v) for c, v in fig.items() if v} for name, fig in got.items()}
 
     lines = markdown(rows, lambda name, c, fmt: fmt.format(rows[name][c]) if c in rows[name] else "–")
-    ours = rows.get("ours", {})
-    for name, fig in rows.items():
+    ratios = {}
+    for name in names:
         if name == "ours":
             continue
         label = "ours ÷ ours at RUST_LOG=warn (the log's cost)" if name == WARN else f"ours ÷ {name}"
-        cells = []
-        for c, _, _ in COLUMNS:
-            if c in ours and c in fig and fig[c] and c not in NO_RATIO:
-                cells.append(f"{ours[c] / fig[c]:.2f}×")
+        cells, ratios[name] = [], {}
+        for c, _, better in COLUMNS:
+            ours, peer = got["ours"][c], got[name][c]
+            # Both above zero: a ratio to or of nothing (or of a negative KiB/conn) says nothing.
+            if ours and peer and rows["ours"][c] > 0 and rows[name][c] > 0 and c not in NO_RATIO:
+                r = rows["ours"][c] / rows[name][c]
+                v = verdict(better, ours, peer)
+                ratios[name][c] = {"ratio": r, "verdict": v}
+                cells.append(f"{ratio_text(r)} {v}")
             else:
                 cells.append("–")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     cpu = "server on CPU 0, load on CPU 1" if shutil.which("taskset") else "not pinned (no taskset)"
     table = "\n".join(lines)
-    stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
-    of_runs = f", the median of {args.runs} runs" if args.runs > 1 else ""
-    report = (f"Echo servers on {os.uname().nodename}, {stamp}, {os.cpu_count()} CPUs, {cpu}"
-              f"{of_runs}.\n\n{table}\n\n{LEGEND}\n")
+    of_runs = f", the median of {args.runs} runs" if args.runs > 1 else ", one run"
+    quick = " (--quick: shorter loads)" if args.quick else ""
+    if load_before is not None:
+        quiet += f" The load average (1 min) was {load_before:.2f} when it began."
+    report = (f"Echo servers on {os.uname().nodename}, {began:%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs, "
+              f"{cpu}{of_runs}{quick}.\n\n{table}\n\n{LEGEND}\n")
     if notes:
         report += "\n" + "\n".join(f"- {n}" for n in notes) + "\n"
     print(report)
 
-    path = os.path.join("bench", f"results-{datetime.date.today()}.md")
-    with open(path, "w") as f:
+    path = results_path(began)
+    with open(path + ".md", "w") as f:
         f.write(report)
         if args.runs > 1:
             def spread(name, c, fmt):
                 v = got[name][c]
                 return f"{fmt.format(min(v))}–{fmt.format(max(v))}" if v else "–"
-            f.write(f"\nThe range of each cell over the {args.runs} runs (lowest–highest):\n\n")
+            f.write(f"\nThe range of each figure over the {args.runs} runs (lowest–highest):\n\n")
             f.write("\n".join(markdown(rows, spread)) + "\n")
-    print(f"written to {path}" + (" (with each cell's range over the runs)" if args.runs > 1 else ""),
-          file=sys.stderr)
+        f.write(f"\n{quiet}\n\nEvery figure of every run: "
+                f"[{os.path.basename(path)}.json]({os.path.basename(path)}.json).\n")
+    document = {
+        "what": "bench/compare.py: echo servers under the same loads; every figure of every run",
+        "date": began.isoformat(timespec="seconds"),
+        "host": os.uname().nodename,
+        "cpus": os.cpu_count(),
+        "pinning": cpu,
+        "quick": args.quick,
+        "runs_asked": args.runs,
+        "seconds": round(took, 1),
+        "load_average_before": load_before,
+        # CPU seconds that no process of the benchmark used while it ran, and the steal.
+        "other_work": other,
+        "notes": notes,
+        "ours": "ours",
+        "servers": names,
+        # better: "higher", "lower" or null (not the server's figure); ratio: whether the
+        # ratio rows (and the chart) divide ours by the others in this column.
+        "columns": [{"name": c, "better": {HIGHER: "higher", LOWER: "lower"}.get(b),
+                     "ratio": c not in NO_RATIO} for c, _, b in COLUMNS],
+        "median": rows,
+        "range": {name: {c: [min(v), max(v)] for c, v in fig.items() if v} for name, fig in got.items()},
+        # ours ÷ each other server, of the medians, with better, worse or ≈ (ranges overlap).
+        "ratios": ratios,
+        # Each run: every column's figure for each server, and the percentiles (µs) of each
+        # load that measures latency: "1 conn, 1 CPU" (the p50 and p99 columns), "1 conn, 2 CPUs"
+        # (the 1-conn rt/s load), "100 conns", "connects, 4 at once", "connects, 8 at once",
+        # "UDP, 1 client".
+        # other_work: what other processes used during that run, as the whole one's above.
+        "runs": [{"figures": figures, "latency_us": lat, "other_work": o}
+                 for (figures, lat), o in zip(runs, others)],
+    }
+    with open(path + ".json", "w") as f:
+        json.dump(document, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    print(f"written to {path}.md (with each figure's range over the runs)" if args.runs > 1
+          else f"written to {path}.md", file=sys.stderr)
+    print(f"every figure of every run: {path}.json", file=sys.stderr)
+    print(quiet, file=sys.stderr)
+    chart(path)
+
+
+def chart(path):
+    """Draws path.png from path.json with bench/chart.py, or says how once matplotlib is there."""
+    command = [sys.executable, os.path.join("bench", "chart.py"), path + ".json", "-o", path + ".png"]
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        print("no chart: bench/chart.py needs matplotlib (`pip install matplotlib`), then run\n"
+              f"  python3 {' '.join(command[1:])}", file=sys.stderr)
+        return
+    subprocess.run(command)  # it says where the chart is, or why there is none
 
 
 if __name__ == "__main__":
