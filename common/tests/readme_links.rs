@@ -1,6 +1,7 @@
-//! README.md maps each step of the document to a line of our source, as links of the form
-//! [`code`](path#L12). This test fails when a linked line no longer holds the code the link
-//! shows, and says where that code is now, so the mapping cannot drift from the source.
+//! README.md and README.zh-CN.md map each step of the document to a line of our source, as
+//! links of the form [`code`](path#L12). These tests fail when a linked line no longer holds the
+//! code the link shows, and say where that code is now, so neither mapping can drift from the
+//! source.
 
 use std::path::Path;
 
@@ -31,18 +32,22 @@ fn links(text: &str) -> Vec<Link> {
     found
 }
 
-#[test]
-fn every_source_link_in_the_readme_lands_on_its_code() {
+/// Checks every source link of the README `name`, which must hold at least `at_least` of them.
+fn check_links(name: &str, at_least: usize) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let readme = std::fs::read_to_string(root.join("README.md")).expect("reading README.md");
+    let readme =
+        std::fs::read_to_string(root.join(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"));
     let links = links(&readme);
-    // The four mapping tables hold about thirty links; a parser that found none would pass
-    // without checking anything.
-    assert!(links.len() >= 25, "only {} source links found", links.len());
+    // A parser that found no links would pass without checking anything.
+    assert!(
+        links.len() >= at_least,
+        "only {} source links found in {name}",
+        links.len()
+    );
     let mut wrong = Vec::new();
     for link in &links {
         let source = std::fs::read_to_string(root.join(&link.path))
-            .unwrap_or_else(|e| panic!("README links to {}: {e}", link.path));
+            .unwrap_or_else(|e| panic!("{name} links to {}: {e}", link.path));
         let lines: Vec<&str> = source.lines().collect();
         let at = link.line.checked_sub(1).and_then(|i| lines.get(i));
         if !at.is_some_and(|l| l.contains(&link.code)) {
@@ -60,9 +65,21 @@ fn every_source_link_in_the_readme_lands_on_its_code() {
     }
     assert!(
         wrong.is_empty(),
-        "README links out of date:\n{}",
+        "{name} links out of date:\n{}",
         wrong.join("\n")
     );
+}
+
+#[test]
+fn every_source_link_in_the_readme_lands_on_its_code() {
+    // The four mapping tables hold about thirty links.
+    check_links("README.md", 25);
+}
+
+#[test]
+fn every_source_link_in_the_chinese_readme_lands_on_its_code() {
+    // The same four mapping tables, in Chinese.
+    check_links("README.zh-CN.md", 25);
 }
 
 #[test]
