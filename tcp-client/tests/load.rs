@@ -16,8 +16,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{echo, serve, serve_shared, Running};
-use testkit::{run, Output};
+use support::{echo, serve, serve_shared};
+use testkit::{run, Output, Running};
 
 mod support;
 
@@ -94,16 +94,17 @@ fn stalling_server() -> SocketAddr {
 fn ctrl_c_prints_the_summary_so_far_and_exits_0() {
     let addr = serve(echo);
     let port = addr.port().to_string();
-    let running = Running::start(
+    let mut running = Running::start(
         BIN,
         &["--port", &port, "--duration", "10", "-i", "0.1", "-c", "2"],
     );
     // The load runs once its first interval line is out.
-    let first = running.line(WAIT);
+    let first = running.next_line(WAIT);
     assert!(first.starts_with("[  0.00-  0.10 s]"), "{first}");
     let signalled = Instant::now();
     running.signal("INT");
-    let (status, stdout, stderr) = running.finish(Duration::from_secs(5));
+    let done = running.finish(Duration::from_secs(5));
+    let (status, stdout, stderr) = (done.status, lines(&done.rest), done.stderr);
     eprintln!("SIGINT to exit: {:?}", signalled.elapsed());
     assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(stdout.contains("\nround trips:  "), "{stdout}");
@@ -134,7 +135,7 @@ fn ctrl_c_prints_the_summary_so_far_and_exits_0() {
     // SIGTERM too, and with --json the document says it was stopped.
     let (addr, arrivals) = counting_server();
     let port = addr.port().to_string();
-    let running = Running::start(BIN, &["--port", &port, "--duration", "10", "--json"]);
+    let mut running = Running::start(BIN, &["--port", &port, "--duration", "10", "--json"]);
     // No line comes before the end with --json: the load runs once its first request is in.
     let deadline = Instant::now() + WAIT;
     while arrivals.lock().unwrap().is_empty() {
@@ -142,7 +143,8 @@ fn ctrl_c_prints_the_summary_so_far_and_exits_0() {
         thread::sleep(Duration::from_millis(10));
     }
     running.signal("TERM");
-    let (status, stdout, stderr) = running.finish(Duration::from_secs(5));
+    let done = running.finish(Duration::from_secs(5));
+    let (status, stdout, stderr) = (done.status, lines(&done.rest), done.stderr);
     assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
     let doc: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(doc["totals"]["stopped_by_signal"], true, "{doc}");
@@ -485,4 +487,9 @@ fn rate_with_connect_cycles_opens_a_connection_per_scheduled_round_trip() {
     assert_eq!(doc["errors"]["all_matched"], true);
     let schedule = f64_at(&doc, "/totals/schedule_s");
     assert!((schedule - 0.2).abs() < 1e-9, "{schedule}");
+}
+
+/// Lines as the program printed them, each ended by a newline.
+fn lines(rest: &[String]) -> String {
+    rest.iter().map(|line| format!("{line}\n")).collect()
 }

@@ -115,11 +115,7 @@ impl Server {
 
     /// Sends the server a signal (`TERM`, `INT`, …) by its pid, with the system's `kill`.
     pub fn signal(&self, name: &str) {
-        let status = Command::new("kill")
-            .args([format!("-{name}"), self.pid().to_string()])
-            .status()
-            .expect("running kill");
-        assert!(status.success(), "kill -{name} failed");
+        send_signal(self.pid(), name);
     }
 
     /// Waits up to `timeout` for the server to exit by itself.
@@ -292,6 +288,15 @@ pub fn assert_packaging(bin: &str, name: &str) {
     assert!(out.stdout.contains("\\-\\-lang"), "{}", out.stdout);
 }
 
+/// Sends signal `name` (`INT`, `TERM`, `KILL`) to `pid` with the system's `kill`.
+fn send_signal(pid: u32, name: &str) {
+    let status = Command::new("kill")
+        .args([format!("-{name}"), pid.to_string()])
+        .status()
+        .expect("running kill");
+    assert!(status.success(), "kill -{name} failed");
+}
+
 /// The programs speak the locale's language: a test that did not set one gets English, whatever
 /// the machine running it is set to.
 fn english_unless_asked(cmd: &mut Command) {
@@ -430,6 +435,7 @@ impl Running {
 
     /// Starts a prepared command.
     pub fn start_command(mut cmd: Command) -> Running {
+        english_unless_asked(&mut cmd);
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -460,22 +466,65 @@ impl Running {
     /// Waits for the next stdout line that starts with `prefix` and returns it; panics, with
     /// what the program printed, if none comes within `timeout` or the program's stdout closes.
     pub fn wait_line(&mut self, prefix: &str, timeout: Duration) -> String {
+        self.wait_for(|line| line.starts_with(prefix), timeout)
+    }
+
+    /// The next stdout line, whatever it says; panics if none comes within `timeout`.
+    pub fn next_line(&mut self, timeout: Duration) -> String {
+        self.wait_for(|_| true, timeout)
+    }
+
+    /// Waits for the next stdout line that `wanted` accepts and returns it (the lines before it
+    /// are passed over); panics, with what the program printed, if none comes within `timeout`
+    /// or the program's stdout closes.
+    pub fn wait_for(&mut self, wanted: impl Fn(&str) -> bool, timeout: Duration) -> String {
         let deadline = Instant::now() + timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.stdout.recv_timeout(left) {
                 Ok(line) => {
                     self.seen.push(line.clone());
-                    if line.starts_with(prefix) {
+                    if wanted(&line) {
                         return line;
                     }
                 }
                 Err(e) => panic!(
-                    "no stdout line starting with {prefix:?} ({e}); stdout:\n{}\nstderr:\n{}",
+                    "no such stdout line within {timeout:?} ({e}); stdout:\n{}\nstderr:\n{}",
                     self.seen.join("\n"),
                     self.stderr()
                 ),
             }
+        }
+    }
+
+    /// Sends the program a signal (`INT`, `TERM`) with the system's `kill`.
+    pub fn signal(&self, name: &str) {
+        send_signal(self.pid(), name);
+    }
+
+    /// Waits up to `timeout` for the program to exit by itself, and returns its exit status,
+    /// the stdout lines no wait has taken yet, and all its stderr; panics (and the drop kills
+    /// it) if it is still running.
+    pub fn finish(&mut self, timeout: Duration) -> Finished {
+        let Some(status) = wait_deadline(&mut self.child, timeout) else {
+            panic!(
+                "still running {timeout:?} later; stderr:\n{}",
+                self.stderr()
+            );
+        };
+        // The pipes close at exit: the readers end within moments.
+        let mut rest = Vec::new();
+        while let Ok(line) = self.stdout.recv_timeout(Duration::from_secs(5)) {
+            rest.push(line);
+        }
+        let settle = Instant::now() + Duration::from_secs(5);
+        while Arc::strong_count(&self.stderr) > 1 && Instant::now() < settle {
+            thread::sleep(Duration::from_millis(1));
+        }
+        Finished {
+            status,
+            rest,
+            stderr: self.stderr(),
         }
     }
 
@@ -513,6 +562,22 @@ impl Running {
     /// The program's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+}
+
+/// How a [`Running`] program ended: see [`Running::finish`].
+#[derive(Debug)]
+pub struct Finished {
+    pub status: ExitStatus,
+    /// The stdout lines no wait had taken, in order.
+    pub rest: Vec<String>,
+    pub stderr: String,
+}
+
+impl Finished {
+    /// The exit code, `None` if a signal ended the program.
+    pub fn code(&self) -> Option<i32> {
+        self.status.code()
     }
 }
 

@@ -5,17 +5,13 @@
 // A failed unwrap here is a failed test, which is what it should be.
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, UdpSocket};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use common::text::uppercase;
 use serde_json::Value;
 use servers::{serve, serve_then_close, upper};
-use testkit::Output;
+use testkit::{Output, Running};
 
 mod servers;
 
@@ -26,103 +22,12 @@ fn client(addr: SocketAddr, args: &[&str]) -> Output {
     testkit::client(BIN, addr, args, b"", WAIT)
 }
 
-/// A ping run in the background: its stdout line by line, its stderr at the end, killed if
-/// the test ends first.
-struct Running {
-    child: Child,
-    lines: Receiver<String>,
-    stderr: Option<JoinHandle<String>>,
-}
-
-struct Finished {
-    code: Option<i32>,
-    /// The stdout lines not yet taken by `wait_for`.
-    rest: Vec<String>,
-    stderr: String,
-}
-
-impl Running {
-    fn start(addr: SocketAddr, args: &[&str]) -> Running {
-        let mut child = Command::new(BIN)
-            .args(["--port", &addr.port().to_string()])
-            .args(args)
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env_remove("LANG")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut pipe = child.stderr.take().unwrap();
-        let stderr = thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        });
-        Running {
-            child,
-            lines,
-            stderr: Some(stderr),
-        }
-    }
-
-    /// Waits for a stdout line that `wanted` accepts; panics after WAIT.
-    fn wait_for(&self, wanted: impl Fn(&str) -> bool) -> String {
-        loop {
-            match self.lines.recv_timeout(WAIT) {
-                Ok(line) if wanted(&line) => return line,
-                Ok(_) => {}
-                Err(e) => panic!("no such line within {WAIT:?}: {e}"),
-            }
-        }
-    }
-
-    /// Sends the client a signal by its pid.
-    fn signal(&self, name: &str) {
-        let status = Command::new("kill")
-            .args([format!("-{name}"), self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    /// Waits for the client to exit by itself; panics after WAIT.
-    fn finish(&mut self) -> Finished {
-        let started = std::time::Instant::now();
-        let status = loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                break status;
-            }
-            assert!(started.elapsed() < WAIT, "still running after {WAIT:?}");
-            thread::sleep(Duration::from_millis(5));
-        };
-        // The pipes close at exit: both readers end.
-        let stderr = self.stderr.take().unwrap().join().unwrap();
-        let rest = self.lines.iter().collect();
-        Finished {
-            code: status.code(),
-            rest,
-            stderr,
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A ping run against `addr` in the background, killed if the test ends first.
+fn start(addr: SocketAddr, args: &[&str]) -> Running {
+    let mut all = vec!["--port".to_owned(), addr.port().to_string()];
+    all.extend(args.iter().map(|a| a.to_string()));
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    Running::start(BIN, &all)
 }
 
 /// A socket the test itself answers on, to know when the client has sent.
@@ -151,15 +56,15 @@ fn json(text: &str) -> Value {
 fn ctrl_c_ends_a_run_without_a_count_with_its_summary_and_exit_0() {
     let addr = serve(upper);
     // A minute between datagrams: the run ends within WAIT only if Ctrl-C ends the wait at once.
-    let mut run = Running::start(addr, &["--ping", "-i", "60s"]);
-    let first = run.wait_for(|l| l.contains(" bytes from "));
+    let mut run = start(addr, &["--ping", "-i", "60s"]);
+    let first = run.wait_for(|l| l.contains(" bytes from "), WAIT);
     assert!(
         first.starts_with(&format!("64 bytes from {addr}: seq=1 time=")),
         "{first}"
     );
     run.signal("INT");
-    let done = run.finish();
-    assert_eq!(done.code, Some(0), "{}", done.stderr);
+    let done = run.finish(WAIT);
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
     assert_eq!(done.rest[0], format!("--- {addr} udp ping ---"));
     assert!(
         done.rest[1].starts_with("1 sent, 1 received, 0.0% loss, "),
@@ -183,13 +88,13 @@ fn ctrl_c_ends_a_run_without_a_count_with_its_summary_and_exit_0() {
 #[test]
 fn ctrl_c_with_no_reply_prints_the_summary_and_exits_1() {
     let (socket, addr) = own_server();
-    let mut run = Running::start(addr, &["--ping", "-W", "10"]);
+    let mut run = start(addr, &["--ping", "-W", "10"]);
     // The datagram came: the client is in its wait, Ctrl-C handled.
     let mut buf = [0u8; 100];
     socket.recv_from(&mut buf).unwrap();
     run.signal("INT");
-    let done = run.finish();
-    assert_eq!(done.code, Some(1), "{}", done.stderr);
+    let done = run.finish(WAIT);
+    assert_eq!(done.code(), Some(1), "{}", done.stderr);
     assert_eq!(done.rest[0], format!("--- {addr} udp ping ---"));
     assert!(
         done.rest[1].starts_with("1 sent, 0 received, 100.0% loss, "),
@@ -209,14 +114,14 @@ fn ctrl_c_with_no_reply_prints_the_summary_and_exits_1() {
 fn ctrl_c_prints_the_json_document_too() {
     let (socket, addr) = own_server();
     // -i 0: the second datagram goes only once the first is answered.
-    let mut run = Running::start(addr, &["--json", "-i", "0", "-W", "10"]);
+    let mut run = start(addr, &["--json", "-i", "0", "-W", "10"]);
     let mut buf = [0u8; 100];
     let (n, from) = socket.recv_from(&mut buf).unwrap();
     socket.send_to(&uppercase(&buf[..n]), from).unwrap();
     socket.recv_from(&mut buf).unwrap();
     run.signal("INT");
-    let done = run.finish();
-    assert_eq!(done.code, Some(0), "{}", done.stderr);
+    let done = run.finish(WAIT);
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
     let doc = json(&done.rest.join("\n"));
     assert_eq!(doc["totals"]["stopped_by"], "signal");
     assert_eq!(doc["totals"]["sent"], 2);
