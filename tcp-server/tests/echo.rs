@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use testkit::{noise, run, Server};
+use testkit::{noise, round_trip, run, Server};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tcp-server");
 const WAIT: Duration = Duration::from_secs(10);
@@ -37,14 +37,6 @@ fn connect(addr: SocketAddr) -> TcpStream {
     stream.set_read_timeout(Some(WAIT)).unwrap();
     stream.set_write_timeout(Some(WAIT)).unwrap();
     stream
-}
-
-/// Sends `data` and reads back exactly as many bytes.
-fn round_trip(stream: &mut TcpStream, data: &[u8]) -> Vec<u8> {
-    stream.write_all(data).unwrap();
-    let mut back = vec![0; data.len()];
-    stream.read_exact(&mut back).unwrap();
-    back
 }
 
 #[test]

@@ -15,7 +15,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::Command;
 use std::time::Duration;
 
-use testkit::{example, run, Running};
+use testkit::{example, round_trip, run, Running};
 
 const WAIT: Duration = Duration::from_secs(10);
 /// How long the second client of the seed server waits to see that no echo comes. The seed
@@ -41,14 +41,6 @@ fn connect(addr: SocketAddr) -> TcpStream {
     // Each write leaves at once, in a segment of its own.
     stream.set_nodelay(true).unwrap();
     stream
-}
-
-/// Sends `data` and reads back exactly as many bytes.
-fn round_trip(stream: &mut TcpStream, data: &[u8]) -> Vec<u8> {
-    stream.write_all(data).unwrap();
-    let mut back = vec![0; data.len()];
-    stream.read_exact(&mut back).unwrap();
-    back
 }
 
 #[test]

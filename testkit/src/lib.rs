@@ -288,6 +288,14 @@ pub fn assert_packaging(bin: &str, name: &str) {
     assert!(out.stdout.contains("\\-\\-lang"), "{}", out.stdout);
 }
 
+/// Writes `data` to `stream` and reads back exactly as many bytes: one echo round trip.
+pub fn round_trip(stream: &mut std::net::TcpStream, data: &[u8]) -> Vec<u8> {
+    stream.write_all(data).expect("sending");
+    let mut back = vec![0; data.len()];
+    stream.read_exact(&mut back).expect("reading the echo");
+    back
+}
+
 /// Sends signal `name` (`INT`, `TERM`, `KILL`) to `pid` with the system's `kill`.
 fn send_signal(pid: u32, name: &str) {
     let status = Command::new("kill")
