@@ -138,11 +138,7 @@ fn seed_server_crashes_on_a_character_split_across_two_writes() {
     assert_eq!(round_trip(&mut client, greeting), greeting);
     let ni = "你".as_bytes(); // e4 bd a0
     client.write_all(&ni[..2]).unwrap();
-    let status = server
-        .wait_exit(WAIT)
-        .expect("the seed server should have crashed");
-    assert!(!status.success(), "{status}");
-    let stderr = server.stderr();
+    let stderr = server.crashed(WAIT);
     assert!(stderr.contains("panicked"), "{stderr}");
     assert!(
         stderr.contains("Utf8Error { valid_up_to: 0, error_len: None }"),
@@ -158,11 +154,7 @@ fn seed_server_crashes_on_a_message_longer_than_its_read() {
     let (mut server, addr) = seed_server();
     let mut client = connect(addr);
     client.write_all("你".repeat(342).as_bytes()).unwrap();
-    let status = server
-        .wait_exit(WAIT)
-        .expect("the seed server should have crashed");
-    assert!(!status.success(), "{status}");
-    let stderr = server.stderr();
+    let stderr = server.crashed(WAIT);
     assert!(stderr.contains("panicked"), "{stderr}");
     assert!(stderr.contains("Utf8Error"), "{stderr}");
 }
@@ -202,11 +194,7 @@ fn reset_after_the_echo(addr: SocketAddr) {
 fn seed_server_crashes_when_a_client_resets_the_connection() {
     let (mut server, addr) = seed_server();
     reset_after_the_echo(addr);
-    let status = server
-        .wait_exit(WAIT)
-        .expect("the seed server should have crashed");
-    assert!(!status.success(), "{status}");
-    let stderr = server.stderr();
+    let stderr = server.crashed(WAIT);
     assert!(stderr.contains("kind: ConnectionReset"), "{stderr}");
 }
 

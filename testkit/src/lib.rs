@@ -567,6 +567,16 @@ impl Running {
         Some(status)
     }
 
+    /// Waits up to `timeout` for the program to crash: it must exit, and not with success.
+    /// Returns its stderr, where the crash says why.
+    pub fn crashed(&mut self, timeout: Duration) -> String {
+        let status = self
+            .wait_exit(timeout)
+            .unwrap_or_else(|| panic!("still running {timeout:?} later: it should have crashed"));
+        assert!(!status.success(), "{status}");
+        self.stderr()
+    }
+
     /// The program's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
