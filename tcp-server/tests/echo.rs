@@ -796,11 +796,13 @@ fn rss_kib(pid: u32) -> u64 {
 }
 
 /// The most kernel memory one of the server's connections holds, receive queue plus send
-/// queue (`ss -tm`: skmem r and w), over the established sockets on `port`.
-fn largest_socket_memory(port: u16) -> (u64, usize) {
+/// queue (`ss -tm`: skmem r and w), over the established sockets whose local end is `addr`.
+/// The address and the port: another program's sockets on the same port number of another
+/// loopback address (127.0.0.2, say) are not the server's.
+fn largest_socket_memory(addr: SocketAddr) -> (u64, usize) {
     let out = Command::new("ss")
-        .args(["-tmnH", "state", "established"])
-        .arg(format!("( sport = :{port} )"))
+        .args(["-tmnH", "state", "established", "src"])
+        .arg(addr.to_string())
         .output()
         .expect("running ss (iproute2)");
     let text = String::from_utf8_lossy(&out.stdout);
@@ -860,7 +862,7 @@ fn clients_that_send_without_reading_cost_bounded_memory_given_back_when_they_re
             thread::sleep(Duration::from_millis(200));
         }
     }
-    let (largest, seen) = largest_socket_memory(server.addr.port());
+    let (largest, seen) = largest_socket_memory(server.addr);
     assert_eq!(seen, CLIENTS, "ss saw {seen} of the server's sockets");
     assert!(
         largest <= 1 << 20,
