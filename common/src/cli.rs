@@ -66,63 +66,52 @@ pub fn exit(result: anyhow::Result<()>) -> ! {
     std::process::exit(1)
 }
 
-/// Calls `stop` on the first Ctrl-C (SIGINT) or SIGTERM, from a thread of its own; a second one
-/// ends the process at once, with exit code 130 as a shell reports for Ctrl-C.
+/// Calls `stop` on the first Ctrl-C or termination request (SIGINT, SIGTERM or SIGHUP on Unix;
+/// Ctrl-C, Ctrl-Break or the console closing on Windows), from a thread of its own (`ctrlc`'s);
+/// a second one ends the process at once, with exit code 130 as a shell reports for Ctrl-C.
 pub fn on_stop_signal(stop: impl FnOnce() + Send + 'static) -> anyhow::Result<()> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
-        .map_err(|e| anyhow::Error::new(e).context(say().installing_signal_handler()))?;
-    std::thread::Builder::new()
-        .name("signals".into())
-        .spawn(move || {
-            let mut stop = Some(stop);
-            for _ in signals.forever() {
-                match stop.take() {
-                    Some(stop) => stop(),
-                    None => {
-                        log::warn!("stopping at once");
-                        crate::logging::flush();
-                        std::process::exit(130);
-                    }
-                }
-            }
-        })
-        .map_err(|e| anyhow::Error::new(e).context(say().starting_thread()))?;
-    Ok(())
+    let mut stop = Some(stop);
+    ctrlc::set_handler(move || match stop.take() {
+        Some(stop) => stop(),
+        None => {
+            log::warn!("stopping at once");
+            crate::logging::flush();
+            std::process::exit(130);
+        }
+    })
+    .map_err(|e| anyhow::Error::new(e).context(say().installing_signal_handler()))
 }
 
-/// clap value parser for a duration: `10` or `1.5` (seconds, as ping's `-i` takes them), or with
-/// a unit: `500ms`, `10s`, `2m`, `1h`. From a millisecond up to a day: a shorter time would round
-/// to zero, which socket timeouts take as "never" or refuse.
+/// clap value parser for a duration: `10` or `1.5` (seconds, as ping's `-i` takes them), or
+/// what `humantime` reads: `500ms`, `10s`, `2m`, `1h30m`. From a millisecond up to a day: a
+/// shorter time would round to zero, which socket timeouts take as "never" or refuse.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let trimmed = text.trim();
-    let (number, unit_secs) = [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0)]
-        .into_iter()
-        .find_map(|(unit, secs)| Some((trimmed.strip_suffix(unit)?, secs)))
-        .unwrap_or((trimmed, 1.0));
-    let secs = number
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|n| n.is_finite())
-        .map(|n| n * unit_secs)
-        .ok_or_else(|| {
-            format!("{text:?} is not a duration: give seconds (5, 0.5) or a unit (500ms, 10s, 2m)")
-        })?;
-    if !(0.001..=86_400.0).contains(&secs) {
+    let duration = match trimmed.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && (0.0..=86_400.0).contains(&secs) => {
+            Duration::from_secs_f64(secs)
+        }
+        Ok(_) => Duration::MAX,
+        Err(_) => humantime::parse_duration(trimmed).map_err(|_| {
+            format!(
+                "{text:?} is not a duration: give seconds (5, 0.5) or a number with a unit \
+                 (500ms, 10s, 2m, 1h30m)"
+            )
+        })?,
+    };
+    if !(Duration::from_millis(1)..=Duration::from_secs(86_400)).contains(&duration) {
         return Err(format!(
             "{text} is out of range: give from 1ms up to a day (86400s)"
         ));
     }
-    Ok(Duration::from_secs_f64(secs))
+    Ok(duration)
 }
 
 /// clap value parser for a duration where 0 is allowed (and usually means never).
 pub fn parse_duration_or_zero(text: &str) -> Result<Duration, String> {
-    let number = text
-        .trim()
-        .trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    if number.trim().parse::<f64>() == Ok(0.0) {
+    let trimmed = text.trim();
+    if trimmed.parse::<f64>() == Ok(0.0) || humantime::parse_duration(trimmed) == Ok(Duration::ZERO)
+    {
         return Ok(Duration::ZERO);
     }
     parse_duration(text)
@@ -198,7 +187,10 @@ mod tests {
         assert_eq!(parse_duration("500ms"), Ok(ms(500)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
-        assert_eq!(parse_duration(" 1.5s "), Ok(ms(1500)));
+        assert_eq!(parse_duration(" 1.5 "), Ok(ms(1500)));
+        assert_eq!(parse_duration("1.5s"), Ok(ms(1500)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("2min"), Ok(Duration::from_secs(120)));
         assert_eq!(parse_duration("0.001"), Ok(ms(1)));
         assert_eq!(parse_duration("1ms"), Ok(ms(1)));
         for bad in [

@@ -84,7 +84,18 @@ pub fn socket_type(stream: bool) -> &'static str {
 
 /// Who can reach an address a server binds, in a sentence.
 pub fn reach(addr: &SocketAddr) -> &'static str {
-    messages::say().reach(Reach::of(addr))
+    messages::say().reach(reach_of(addr))
+}
+
+/// Who can reach a bound address.
+fn reach_of(addr: &SocketAddr) -> Reach {
+    if crate::addr::is_loopback(addr) {
+        Reach::Loopback
+    } else if addr.ip().is_unspecified() {
+        Reach::Everywhere
+    } else {
+        Reach::One
+    }
 }
 
 #[cfg(test)]

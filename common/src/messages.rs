@@ -35,18 +35,6 @@ pub enum Reach {
     One,
 }
 
-impl Reach {
-    pub fn of(addr: &SocketAddr) -> Reach {
-        if crate::addr::is_loopback(addr) {
-            Reach::Loopback
-        } else if addr.ip().is_unspecified() {
-            Reach::Everywhere
-        } else {
-            Reach::One
-        }
-    }
-}
-
 /// Every sentence of common's, in one language. No method has a default: a table that lacks a
 /// sentence does not compile.
 pub trait Messages: Sync {
