@@ -6,6 +6,7 @@
 //!   Ctrl-C, durations in seconds;
 //! - [`error`]: how a failure reads: one line, plain OS error words, and a `hint:`;
 //! - [`explain`]: `--explain`, the narration of the document's steps;
+//! - [`i18n`]: sentences for people, kept in Fluent files, one per language, and their test;
 //! - [`lang`]: `--lang`, English or Chinese, from the locale unless given;
 //! - [`messages`]: common's sentences (step names, address and OS errors), a table per language;
 //! - [`input`]: messages typed or piped in, one per line, until `quit`;
@@ -23,6 +24,7 @@ pub mod addr;
 pub mod cli;
 pub mod error;
 pub mod explain;
+pub mod i18n;
 pub mod input;
 pub mod lang;
 pub mod logging;
