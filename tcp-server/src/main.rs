@@ -120,7 +120,10 @@ fn serve(args: Args) -> Result<()> {
         say().created_socket(explain::family(&addr), explain::socket_type(true))
     );
     // Without SO_REUSEADDR a restarted server cannot bind for a minute or two while connections
-    // of the previous run linger in TIME_WAIT.
+    // of the previous run linger in TIME_WAIT. Not on Windows: there it means something else,
+    // it lets another program bind the same port and take its clients, and a restarted server
+    // binds without it (std does not set it there either).
+    #[cfg(not(windows))]
     socket
         .set_reuse_address(true)
         .with_context(|| say().setting_option("SO_REUSEADDR", addr))?;
@@ -193,16 +196,30 @@ fn serve(args: Args) -> Result<()> {
     serving.run()
 }
 
-/// The backlog as the kernel takes it: Linux silently lowers a larger one to
-/// `net.core.somaxconn` (4096 by default since 5.4), so the narration says what really holds.
+/// The backlog as the kernel takes it: the kernel silently lowers a larger one to its cap, so
+/// the narration says what really holds, or, where the cap is not known, that it may be lower.
 fn backlog(asked: i32) -> Backlog {
-    let somaxconn = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
-        .ok()
-        .and_then(|text| text.trim().parse::<i32>().ok());
+    let cap = somaxconn();
     Backlog {
         asked,
-        capped_by: somaxconn.filter(|&cap| cap < asked),
+        capped_by: cap.filter(|&cap| cap < asked),
+        cap_known: cap.is_some(),
     }
+}
+
+/// Linux's cap on the backlog, `net.core.somaxconn` (4096 by default since 5.4).
+#[cfg(all(target_os = "linux", not(feature = "portable")))]
+fn somaxconn() -> Option<i32> {
+    std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+        .ok()
+        .and_then(|text| text.trim().parse::<i32>().ok())
+}
+
+/// Elsewhere the cap is not read (macOS has `kern.ipc.somaxconn`, 128 by default; Windows its
+/// own): the narration says the system may lower the backlog.
+#[cfg(not(all(target_os = "linux", not(feature = "portable"))))]
+fn somaxconn() -> Option<i32> {
+    None
 }
 
 #[cfg(test)]

@@ -16,8 +16,7 @@ use common::logging::Budget;
 use common::{error, step};
 use log::{error, info, warn, Level};
 use mio::net::{TcpListener, TcpStream};
-use mio::{Events, Interest, Poll, Token, Waker};
-use rustix::event::epoll::{self, EventData, EventFlags};
+use mio::{Events, Interest, Poll, Registry, Token, Waker};
 use slab::Slab;
 
 use crate::connection::{is_transient, After, Connection, Ending, Ready};
@@ -84,18 +83,8 @@ impl Worker {
         shared: &Arc<Shared>,
     ) -> Result<Worker> {
         let poll = Poll::new().context(say().creating_epoll())?;
-        let listener = TcpListener::from_std(listener);
-        // Every worker waits on the same listening socket. Registered the usual way, each new
-        // connection would wake every waiting worker, and all but one would find nothing to
-        // accept; EPOLLEXCLUSIVE wakes one. mio does not offer the flag, so the listener joins
-        // mio's epoll set through rustix, with the token mio reports back.
-        epoll::add(
-            poll.registry(),
-            &listener,
-            EventData::new_u64(LISTENER.0 as u64),
-            EventFlags::IN | EventFlags::ET | EventFlags::EXCLUSIVE,
-        )
-        .context(say().registering_listener())?;
+        let mut listener = TcpListener::from_std(listener);
+        register_listener(poll.registry(), &mut listener).context(say().registering_listener())?;
         let waker = Arc::new(Waker::new(poll.registry(), WAKER).context(say().creating_waker())?);
         shared.seats[index].set_waker(Arc::clone(&waker));
         let now = Instant::now();
@@ -327,6 +316,30 @@ impl Worker {
             retire(&self.shared, conn, ending, self.now, &mut self.conn_lines);
         }
     }
+}
+
+/// Every worker waits on the same listening socket. Registered the usual way, each new
+/// connection would wake every waiting worker, and all but one would find nothing to accept;
+/// EPOLLEXCLUSIVE wakes one. mio does not offer the flag, so the listener joins mio's epoll set
+/// through nix, with the token mio reports back. A second descriptor of the set is the same
+/// set: closing it when done leaves the listener registered.
+#[cfg(all(target_os = "linux", not(feature = "portable")))]
+fn register_listener(registry: &Registry, listener: &mut TcpListener) -> io::Result<()> {
+    use nix::sys::epoll::{Epoll, EpollEvent, EpollFlags};
+    use std::os::fd::AsFd;
+
+    let epoll = Epoll(registry.as_fd().try_clone_to_owned()?);
+    let flags = EpollFlags::EPOLLIN | EpollFlags::EPOLLET | EpollFlags::EPOLLEXCLUSIVE;
+    epoll.add(&*listener, EpollEvent::new(flags, LISTENER.0 as u64))?;
+    Ok(())
+}
+
+/// Every worker waits on the same listening socket, registered the usual way: elsewhere than
+/// on Linux, a new connection may wake every waiting worker, and all but one find nothing to
+/// accept.
+#[cfg(not(all(target_os = "linux", not(feature = "portable"))))]
+fn register_listener(registry: &Registry, listener: &mut TcpListener) -> io::Result<()> {
+    registry.register(listener, LISTENER, Interest::READABLE)
 }
 
 /// Step 6: closes a connection taken out of the slab, and counts it for the summary. Closing
