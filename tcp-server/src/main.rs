@@ -15,12 +15,14 @@
 //! Where each step lives, top-down:
 //! - steps 1–3, socket → bind → listen: this file, `serve`;
 //! - the worker threads, Ctrl-C and the summary at the end: `serving.rs`, `serving::start`
-//!   and `Serving::run`;
+//!   and `Serving::run`; what the threads share: `shared.rs`;
 //! - each thread's loop, waiting on all its sockets at once: `worker.rs`, `Worker::event_loop`;
-//! - step 4, accept: `worker.rs`, `Worker::accept_all` (then `Worker::admit`);
+//! - step 4, accept: `worker.rs`, `Worker::accept_all`, then `worker/connections.rs`,
+//!   `Connections::admit`;
 //! - step 5, exchange: `connection.rs`, `Connection::exchange`;
-//! - step 6, close: `connection.rs`, `Connection::close`; idle connections are found in
-//!   `worker/sweeps.rs`, and when the server is full `room.rs` says which one makes room.
+//! - step 6, close: `connection.rs`, `Connection::close`; idle connections are found by
+//!   `Connections::sweep` (`worker/connections.rs`), and when the server is full `room.rs` says
+//!   which one makes room.
 //!
 //! Run it, then talk to it from a second terminal:
 //!
@@ -44,6 +46,7 @@ mod connection;
 mod messages;
 mod room;
 mod serving;
+mod shared;
 mod worker;
 
 /// A TCP echo server: sends back every byte each client sends, to many clients at once.
