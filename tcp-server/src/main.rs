@@ -6,11 +6,12 @@
 //! `recv(1024)` as if it were a whole message, this one serves many clients at once and treats
 //! the connection as the byte stream it is.
 //!
-//! The model: each thread waits on all of its sockets at once (epoll through `mio`) instead of
-//! blocking in one `recv`, so a thousand idle clients cost a thousand small records rather than a
-//! thousand threads, and a client that sends without reading only ever stops itself. Every read
-//! lands in one buffer per thread; a connection keeps bytes of its own only while its client is
-//! slow to take its echo, and then reads nothing more from it until it has.
+//! The model: each thread waits on all of its sockets at once (through `mio`: epoll on Linux,
+//! kqueue on macOS) instead of blocking in one `recv`, so a thousand idle clients cost a
+//! thousand small records rather than a thousand threads, and a client that sends without
+//! reading only ever stops itself. Every read lands in one buffer per thread; a connection keeps
+//! bytes of its own only while its client is slow to take its echo, and then reads nothing more
+//! from it until it has.
 //!
 //! Where each step lives, top-down:
 //! - steps 1–3, socket → bind → listen: this file, `serve`;
