@@ -250,7 +250,9 @@ impl Connection {
 /// Echo a slow client has not taken yet, in pages mapped for it alone. Unmapped once sent, they
 /// go straight back to the system; from the heap they would stay with the process (glibc keeps
 /// freed blocks of this size), and a few hundred clients that were slow once would leave the
-/// server tens of MiB larger for good.
+/// server tens of MiB larger for good. Measured by the test of 500 clients that send without
+/// reading (tests/resources.rs), idle at 4.9 MiB: with these pages, 5.6 MiB once they have read
+/// all; with a `Box<[u8]>`, 8 to 12 MiB, failing the test 2 runs of 3. memmap2 works everywhere.
 struct Unsent {
     pages: MmapMut,
     /// How much of it has been sent.

@@ -6,21 +6,24 @@
 //! `recv(1024)` as if it were a whole message, this one serves many clients at once and treats
 //! the connection as the byte stream it is.
 //!
-//! The model: each thread waits on all of its sockets at once (epoll through `mio`) instead of
-//! blocking in one `recv`, so a thousand idle clients cost a thousand small records rather than a
-//! thousand threads, and a client that sends without reading only ever stops itself. Every read
-//! lands in one buffer per thread; a connection keeps bytes of its own only while its client is
-//! slow to take its echo, and then reads nothing more from it until it has.
+//! The model: each thread waits on all of its sockets at once (through `mio`: epoll on Linux,
+//! kqueue on macOS) instead of blocking in one `recv`, so a thousand idle clients cost a
+//! thousand small records rather than a thousand threads, and a client that sends without
+//! reading only ever stops itself. Every read lands in one buffer per thread; a connection keeps
+//! bytes of its own only while its client is slow to take its echo, and then reads nothing more
+//! from it until it has.
 //!
 //! Where each step lives, top-down:
 //! - steps 1–3, socket → bind → listen: this file, `serve`;
 //! - the worker threads, Ctrl-C and the summary at the end: `serving.rs`, `serving::start`
-//!   and `Serving::run`;
+//!   and `Serving::run`; what the threads share: `shared.rs`;
 //! - each thread's loop, waiting on all its sockets at once: `worker.rs`, `Worker::event_loop`;
-//! - step 4, accept: `worker.rs`, `Worker::accept_all` (then `Worker::admit`);
+//! - step 4, accept: `worker.rs`, `Worker::accept_all`, then `worker/connections.rs`,
+//!   `Connections::admit`;
 //! - step 5, exchange: `connection.rs`, `Connection::exchange`;
-//! - step 6, close: `connection.rs`, `Connection::close`; idle connections are found in
-//!   `worker/sweeps.rs`, and when the server is full `room.rs` says which one makes room.
+//! - step 6, close: `connection.rs`, `Connection::close`; idle connections are found by
+//!   `Connections::sweep` (`worker/connections.rs`), and when the server is full `room.rs` says
+//!   which one makes room.
 //!
 //! Run it, then talk to it from a second terminal:
 //!
@@ -44,6 +47,7 @@ mod connection;
 mod messages;
 mod room;
 mod serving;
+mod shared;
 mod worker;
 
 /// A TCP echo server: sends back every byte each client sends, to many clients at once.
@@ -120,7 +124,10 @@ fn serve(args: Args) -> Result<()> {
         say().created_socket(explain::family(&addr), explain::socket_type(true))
     );
     // Without SO_REUSEADDR a restarted server cannot bind for a minute or two while connections
-    // of the previous run linger in TIME_WAIT.
+    // of the previous run linger in TIME_WAIT. Not on Windows: there it means something else,
+    // it lets another program bind the same port and take its clients, and a restarted server
+    // binds without it (std does not set it there either).
+    #[cfg(not(windows))]
     socket
         .set_reuse_address(true)
         .with_context(|| say().setting_option("SO_REUSEADDR", addr))?;
@@ -193,16 +200,30 @@ fn serve(args: Args) -> Result<()> {
     serving.run()
 }
 
-/// The backlog as the kernel takes it: Linux silently lowers a larger one to
-/// `net.core.somaxconn` (4096 by default since 5.4), so the narration says what really holds.
+/// The backlog as the kernel takes it: the kernel silently lowers a larger one to its cap, so
+/// the narration says what really holds, or, where the cap is not known, that it may be lower.
 fn backlog(asked: i32) -> Backlog {
-    let somaxconn = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
-        .ok()
-        .and_then(|text| text.trim().parse::<i32>().ok());
+    let cap = somaxconn();
     Backlog {
         asked,
-        capped_by: somaxconn.filter(|&cap| cap < asked),
+        capped_by: cap.filter(|&cap| cap < asked),
+        cap_known: cap.is_some(),
     }
+}
+
+/// Linux's cap on the backlog, `net.core.somaxconn` (4096 by default since 5.4).
+#[cfg(all(target_os = "linux", not(feature = "portable")))]
+fn somaxconn() -> Option<i32> {
+    std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+        .ok()
+        .and_then(|text| text.trim().parse::<i32>().ok())
+}
+
+/// Elsewhere the cap is not read (macOS has `kern.ipc.somaxconn`, 128 by default; Windows its
+/// own): the narration says the system may lower the backlog.
+#[cfg(not(all(target_os = "linux", not(feature = "portable"))))]
+fn somaxconn() -> Option<i32> {
+    None
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ pub struct Backlog {
     pub asked: i32,
     /// `net.core.somaxconn`, when it is lower than what was asked.
     pub capped_by: Option<i32>,
+    /// False where the kernel's cap was not read (elsewhere than on Linux): it may be lower.
+    pub cap_known: bool,
 }
 
 impl Backlog {

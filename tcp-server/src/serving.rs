@@ -19,10 +19,8 @@ use mio::Waker;
 
 use crate::messages::say;
 use crate::room::Seat;
-use crate::worker::{sweep_every, Worker};
-
-/// After Ctrl-C, how long open connections may go on before they are closed.
-pub const GRACE: Duration = Duration::from_secs(3);
+use crate::shared::{Shared, GRACE};
+use crate::worker::Worker;
 
 /// How the server was asked to serve.
 #[derive(Debug)]
@@ -33,28 +31,6 @@ pub struct Settings {
     pub idle_timeout: Option<Duration>,
     /// How long a worker keeps looking for events after the last one before it sleeps.
     pub spin: Duration,
-}
-
-/// What all worker threads share.
-#[derive(Debug)]
-pub struct Shared {
-    /// Connections open right now, across all threads.
-    pub open: AtomicUsize,
-    pub max: usize,
-    pub idle_timeout: Option<Duration>,
-    pub spin: Duration,
-    /// Set by Ctrl-C: accept no more, finish what is open.
-    pub stopping: AtomicBool,
-    /// Connections admitted, and bytes echoed on closed ones, for the summary at the end.
-    pub served: AtomicU64,
-    pub echoed: AtomicU64,
-    /// Newcomers turned away while the server was full, and idle connections closed for them.
-    pub refused: AtomicU64,
-    pub evicted: AtomicU64,
-    /// Each worker's side that the others see, by worker index (room.rs).
-    pub seats: Vec<Seat>,
-    /// When the server started: seats count milliseconds from here.
-    pub epoch: Instant,
 }
 
 /// The server, every thread started: [`Serving::run`] serves until Ctrl-C.
@@ -106,7 +82,7 @@ pub fn start(listener: std::net::TcpListener, settings: Settings) -> Result<Serv
     let sweeps = {
         let wakers = wakers.clone();
         let tick = move || wake_all(&wakers);
-        Ticker::start("sweep-ticker", sweep_every(shared.idle_timeout), tick)
+        Ticker::start("sweep-ticker", shared.sweep_every(), tick)
             .context(common::messages::say().starting_thread())?
     };
 

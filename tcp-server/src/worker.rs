@@ -1,44 +1,38 @@
-//! One worker thread: its event loop, step 4 (accept), and its sweeps for idle connections.
+//! One worker thread: its event loop, and step 4 (accept).
 //!
 //! The document's server blocks in `accept()`, then in `recv()` on one client. A worker instead
 //! waits on its copy of the listener and on all of its connections at once (epoll through
 //! `mio`), and handles whichever is ready: a new connection is accepted, a connection with data
-//! gets its exchange (`connection.rs`). So no client ever waits behind another.
+//! gets its exchange (`connection.rs`). So no client ever waits behind another. What happens
+//! to the connections themselves, from admitting one to closing it and the sweeps for idle ones,
+//! is in `worker/connections.rs`.
 
 use std::io;
-use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use common::logging::Budget;
-use common::{error, step};
-use log::{error, info, warn, Level};
-use mio::net::{TcpListener, TcpStream};
-use mio::{Events, Interest, Poll, Token, Waker};
-use rustix::event::epoll::{self, EventData, EventFlags};
-use slab::Slab;
+use common::error;
+use log::{error, info};
+use mio::net::TcpListener;
+use mio::{Events, Poll, Registry, Token, Waker};
 
-use crate::connection::{is_transient, After, Connection, Ending, Ready};
+use crate::connection::{is_transient, Ready};
 use crate::messages::say;
+use crate::shared::{Shared, GRACE};
 
-mod sweeps;
+mod connections;
 
-use crate::room::EVICT_IDLE;
-use crate::serving::{Shared, GRACE};
-pub use sweeps::sweep_every;
+use connections::Connections;
 
-/// Each read takes up to this much. A long stream moves in fewer system calls and epoll
-/// wake-ups than with 64 KiB (one loopback segment): 1.4× the throughput, by bench/compare.sh.
-const BUF_SIZE: usize = 256 * 1024;
 /// How long to stop accepting after an error such as "too many open files" before trying again.
 const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 
 const LISTENER: Token = Token(usize::MAX);
 const WAKER: Token = Token(usize::MAX - 1);
 
-/// One thread's event loop: the listener, its connections and its read buffer.
+/// One thread's event loop: the listener and its connections.
 pub struct Worker {
     /// This worker's place in `shared.seats`.
     index: usize,
@@ -47,11 +41,7 @@ pub struct Worker {
     waker: Arc<Waker>,
     /// None once the server is stopping.
     listener: Option<TcpListener>,
-    /// Open connections; each one's key is its epoll token.
-    conns: Slab<Connection>,
-    /// The keys of the connections a sweep looks at, kept to save an allocation per sweep.
-    sweep: Vec<usize>,
-    buf: Box<[u8]>,
+    conns: Connections,
     shared: Arc<Shared>,
     /// Set after an accept error: when to try accepting again.
     accept_paused_until: Option<Instant>,
@@ -63,19 +53,9 @@ pub struct Worker {
     stop_at: Option<Instant>,
     /// The time after the last wait, for every event it returned: one clock read per wake-up.
     now: Instant,
-    /// Connections that stopped at their share of a turn, with what epoll had reported.
-    again: Vec<(usize, Ready)>,
     /// Until when to keep looking for events without sleeping, after the last one.
     spin_until: Instant,
-    /// This thread's few lines a second about what it read, and about connections opening and
-    /// closing: each kind has its own, so a stream's reads never hide how a connection ended.
-    read_lines: Budget,
-    conn_lines: Budget,
 }
-
-/// Lines a second each thread shows of each kind at info level: a person typing sees every
-/// message, a load sees one summary line a second.
-const LOG_LINES_PER_SECOND: u32 = 20;
 
 impl Worker {
     pub fn new(
@@ -84,18 +64,8 @@ impl Worker {
         shared: &Arc<Shared>,
     ) -> Result<Worker> {
         let poll = Poll::new().context(say().creating_epoll())?;
-        let listener = TcpListener::from_std(listener);
-        // Every worker waits on the same listening socket. Registered the usual way, each new
-        // connection would wake every waiting worker, and all but one would find nothing to
-        // accept; EPOLLEXCLUSIVE wakes one. mio does not offer the flag, so the listener joins
-        // mio's epoll set through rustix, with the token mio reports back.
-        epoll::add(
-            poll.registry(),
-            &listener,
-            EventData::new_u64(LISTENER.0 as u64),
-            EventFlags::IN | EventFlags::ET | EventFlags::EXCLUSIVE,
-        )
-        .context(say().registering_listener())?;
+        let mut listener = TcpListener::from_std(listener);
+        register_listener(poll.registry(), &mut listener).context(say().registering_listener())?;
         let waker = Arc::new(Waker::new(poll.registry(), WAKER).context(say().creating_waker())?);
         shared.seats[index].set_waker(Arc::clone(&waker));
         let now = Instant::now();
@@ -104,24 +74,14 @@ impl Worker {
             poll,
             waker,
             listener: Some(listener),
-            conns: Slab::new(),
-            sweep: Vec::new(),
-            buf: vec![0; BUF_SIZE].into_boxed_slice(),
+            conns: Connections::new(index, shared, now),
             shared: Arc::clone(shared),
             accept_paused_until: None,
             accept_failing: false,
-            next_sweep: now + sweep_every(shared.idle_timeout),
+            next_sweep: now + shared.sweep_every(),
             stop_at: None,
             now,
-            again: Vec::new(),
             spin_until: now,
-            read_lines: Budget::new(module_path!(), "reads", LOG_LINES_PER_SECOND, now),
-            conn_lines: Budget::new(
-                module_path!(),
-                "connection lines",
-                LOG_LINES_PER_SECOND,
-                now,
-            ),
         })
     }
 
@@ -138,7 +98,7 @@ impl Worker {
             // are rare; usually the wait has no timeout (the ticker wakes us for sweeps).
             // A connection with more to read, or a spin after recent traffic, only looks for
             // events, without waiting.
-            let timeout = if !self.again.is_empty() || self.now < self.spin_until {
+            let timeout = if self.conns.have_more() || self.now < self.spin_until {
                 Some(Duration::ZERO)
             } else {
                 [self.accept_paused_until, self.stop_at]
@@ -162,7 +122,7 @@ impl Worker {
                         }
                     }
                     WAKER => continue,
-                    Token(key) => self.exchange_on(key, Ready::of(event)),
+                    Token(key) => self.conns.exchange_on(key, Ready::of(event), self.now),
                 }
                 traffic = true;
             }
@@ -173,19 +133,12 @@ impl Worker {
                 self.spin_until = self.now + self.shared.spin;
             }
             // Then those that stopped at their share last turn, each after everyone else.
-            let mut again = std::mem::take(&mut self.again);
-            for (key, ready) in again.drain(..) {
-                self.exchange_on(key, ready);
-            }
-            if self.again.is_empty() {
-                self.again = again;
-            }
+            self.conns.exchange_on_the_rest(self.now);
             // Another worker, full, may have asked this one to close its idlest connection.
             for _ in 0..self.shared.seats[self.index].take_evictions() {
-                self.evict_idlest();
+                self.conns.evict_idlest(self.now);
             }
-            self.read_lines.roll(self.now);
-            self.conn_lines.roll(self.now);
+            self.conns.roll_logs(self.now);
             if self.shared.stopping.load(Ordering::Relaxed) && self.stop_at.is_none() {
                 // Dropping this thread's copy of the listener; with the last copy, the port
                 // closes and new clients are refused.
@@ -195,7 +148,7 @@ impl Worker {
             }
             if let Some(stop_at) = self.stop_at {
                 if self.conns.is_empty() || self.now >= stop_at {
-                    self.close_all();
+                    self.conns.close_all(self.now);
                     return Ok(());
                 }
             }
@@ -209,7 +162,8 @@ impl Worker {
                 let _ = self.accept_all();
             }
             if self.now >= self.next_sweep {
-                self.sweep();
+                self.next_sweep = self.now + self.shared.sweep_every();
+                self.conns.sweep(self.now);
             }
         }
     }
@@ -231,7 +185,8 @@ impl Worker {
                         info!("accepting connections again");
                     }
                     accepted += 1;
-                    self.admit(stream, peer);
+                    self.conns
+                        .admit(self.poll.registry(), stream, peer, self.now);
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return accepted,
                 // A client that gave up before we accepted it is no reason to stop.
@@ -253,86 +208,28 @@ impl Worker {
             }
         }
     }
-
-    /// Step 4, continued: a new connection joins this worker's epoll set, unless the server
-    /// is full.
-    fn admit(&mut self, mut stream: TcpStream, peer: SocketAddr) {
-        let open = self.shared.open.fetch_add(1, Ordering::Relaxed);
-        if open >= self.shared.max && !self.make_room() {
-            self.shared.open.fetch_sub(1, Ordering::Relaxed);
-            self.shared.refused.fetch_add(1, Ordering::Relaxed);
-            if self.conn_lines.allow(Level::Warn, self.now, 0) {
-                warn!(
-                    "refusing {peer}: {} connections are open already, none idle for {} s \
-                     (--max-connections)",
-                    self.shared.max,
-                    EVICT_IDLE.as_secs()
-                );
-            }
-            return; // Dropping the stream closes it.
-        }
-        let entry = self.conns.vacant_entry();
-        if let Err(e) = self
-            .poll
-            .registry()
-            // Both directions, once: re-registering when a client is slow to read would cost
-            // two more system calls each time, and a writable report we do not need is cheap.
-            .register(
-                &mut stream,
-                Token(entry.key()),
-                Interest::READABLE | Interest::WRITABLE,
-            )
-        {
-            self.shared.open.fetch_sub(1, Ordering::Relaxed);
-            warn!("{peer}: registering the connection: {}", error::io_text(&e));
-            return;
-        }
-        if self.conn_lines.allow(Level::Info, self.now, 0) {
-            info!("connection from {peer}");
-        }
-        step!(4, Step::Accept, say().accepted(peer));
-        self.shared.served.fetch_add(1, Ordering::Relaxed);
-        entry.insert(Connection::new(stream, peer, self.now));
-    }
-
-    /// Step 5 for one connection that epoll reported ready; closes it when it is done.
-    fn exchange_on(&mut self, key: usize, ready: Ready) {
-        let Some(conn) = self.conns.get_mut(key) else {
-            return; // Closed earlier in this round of events.
-        };
-        match conn.exchange(&mut self.buf, ready, self.now, &mut self.read_lines) {
-            Ok(After::Open) => {}
-            Ok(After::More) => self.again.push((key, ready)),
-            Ok(After::Done) => self.close(key, Ending::Finished),
-            Err(e) => self.close(key, Ending::Failed(e)),
-        }
-    }
-
-    /// Closes every connection still open when the grace period after Ctrl-C ends.
-    fn close_all(&mut self) {
-        for conn in self.conns.drain() {
-            retire(
-                &self.shared,
-                conn,
-                Ending::Stopping,
-                self.now,
-                &mut self.conn_lines,
-            );
-        }
-    }
-
-    /// Step 6 for the connection `key`, if it is still open.
-    fn close(&mut self, key: usize, ending: Ending) {
-        if let Some(conn) = self.conns.try_remove(key) {
-            retire(&self.shared, conn, ending, self.now, &mut self.conn_lines);
-        }
-    }
 }
 
-/// Step 6: closes a connection taken out of the slab, and counts it for the summary. Closing
-/// the socket also takes it out of epoll.
-fn retire(shared: &Shared, conn: Connection, ending: Ending, now: Instant, log: &mut Budget) {
-    shared.open.fetch_sub(1, Ordering::Relaxed);
-    shared.echoed.fetch_add(conn.echoed(), Ordering::Relaxed);
-    conn.close(ending, now, log);
+/// Every worker waits on the same listening socket. Registered the usual way, each new
+/// connection would wake every waiting worker, and all but one would find nothing to accept;
+/// EPOLLEXCLUSIVE wakes one. mio does not offer the flag, so the listener joins mio's epoll set
+/// through nix, with the token mio reports back. A second descriptor of the set is the same
+/// set: closing it when done leaves the listener registered.
+#[cfg(all(target_os = "linux", not(feature = "portable")))]
+fn register_listener(registry: &Registry, listener: &mut TcpListener) -> io::Result<()> {
+    use nix::sys::epoll::{Epoll, EpollEvent, EpollFlags};
+    use std::os::fd::AsFd;
+
+    let epoll = Epoll(registry.as_fd().try_clone_to_owned()?);
+    let flags = EpollFlags::EPOLLIN | EpollFlags::EPOLLET | EpollFlags::EPOLLEXCLUSIVE;
+    epoll.add(&*listener, EpollEvent::new(flags, LISTENER.0 as u64))?;
+    Ok(())
+}
+
+/// Every worker waits on the same listening socket, registered the usual way: elsewhere than
+/// on Linux, a new connection may wake every waiting worker, and all but one find nothing to
+/// accept.
+#[cfg(not(all(target_os = "linux", not(feature = "portable"))))]
+fn register_listener(registry: &Registry, listener: &mut TcpListener) -> io::Result<()> {
+    registry.register(listener, LISTENER, mio::Interest::READABLE)
 }

@@ -105,6 +105,7 @@ fn errors_and_hints_come_in_chinese_too() {
 }
 
 /// The kernel's cap on the backlog, from /proc.
+#[cfg(all(target_os = "linux", not(feature = "portable")))]
 fn somaxconn() -> i32 {
     std::fs::read_to_string("/proc/sys/net/core/somaxconn")
         .unwrap()
@@ -114,6 +115,7 @@ fn somaxconn() -> i32 {
 }
 
 /// The length of the listening socket's accept queue, as `ss -ltn` shows it (Send-Q).
+#[cfg(all(target_os = "linux", not(feature = "portable")))]
 fn listen_queue(port: u16) -> i32 {
     let out = Command::new("ss")
         .args(["-ltnH"])
@@ -128,6 +130,8 @@ fn listen_queue(port: u16) -> i32 {
     line.split_whitespace().nth(2).unwrap().parse().unwrap()
 }
 
+/// On Linux, main.rs reads the kernel's cap: the narration says the queue it really keeps.
+#[cfg(all(target_os = "linux", not(feature = "portable")))]
 #[test]
 fn the_backlog_is_narrated_as_the_kernel_takes_it() {
     let cap = somaxconn();
@@ -145,5 +149,35 @@ fn the_backlog_is_narrated_as_the_kernel_takes_it() {
         );
         let capped = format!("the kernel caps it at net.core.somaxconn = {cap}");
         assert_eq!(stderr.contains(&capped), asked > cap, "{stderr}");
+    }
+}
+
+/// Elsewhere than on Linux, and with `--features portable`, the cap is not read: the narration
+/// says the operating system may make the queue shorter, in each language.
+#[cfg(not(all(target_os = "linux", not(feature = "portable"))))]
+#[test]
+fn where_the_cap_is_not_read_the_narration_says_it_may_be_lower() {
+    for (lang, said) in [
+        (
+            "en",
+            "queues up to 65535 of them for accept() (or fewer: the operating system may cap it)",
+        ),
+        (
+            "zh",
+            "最多 65535 个在全连接队列里等 accept() 取走（也可能更少：操作系统可能会限制它）",
+        ),
+    ] {
+        let mut cmd = Command::new(BIN);
+        cmd.args([
+            "--port",
+            "0",
+            "--explain",
+            "--backlog",
+            "65535",
+            "--lang",
+            lang,
+        ]);
+        let server = Server::start_command(cmd);
+        assert!(server.wait_for_log(said, WAIT), "{}", server.stderr());
     }
 }

@@ -21,6 +21,9 @@ impl Messages for English {
                 " (--backlog {} asked for more; the kernel caps it at net.core.somaxconn = {cap})",
                 backlog.asked
             ),
+            None if !backlog.cap_known => {
+                " (or fewer: the operating system may cap it)".to_string()
+            }
             None => String::new(),
         };
         format!(

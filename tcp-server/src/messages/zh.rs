@@ -22,6 +22,7 @@ impl Messages for Chinese {
                 "（--backlog {} 要得更多，但内核把它限制在 net.core.somaxconn = {cap}）",
                 backlog.asked
             ),
+            None if !backlog.cap_known => "（也可能更少：操作系统可能会限制它）".to_string(),
             None => String::new(),
         };
         format!(

@@ -1,0 +1,43 @@
+//! What all worker threads share: the server's settings, its counters, each worker's seat
+//! (room.rs), and the timings every thread keeps to.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
+use std::time::{Duration, Instant};
+
+use crate::room::Seat;
+
+/// After Ctrl-C, how long open connections may go on before they are closed.
+pub const GRACE: Duration = Duration::from_secs(3);
+
+/// What all worker threads share.
+#[derive(Debug)]
+pub struct Shared {
+    /// Connections open right now, across all threads.
+    pub open: AtomicUsize,
+    pub max: usize,
+    pub idle_timeout: Option<Duration>,
+    pub spin: Duration,
+    /// Set by Ctrl-C: accept no more, finish what is open.
+    pub stopping: AtomicBool,
+    /// Connections admitted, and bytes echoed on closed ones, for the summary at the end.
+    pub served: AtomicU64,
+    pub echoed: AtomicU64,
+    /// Newcomers turned away while the server was full, and idle connections closed for them.
+    pub refused: AtomicU64,
+    pub evicted: AtomicU64,
+    /// Each worker's side that the others see, by worker index (room.rs).
+    pub seats: Vec<Seat>,
+    /// When the server started: seats count milliseconds from here.
+    pub epoch: Instant,
+}
+
+impl Shared {
+    /// How often each worker sweeps (closes idle connections, tells the others about its
+    /// idlest): a quarter of the idle timeout, so that an idle connection is closed at most that
+    /// late, but at least once a second (room.rs counts on that) and at most every 10 ms.
+    pub fn sweep_every(&self) -> Duration {
+        self.idle_timeout.map_or(Duration::from_secs(1), |idle| {
+            (idle / 4).clamp(Duration::from_millis(10), Duration::from_secs(1))
+        })
+    }
+}
