@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
 use anyhow::{bail, Context, Result};
 
-use crate::messages::say;
+use crate::messages::t;
 
 /// The document binds and connects to 127.0.0.1: reachable from this machine only.
 pub const DEFAULT_HOST: &str = "127.0.0.1";
@@ -28,14 +28,14 @@ pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>> {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
     if bare.is_empty() {
-        bail!(say().host_empty());
+        bail!(t!("host-empty"));
     }
     let addrs: Vec<SocketAddr> = (bare, port)
         .to_socket_addrs()
-        .with_context(|| say().cannot_resolve(host))?
+        .with_context(|| t!("cannot-resolve", host = format!("{host:?}")))?
         .collect();
     if addrs.is_empty() {
-        bail!(say().no_addresses(host));
+        bail!(t!("no-addresses", host = format!("{host:?}")));
     }
     Ok(addrs)
 }
@@ -46,7 +46,7 @@ pub fn resolve_one(host: &str, port: u16) -> Result<SocketAddr> {
     resolve(host, port)?
         .into_iter()
         .next()
-        .with_context(|| say().no_addresses(host))
+        .with_context(|| t!("no-addresses", host = format!("{host:?}")))
 }
 
 /// True when `addr` can only be reached from this machine, IPv4-mapped IPv6 loopback

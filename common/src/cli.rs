@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::error::{is_broken_pipe, report};
-use crate::messages::say;
+use crate::messages::t;
 
 /// Sets up logging to stderr: info by default, `RUST_LOG=debug` (or `warn`, …) to change it.
 /// Writing a line never blocks the program (see [`crate::logging`]).
@@ -79,7 +79,7 @@ pub fn on_stop_signal(stop: impl FnOnce() + Send + 'static) -> anyhow::Result<()
             std::process::exit(130);
         }
     })
-    .map_err(|e| anyhow::Error::new(e).context(say().installing_signal_handler()))
+    .map_err(|e| anyhow::Error::new(e).context(t!("installing-signal-handler")))
 }
 
 /// clap value parser for a duration: `10` or `1.5` (seconds, as ping's `-i` takes them), or
@@ -165,7 +165,7 @@ impl Packaging {
             Err(e) => {
                 eprintln!(
                     "{}{}",
-                    crate::messages::say().error(),
+                    crate::messages::error_label(),
                     crate::error::io_text(&e)
                 );
                 std::process::exit(1)

@@ -6,7 +6,7 @@ use std::fmt;
 use std::io;
 use std::net::SocketAddr;
 
-use crate::messages::say;
+use crate::messages::{error_label, hint_label, t};
 
 /// An error that carries advice for the user, shown on its own `hint:` line.
 #[derive(Debug)]
@@ -33,26 +33,22 @@ pub fn hint(error: impl Into<anyhow::Error>, hint: impl Into<String>) -> anyhow:
 
 /// Explains why a server cannot bind or listen on `addr`, with what to do about it.
 pub fn listen_error(addr: SocketAddr, error: io::Error) -> anyhow::Error {
-    let words = say();
-    let what = anyhow::anyhow!(words.cannot_listen(addr, &io_text(&error)));
+    let what = anyhow::anyhow!(t!("cannot-listen", addr = addr, why = io_text(&error)));
     match error.kind() {
-        io::ErrorKind::AddrInUse => hint(what, words.hint_addr_in_use()),
-        io::ErrorKind::PermissionDenied => hint(what, words.hint_privileged_port()),
-        io::ErrorKind::AddrNotAvailable => hint(what, words.hint_addr_not_available()),
+        io::ErrorKind::AddrInUse => hint(what, t!("hint-addr-in-use")),
+        io::ErrorKind::PermissionDenied => hint(what, t!("hint-privileged-port")),
+        io::ErrorKind::AddrNotAvailable => hint(what, t!("hint-addr-not-available")),
         _ => what,
     }
 }
 
 /// An OS error as a user reads it: "address already in use", not
-/// "Address already in use (os error 98)"; in Chinese, "地址已被占用 (address already in use)"
-/// where the table has words for it.
+/// "Address already in use (os error 98)"; in Chinese, "地址已被占用 (address already in use)".
+/// The errors the programs meet have words in common's catalog (the same on every system);
+/// others keep the system's own, without the number.
 pub fn io_text(error: &io::Error) -> String {
-    let words = match error.raw_os_error() {
-        Some(n) => say().os_error(n),
-        None => say().io_kind(error.kind()),
-    };
-    if let Some(words) = words {
-        return words.to_string();
+    if let Some(words) = catalog_words(error) {
+        return words;
     }
     let text = error.to_string();
     let text = match text.find(" (os error") {
@@ -81,7 +77,7 @@ pub fn chain_text(error: &anyhow::Error) -> String {
             break;
         }
     }
-    parts.join(say().joiner())
+    parts.join(&t!("joiner"))
 }
 
 /// True when the error comes from writing to a closed pipe.
@@ -100,10 +96,51 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 pub fn report(error: &anyhow::Error) {
     // After the log lines that came before it, not in the middle of them.
     crate::logging::flush();
-    let words = say();
-    eprintln!("{}{}", words.error(), chain_text(error));
+    eprintln!("{}{}", error_label(), chain_text(error));
     if let Some(hinted) = error.downcast_ref::<Hinted>() {
-        eprintln!("{}{}", words.hint(), hinted.hint);
+        eprintln!("{}{}", hint_label(), hinted.hint);
+    }
+}
+
+/// common's words for an OS error, by its kind, which std reads the same from every system's
+/// numbers; for the few kinds std leaves uncategorised (too many open files, message too long,
+/// …), by Linux's numbers, on Linux only.
+fn catalog_words(error: &io::Error) -> Option<String> {
+    use io::ErrorKind as K;
+    let os = error.raw_os_error().is_some();
+    Some(match error.kind() {
+        // EPERM and EACCES are both PermissionDenied; their words differ.
+        K::PermissionDenied if linux_errno(error) == Some(1) => t!("os-operation-not-permitted"),
+        K::PermissionDenied => t!("os-permission-denied"),
+        K::WouldBlock if os => t!("os-would-block"),
+        K::BrokenPipe => t!("os-broken-pipe"),
+        K::AddrInUse => t!("os-address-in-use"),
+        K::AddrNotAvailable => t!("os-address-not-available"),
+        K::NetworkUnreachable => t!("os-network-unreachable"),
+        K::ConnectionAborted => t!("os-connection-aborted"),
+        K::ConnectionReset => t!("os-connection-reset"),
+        K::NotConnected => t!("os-not-connected"),
+        K::TimedOut if os => t!("os-timed-out"),
+        K::ConnectionRefused => t!("os-connection-refused"),
+        K::HostUnreachable => t!("os-host-unreachable"),
+        K::TimedOut | K::WouldBlock => t!("io-timed-out"),
+        K::UnexpectedEof if !os => t!("io-unexpected-eof"),
+        _ => match linux_errno(error)? {
+            24 => t!("os-too-many-open-files"),
+            90 => t!("os-message-too-long"),
+            97 => t!("os-address-family-not-supported"),
+            105 => t!("os-no-buffer-space"),
+            _ => return None,
+        },
+    })
+}
+
+/// The error's number on Linux, where the numbers above are Linux's; None elsewhere.
+fn linux_errno(error: &io::Error) -> Option<i32> {
+    if cfg!(target_os = "linux") {
+        error.raw_os_error()
+    } else {
+        None
     }
 }
 
@@ -127,20 +164,6 @@ mod tests {
         assert_eq!(io_text(&e), "address already in use");
         let e = io::Error::other("Custom thing");
         assert_eq!(io_text(&e), "custom thing");
-    }
-
-    #[test]
-    fn the_chinese_table_names_common_os_errors_and_keeps_the_english() {
-        let zh = crate::messages::tables()[1];
-        for errno in [13, 98, 99, 104, 110, 111] {
-            let words = zh.os_error(errno).unwrap();
-            let english = io_text(&io::Error::from_raw_os_error(errno));
-            assert!(
-                words.contains(&format!("({english})")),
-                "{words} / {english}"
-            );
-        }
-        assert_eq!(crate::messages::tables()[0].os_error(111), None);
     }
 
     #[test]

@@ -8,8 +8,7 @@
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub use crate::messages::Step;
-use crate::messages::{self, Reach};
+use crate::messages::t;
 
 static ON: AtomicBool = AtomicBool::new(false);
 
@@ -26,21 +25,47 @@ pub fn on() -> bool {
 /// Writes one narrated step to stderr, `[step 2 bind] text` (`[步骤 2 绑定地址和端口] …` in
 /// Chinese). Use [`step!`](crate::step), which checks [`on`] first.
 pub fn say(number: u8, step: Step, text: &str) {
-    let words = messages::say();
+    let word = t!("step-word");
+    let name = t!("step-name", step = step.key());
     // One whole line, through the same queue as the log, so the two stay in order and neither
     // can block the program when nobody reads stderr.
-    crate::logging::write_line(
-        format!(
-            "[{} {number} {}] {text}\n",
-            words.step(),
-            words.step_name(step)
-        )
-        .as_bytes(),
-    );
+    crate::logging::write_line(format!("[{word} {number} {name}] {text}\n").as_bytes());
 }
 
-/// Narrates a step when `--explain` is on: `step!(2, Step::Bind, say().bound(addr))`. The text,
-/// from the program's table of messages, is made only when narration is on.
+/// A step of the post, as `--explain` names it. The numbers differ per program (a UDP server's
+/// third step is a receive), so each `step!` gives its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Socket,
+    Bind,
+    Listen,
+    Accept,
+    Exchange,
+    Close,
+    Connect,
+    Send,
+    Receive,
+}
+
+impl Step {
+    /// The step's key in the catalog's `step-name` choice.
+    fn key(self) -> &'static str {
+        match self {
+            Step::Socket => "socket",
+            Step::Bind => "bind",
+            Step::Listen => "listen",
+            Step::Accept => "accept",
+            Step::Exchange => "exchange",
+            Step::Close => "close",
+            Step::Connect => "connect",
+            Step::Send => "send",
+            Step::Receive => "receive",
+        }
+    }
+}
+
+/// Narrates a step when `--explain` is on: `step!(2, Step::Bind, t!("bound", addr = addr))`. The text,
+/// from the program's catalog, is made only when narration is on.
 #[macro_export]
 macro_rules! step {
     ($number:literal, Step::$step:ident, $text:expr) => {
@@ -78,24 +103,25 @@ pub fn family(addr: &SocketAddr) -> &'static str {
 }
 
 /// "stream (SOCK_STREAM)" or "datagram (SOCK_DGRAM)", in the run's language.
-pub fn socket_type(stream: bool) -> &'static str {
-    messages::say().socket_type(stream)
+pub fn socket_type(stream: bool) -> String {
+    t!(
+        "socket-type",
+        kind = if stream { "stream" } else { "datagram" }
+    )
 }
 
 /// Who can reach an address a server binds, in a sentence.
-pub fn reach(addr: &SocketAddr) -> &'static str {
-    messages::say().reach(reach_of(addr))
-}
-
-/// Who can reach a bound address.
-fn reach_of(addr: &SocketAddr) -> Reach {
-    if crate::addr::is_loopback(addr) {
-        Reach::Loopback
+pub fn reach(addr: &SocketAddr) -> String {
+    // 127.0.0.1, ::1: programs on this machine only; 0.0.0.0, ::: every address of this
+    // machine; else one of them.
+    let reach = if crate::addr::is_loopback(addr) {
+        "loopback"
     } else if addr.ip().is_unspecified() {
-        Reach::Everywhere
+        "everywhere"
     } else {
-        Reach::One
-    }
+        "one"
+    };
+    t!("reach", reach = reach)
 }
 
 #[cfg(test)]

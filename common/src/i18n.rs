@@ -20,6 +20,8 @@ use crate::lang::{self, Lang};
 
 pub mod check;
 
+pub use check::assert_catalog;
+
 /// One program's sentences in both languages.
 pub struct Catalog {
     en: FluentBundle<FluentResource>,

@@ -1,75 +1,47 @@
-//! common's own sentences, one table per language (see [`crate::lang`]): the names of the
-//! document's steps, what an address family and a bound address mean, the `error:` and `hint:`
-//! labels, OS errors, and the errors about hosts and ports that every program can meet.
+//! common's sentences for people: the names of the post's steps, who can reach an address, the
+//! `error:` and `hint:` labels, OS errors, and the errors about hosts and ports that every
+//! program can meet. The text lives in common/locales/en.ftl and zh.ftl, which an editor can fix
+//! without reading Rust; `t!("id", name = value)` says one in the run's language (see
+//! [`crate::i18n`]).
 
-use std::net::SocketAddr;
+use std::sync::LazyLock;
 
-use crate::lang;
+use crate::i18n::Catalog;
 
-mod en;
-mod zh;
+const EN: &str = include_str!("../locales/en.ftl");
+const ZH: &str = include_str!("../locales/zh.ftl");
 
-/// A step of the document, as `--explain` names it. The numbers differ per program (a UDP
-/// server's third step is a receive), so each `step!` gives its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    Socket,
-    Bind,
-    Listen,
-    Accept,
-    Exchange,
-    Close,
-    Connect,
-    Send,
-    Receive,
+/// common's catalog, read from the two files at first use.
+pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| Catalog::new(EN, ZH));
+
+/// Says one of common's messages: `t!("id")` or `t!("id", name = value, …)`.
+macro_rules! t {
+    ($($arg:tt)*) => {
+        $crate::tr!($crate::messages::CATALOG, $($arg)*)
+    };
+}
+pub(crate) use t;
+
+/// The label of an error line: `error: `, or `错误：` in Chinese.
+pub fn error_label() -> String {
+    t!("error-label")
 }
 
-/// Who can reach a bound address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reach {
-    /// 127.0.0.1, ::1: programs on this machine only.
-    Loopback,
-    /// 0.0.0.0, ::: every address of this machine.
-    Everywhere,
-    /// One address of this machine.
-    One,
+/// The label of a hint line: `hint: `, or `提示：` in Chinese.
+pub fn hint_label() -> String {
+    t!("hint-label")
 }
 
-/// Every sentence of common's, in one language. No method has a default: a table that lacks a
-/// sentence does not compile.
-pub trait Messages: Sync {
-    /// The word before a step's number in `[step 2 bind]`.
-    fn step(&self) -> &'static str;
-    fn step_name(&self, step: Step) -> &'static str;
-    /// "stream (SOCK_STREAM)" or "datagram (SOCK_DGRAM)".
-    fn socket_type(&self, stream: bool) -> &'static str;
-    fn reach(&self, reach: Reach) -> &'static str;
-    /// The labels of the two lines a failure prints.
-    fn error(&self) -> &'static str;
-    fn hint(&self) -> &'static str;
-    /// An OS error by its number, when this table has words for it; else the system's own.
-    fn os_error(&self, errno: i32) -> Option<&'static str>;
-    /// An I/O error that has no number (a timeout measured by the program, say), by its kind.
-    fn io_kind(&self, kind: std::io::ErrorKind) -> Option<&'static str>;
-    /// What joins an error to its cause on the one line: ": ", or "：" in Chinese.
-    fn joiner(&self) -> &'static str;
-    fn cannot_listen(&self, addr: SocketAddr, why: &str) -> String;
-    fn hint_addr_in_use(&self) -> &'static str;
-    fn hint_privileged_port(&self) -> &'static str;
-    fn hint_addr_not_available(&self) -> &'static str;
-    fn host_empty(&self) -> &'static str;
-    fn cannot_resolve(&self, host: &str) -> String;
-    fn no_addresses(&self, host: &str) -> String;
-    fn installing_signal_handler(&self) -> &'static str;
-    fn starting_thread(&self) -> &'static str;
+/// What a failure to start a thread says, for the programs that start their own.
+pub fn starting_thread() -> String {
+    t!("starting-thread")
 }
 
-/// The table of the language chosen for this run.
-pub fn say() -> &'static dyn Messages {
-    lang::pick::<dyn Messages>(&en::English, &zh::Chinese)
-}
-
-/// Both tables, for tests that hold one against the other.
-pub fn tables() -> [&'static dyn Messages; 2] {
-    [&en::English, &zh::Chinese]
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn both_files_hold_the_same_messages_and_the_source_says_each_as_written() {
+        let src = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
+        crate::i18n::check::assert_catalog(super::EN, super::ZH, src);
+    }
 }

@@ -30,7 +30,7 @@ pub fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<(TcpStream, So
         step!(
             1,
             Step::Socket,
-            say().creating_socket(explain::family(&addr), explain::socket_type(true))
+            say().creating_socket(explain::family(&addr), &explain::socket_type(true))
         );
         match TcpStream::connect_timeout(&addr, timeout) {
             Ok(stream) => return Ok((stream, addr)),

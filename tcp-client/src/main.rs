@@ -211,7 +211,7 @@ fn check_address(args: &mut Args, port_given: bool) -> Result<()> {
                 "{}{}\n{}{}\n",
                 say().warning(),
                 say().message_may_be_a_host(message, &args.host, args.port),
-                common::messages::say().hint(),
+                common::messages::hint_label(),
                 say().hint_message_may_be_a_host(&this_command(), &host, args.port)
             );
             common::logging::write_line(lines.as_bytes());

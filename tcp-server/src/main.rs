@@ -121,7 +121,7 @@ fn serve(args: Args) -> Result<()> {
     step!(
         1,
         Step::Socket,
-        say().created_socket(explain::family(&addr), explain::socket_type(true))
+        say().created_socket(explain::family(&addr), &explain::socket_type(true))
     );
     // Without SO_REUSEADDR a restarted server cannot bind for a minute or two while connections
     // of the previous run linger in TIME_WAIT. Not on Windows: there it means something else,
@@ -160,7 +160,7 @@ fn serve(args: Args) -> Result<()> {
         .ok()
         .and_then(|a| a.as_socket())
         .unwrap_or(addr);
-    step!(2, Step::Bind, say().bound(bound, explain::reach(&bound)));
+    step!(2, Step::Bind, say().bound(bound, &explain::reach(&bound)));
 
     // Step 3: listen. The document's backlog of 5 is the queue of finished handshakes waiting
     // for accept(), not a limit on connections (the document says it is): a burst of clients

@@ -83,7 +83,7 @@ pub fn start(listener: std::net::TcpListener, settings: Settings) -> Result<Serv
         let wakers = wakers.clone();
         let tick = move || wake_all(&wakers);
         Ticker::start("sweep-ticker", shared.sweep_every(), tick)
-            .context(common::messages::say().starting_thread())?
+            .context(common::messages::starting_thread())?
     };
 
     // Ctrl-C stops accepting and gives open connections a moment to finish; a second one
@@ -103,7 +103,7 @@ pub fn start(listener: std::net::TcpListener, settings: Settings) -> Result<Serv
         let handle = std::thread::Builder::new()
             .name(format!("worker-{}", n + 1))
             .spawn(move || worker.event_loop())
-            .context(common::messages::say().starting_thread())?;
+            .context(common::messages::starting_thread())?;
         handles.push(handle);
     }
     Ok(Serving {

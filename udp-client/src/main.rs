@@ -213,7 +213,7 @@ fn run(args: Args) -> Result<()> {
     step!(
         1,
         Step::Socket,
-        say().created_socket(explain::family(&server), explain::socket_type(false))
+        say().created_socket(explain::family(&server), &explain::socket_type(false))
     );
     let socket: UdpSocket = socket.into();
     // Step 2: UDP has no connection, and connect() sends nothing: it binds the socket (that is

@@ -74,7 +74,7 @@ pub trait Messages: Sync {
     fn messages_unanswered(&self, unanswered: usize, total: usize) -> String;
 
     // Flags people type: what a ping user or a `nc HOST PORT` user would write.
-    /// The label of a warning line, as [`common::messages::Messages::error`] is an error's.
+    /// The label of a warning line, as [`common::messages::error_label`] is an error's.
     fn warning(&self) -> &'static str;
     /// The first MESSAGE looks like a server's address, yet is sent as text to `server`;
     /// `command` is the one that talks to that server.

@@ -92,7 +92,7 @@ fn run(args: Args) -> Result<()> {
     step!(
         1,
         Step::Socket,
-        say().created_socket(explain::family(&addr), explain::socket_type(false))
+        say().created_socket(explain::family(&addr), &explain::socket_type(false))
     );
     if let Err(e) = socket.set_recv_buffer_size(RECV_QUEUE) {
         debug!("setting SO_RCVBUF: {}", error::io_text(&e));
@@ -107,7 +107,7 @@ fn run(args: Args) -> Result<()> {
     let local = socket
         .local_addr()
         .with_context(|| say().reading_bound_address(addr))?;
-    step!(2, Step::Bind, say().bound(local, explain::reach(&local)));
+    step!(2, Step::Bind, say().bound(local, &explain::reach(&local)));
     if !addr::is_loopback(&local) {
         warn!(
             "{local} can be reached from other machines: a UDP server that answers anyone can be \

@@ -106,7 +106,7 @@ fn errors_and_hints_come_in_chinese_too() {
         out.stderr,
         format!(
             "错误：无法在 127.0.0.1:{port} 上监听：地址已被占用 (address already in use)\n\
-             提示：可能已有另一个服务器在用这个端口：先停掉它，或用 --port 换一个端口（0 表示让系统挑一个空闲的）\n"
+             提示：可能已有另一个服务器在用这个端口：先停掉它，或用 --port 换一个端口（0 表示让内核挑一个空闲的）\n"
         )
     );
     assert_eq!(out.stdout, "");

@@ -129,7 +129,7 @@ fn inline_vars(inline: &ast::InlineExpression<&str>, vars: &mut BTreeSet<String>
     }
 }
 
-/// Every `.rs` file under `dir`, by path, with its comment lines blanked.
+/// Every `.rs` file under `dir`, by path, with its comment lines blanked and its unit tests cut.
 fn sources(dir: &Path) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -141,8 +141,16 @@ fn sources(dir: &Path) -> Vec<(String, String)> {
             found.extend(sources(&path));
         } else if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let code: Vec<&str> = text
-                .lines()
+            // A file's unit tests (`#[cfg(test)] mod …`, at its end) say nothing to people.
+            let lines: Vec<&str> = text.lines().collect();
+            let tests = lines
+                .windows(2)
+                .position(|w| {
+                    w[0].trim() == "#[cfg(test)]" && w[1].trim_start().starts_with("mod ")
+                })
+                .unwrap_or(lines.len());
+            let code: Vec<&str> = lines[..tests]
+                .iter()
                 .map(|l| {
                     if l.trim_start().starts_with("//") {
                         ""
