@@ -1,27 +1,23 @@
 //! udp-client against UDP servers written inside the test (see servers/mod.rs): one that
-//! answers, one that reverses, one that drops the first datagram, one that answers late, one
-//! that never answers, and none at all.
+//! answers, one that drops a datagram, one that never answers, one that answers from another
+//! address, and none at all; with its narration. Late replies and replies that are not the
+//! answer: client_late.rs; ping mode's counts: ping_counts.rs.
 
 // A failed unwrap here is a failed test, which is what it should be.
 #![allow(clippy::unwrap_used)]
 
-use std::net::{SocketAddr, UdpSocket};
+use std::net::UdpSocket;
 use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use common::text::uppercase;
-use servers::{first_late, first_late_reversed, nobody, reverse, serve, serve_on, upper};
-use testkit::{run, Output};
+use servers::{nobody, serve, serve_on, upper};
+use support::{client, BIN, WAIT};
+use testkit::run;
 
 mod servers;
-
-const BIN: &str = env!("CARGO_BIN_EXE_udp-client");
-const WAIT: Duration = Duration::from_secs(20);
-
-fn client(addr: SocketAddr, args: &[&str], stdin: &[u8]) -> Output {
-    testkit::client(BIN, addr, args, stdin, WAIT)
-}
+mod support;
 
 #[test]
 fn messages_as_arguments_get_one_reply_line_each() {
@@ -53,122 +49,6 @@ fn a_lost_datagram_is_sent_again() {
     assert_eq!(out.stdout, "Received from server: RETRY ME\n");
     assert!(
         out.stderr.contains("sending again (try 2 of 3)"),
-        "{}",
-        out.stderr
-    );
-}
-
-#[test]
-fn a_late_reply_to_a_message_given_up_on_is_set_aside() {
-    // The first datagram is answered after the client gave up on it.
-    let addr = serve(first_late);
-    let out = client(
-        addr,
-        &["--explain", "--timeout", "0.5", "--retries", "0"],
-        b"first\nsecond\n",
-    );
-    assert_eq!(out.code(), Some(0), "{out:?}");
-    assert_eq!(out.stdout, "Received from server: SECOND\n");
-    testkit::assert_in_order(
-        &out.stderr,
-        &[
-            "[step 4 receive] nothing came within 500ms",
-            &format!("error: no reply from {addr} after 1 try of 500ms"),
-            "[step 3 send] sent a 6-byte datagram",
-            "[step 4 receive] set aside a 5-byte datagram that is not the answer: it is the reply \
-             to \"first\", an earlier message that got no answer in time\n",
-            "[step 4 receive] received a 6-byte datagram",
-        ],
-    );
-}
-
-#[test]
-fn no_answer_is_not_called_no_reply_when_datagrams_came() {
-    // Every datagram after the first gets the answer to the first: the second message's one
-    // try brings only a datagram that is not its answer.
-    let addr = serve(|n, _, _| (n > 0).then(|| (Duration::ZERO, b"FIRST".to_vec())));
-    let out = client(
-        addr,
-        &["--explain", "--timeout", "0.3", "--retries", "0"],
-        b"first\nsecond\n",
-    );
-    assert_eq!(out.code(), Some(0), "{out:?}");
-    assert!(out.stdout.is_empty(), "{}", out.stdout);
-    testkit::assert_in_order(
-        &out.stderr,
-        &[
-            "[step 4 receive] nothing came within 300ms",
-            &format!("error: no reply from {addr} after 1 try of 300ms each\n"),
-            "[step 4 receive] set aside a 5-byte datagram that is not the answer: it is the reply \
-             to \"first\"",
-            "[step 4 receive] no answer within 300ms, only 1 datagram that is not the answer: ",
-            &format!(
-                "error: no answer from {addr} after 1 try of 300ms each: 1 datagram came, not the \
-                 answer\n\
-                 hint: a datagram is set aside only when it provably belongs to something earlier"
-            ),
-        ],
-    );
-}
-
-#[test]
-fn a_server_that_answers_with_something_else_is_answered_all_the_same() {
-    // A learner's first exercise: change what the server answers.
-    let addr = serve(reverse);
-    let out = client(addr, &["--explain", "hello"], b"");
-    assert_eq!(out.code(), Some(0), "{out:?}");
-    assert_eq!(out.stdout, "Received from server: olleh\n");
-    assert!(
-        out.stderr.contains(&format!(
-            "[step 4 receive] received a 5-byte datagram from {addr}: the answer, though it is \
-             neither the uppercase nor an echo of the message"
-        )),
-        "{}",
-        out.stderr
-    );
-    assert!(!out.stderr.contains("not the answer"), "{}", out.stderr);
-    assert!(!out.stderr.contains("nothing came"), "{}", out.stderr);
-}
-
-#[test]
-fn a_late_reply_to_a_message_sent_again_is_set_aside_whatever_the_server_answers() {
-    // "hello" is answered late: the client sends it again, then takes the reply to its first
-    // datagram. The reply to the second comes while it waits for "world"'s.
-    let addr = serve(first_late_reversed);
-    let out = client(
-        addr,
-        &[
-            "--explain",
-            "--timeout",
-            "0.5",
-            "--retries",
-            "1",
-            "hello",
-            "world",
-        ],
-        b"",
-    );
-    assert_eq!(out.code(), Some(0), "{out:?}");
-    assert_eq!(
-        out.stdout,
-        "Received from server: olleh\nReceived from server: dlrow\n"
-    );
-    let set_aside = "[step 4 receive] set aside a 5-byte datagram that is not the answer: it \
-                     repeats the answer to \"hello\", an earlier message that was sent more than \
-                     once: the reply to another of its tries\n";
-    testkit::assert_in_order(
-        &out.stderr,
-        &[
-            "[step 4 receive] nothing came within 500ms",
-            "(try 2 of 2)",
-            "[step 4 receive] received a 5-byte datagram",
-            set_aside,
-            "[step 4 receive] received a 5-byte datagram",
-        ],
-    );
-    assert_eq!(
-        out.stderr.matches("not the answer").count(),
-        1,
         "{}",
         out.stderr
     );
@@ -327,18 +207,6 @@ fn over_ipv6_a_message_may_be_20_bytes_longer() {
 }
 
 #[test]
-fn ping_size_is_checked_against_the_servers_family() {
-    let addr = serve(upper);
-    // Within --size's range, which allows IPv6's larger datagrams, but not over IPv4.
-    let out = client(addr, &["-n", "1", "-s", "65508"], b"");
-    assert_eq!(out.code(), Some(1), "{out:?}");
-    assert!(out.stderr.contains("65508 bytes is more than"), "{out:?}");
-    assert!(out.stdout.is_empty(), "{}", out.stdout);
-    let out = client(addr, &["-n", "1", "-s", "65528"], b"");
-    assert_eq!(out.code(), Some(2), "{out:?}");
-}
-
-#[test]
 fn bad_arguments_exit_2() {
     for args in [
         &["--port", "70000"][..],
@@ -351,113 +219,6 @@ fn bad_arguments_exit_2() {
         let out = run(cmd, b"", WAIT);
         assert_eq!(out.code(), Some(2), "{args:?}: {out:?}");
     }
-}
-
-#[test]
-fn ping_mode_counts_replies_and_loss() {
-    // The second datagram is lost.
-    let addr = serve(|n, data, _| (n != 1).then(|| (Duration::ZERO, uppercase(data))));
-    // -n, udp-client's old name for --count, still works.
-    let out = client(addr, &["-n", "5", "-i", "0", "--timeout", "0.3"], b"");
-    assert_eq!(out.code(), Some(0), "{out:?}");
-    let lines: Vec<&str> = out.stdout.lines().collect();
-    // Numbered from 1, as ping numbers them.
-    assert!(
-        lines[0].starts_with(&format!("64 bytes from {addr}: seq=1 time=")),
-        "{}",
-        out.stdout
-    );
-    assert!(lines[0].ends_with(" ms"), "{}", out.stdout);
-    assert!(
-        lines[1].starts_with(&format!("no reply from {addr} for seq=2 within 300ms")),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains(&format!(
-            "--- {addr} udp ping ---\n5 sent, 4 received, 20.0% loss"
-        )),
-        "{}",
-        out.stdout
-    );
-    // ping's own line, then the percentiles.
-    assert!(
-        out.stdout.contains("\nrtt min/avg/max/mdev = ") && out.stdout.contains(" ms\n"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("\nrtt p50/p90/p99/p99.9 = "),
-        "{}",
-        out.stdout
-    );
-}
-
-#[test]
-fn ping_mode_counts_a_late_reply_for_its_own_request() {
-    let addr = serve(first_late);
-    let out = client(
-        addr,
-        &["-n", "3", "-i", "0", "--timeout", "0.5", "-s", "32"],
-        b"",
-    );
-    assert_eq!(out.code(), Some(0), "{out:?}");
-    assert!(out.stdout.contains("no reply from"), "{}", out.stdout);
-    assert!(out.stdout.contains("32 bytes from"), "{}", out.stdout);
-    let late = out
-        .stdout
-        .lines()
-        .find(|l| l.contains("(late)"))
-        .unwrap_or_default();
-    assert!(late.contains("seq=1 "), "{}", out.stdout);
-    assert!(
-        out.stdout.contains("3 sent, 3 received, 0.0% loss"),
-        "{}",
-        out.stdout
-    );
-}
-
-/// Ping mode with two datagrams against a server that answers neither as ping mode counts.
-fn ping_with_every_datagram_lost(reply: servers::Reply) -> Output {
-    let addr = serve(reply);
-    let out = client(addr, &["-n", "2", "-i", "0", "--timeout", "0.2", "-q"], b"");
-    assert_eq!(out.code(), Some(1), "{out:?}");
-    assert!(
-        out.stdout.contains("2 sent, 0 received, "),
-        "{}",
-        out.stdout
-    );
-    assert!(out.stdout.contains(", 100.0% loss"), "{}", out.stdout);
-    assert!(
-        !out.stdout.contains("no reply from"),
-        "quiet prints the summary only"
-    );
-    out
-}
-
-#[test]
-fn ping_mode_fails_when_every_datagram_is_lost() {
-    let out = ping_with_every_datagram_lost(|_, _, _| None);
-    assert_eq!(out.stderr, "error: no reply to any of 2 datagrams\n");
-    assert!(!out.stdout.contains("strays"), "{}", out.stdout);
-}
-
-#[test]
-fn ping_mode_says_when_replies_came_that_it_cannot_count() {
-    let out = ping_with_every_datagram_lost(reverse);
-    assert!(
-        out.stdout
-            .contains("2 sent, 0 received, +2 strays, 100.0% loss"),
-        "{}",
-        out.stdout
-    );
-    assert_eq!(
-        out.stderr,
-        "error: no reply to any of 2 datagrams\n\
-         hint: 2 datagrams came that answer none of them: ping mode counts only an echo or the \
-         uppercase of its datagrams, which start with their sequence number, and this server \
-         answers with something else\n"
-    );
 }
 
 #[test]

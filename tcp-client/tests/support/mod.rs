@@ -1,12 +1,22 @@
-//! The servers the test files start inside the test, and a program left running while a test
-//! reads its output.
+//! The servers the test files start inside the test (a correct echo, and faulty ones shared by
+//! several files), and the client run against them with a deadline.
 
 // A failed unwrap here is a failed test, which is what it should be.
 #![allow(clippy::unwrap_used)]
+// Each test file uses some of these, none uses them all.
+#![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
+use std::time::{Duration, Instant};
+
+use testkit::Output;
+
+pub mod load;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_tcp-client");
+pub const WAIT: Duration = Duration::from_secs(20);
 
 /// Serves each connection with `handler` on its own thread; returns the address.
 pub fn serve(handler: fn(TcpStream)) -> SocketAddr {
@@ -31,18 +41,41 @@ pub fn echo(mut s: TcpStream) {
     }
 }
 
-#[allow(dead_code)] // Not every test file uses it.
-/// Serves each connection with `handler`, which may hold state shared by every connection (a
-/// count, a stall), on its own thread; returns the address.
-pub fn serve_shared(handler: impl Fn(TcpStream) + Send + Sync + 'static) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let handler = std::sync::Arc::new(handler);
-    thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let handler = std::sync::Arc::clone(&handler);
-            thread::spawn(move || handler(stream));
-        }
-    });
-    addr
+/// Writes `bytes` one per write, after `pause` each; false once the client has gone.
+pub fn write_one_by_one(s: &mut TcpStream, bytes: &[u8], pause: Duration) -> bool {
+    bytes.iter().all(|b| {
+        thread::sleep(pause);
+        s.write_all(&[*b]).is_ok()
+    })
+}
+
+/// Reads and never answers, until the client gives up.
+pub fn silent(mut s: TcpStream) {
+    let mut buf = [0u8; 64];
+    while matches!(s.read(&mut buf), Ok(n) if n > 0) {}
+}
+
+/// Echoes, but one byte every 1.5 s: each read gets a byte well within a 2 s timeout, the whole
+/// reply does not.
+pub fn trickle(mut s: TcpStream) {
+    s.set_nodelay(true).unwrap();
+    let mut buf = [0u8; 64];
+    let n = s.read(&mut buf).unwrap();
+    write_one_by_one(&mut s, &buf[..n], Duration::from_millis(1500));
+}
+
+/// Runs the client against `addr` (`--port PORT`, then `args`) with `stdin` as input, within
+/// [`WAIT`].
+pub fn client(addr: SocketAddr, args: &[&str], stdin: &[u8]) -> Output {
+    testkit::client(BIN, addr, args, stdin, WAIT)
+}
+
+/// Runs the client with `args` and no input, and says how long it took (`what: 1.2s`, shown
+/// with --nocapture).
+pub fn timed_client(addr: SocketAddr, args: &[&str], what: &str) -> (Output, Duration) {
+    let started = Instant::now();
+    let out = client(addr, args, b"");
+    let elapsed = started.elapsed();
+    eprintln!("{what}: {elapsed:?}");
+    (out, elapsed)
 }
