@@ -47,7 +47,18 @@ pub fn pick<T: ?Sized>(en: &'static T, zh: &'static T) -> &'static T {
 /// The language the environment asks for: the locale variables if any is set, else the system's
 /// own setting (Windows and macOS keep it outside the environment).
 pub fn from_env() -> Lang {
-    decide(|name| std::env::var(name).ok(), sys_locale::get_locale)
+    decide(|name| std::env::var(name).ok(), system_locale)
+}
+
+/// The language setting of Windows and macOS, which keep it outside the environment. Elsewhere
+/// the variables are the system's setting, already read (sys-locale would read them again, and
+/// take LANGUAGE where gettext ignores it).
+fn system_locale() -> Option<String> {
+    if cfg!(any(windows, target_vendor = "apple")) {
+        sys_locale::get_locale()
+    } else {
+        None
+    }
 }
 
 /// [`from_vars`], else the `system`'s locale (a BCP 47 tag such as `zh-CN`), else English.
@@ -190,7 +201,7 @@ mod tests {
         if let Some(tag) = &system {
             assert!(!tag.is_empty());
         }
-        let expected = system.as_deref().map_or(Lang::En, of_locale);
+        let expected = system_locale().as_deref().map_or(Lang::En, of_locale);
         let vars_set = ["LC_ALL", "LC_MESSAGES", "LANG"]
             .iter()
             .any(|name| std::env::var(name).is_ok_and(|v| !v.is_empty()));

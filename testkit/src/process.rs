@@ -22,7 +22,7 @@ pub(crate) fn send_signal(pid: u32, name: &str) {
 /// the machine running it is set to.
 pub(crate) fn english_unless_asked(cmd: &mut Command) {
     let set: Vec<_> = cmd.get_envs().map(|(k, _)| k.to_owned()).collect();
-    for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+    for name in ["LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"] {
         if !set.iter().any(|k| k == name) {
             cmd.env_remove(name);
         }

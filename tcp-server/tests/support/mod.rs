@@ -10,7 +10,7 @@
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{mpsc, Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::Duration;
 
@@ -44,11 +44,15 @@ pub fn connect(addr: SocketAddr) -> TcpStream {
 }
 
 /// A client that sends and reads as fast as it can, until `stop` is set; returns bytes echoed.
+/// It returns once the echo flows (its first bytes are back), so that what a test measures
+/// beside it happens while it streams: otherwise a test quick enough could set `stop` before the
+/// stream sent anything.
 pub fn stream_flat_out(addr: SocketAddr, stop: Arc<AtomicBool>) -> thread::JoinHandle<u64> {
     let s = connect(addr);
     let mut writer = s.try_clone().unwrap();
     let stop_writing = Arc::clone(&stop);
-    thread::spawn(move || {
+    let (flowing, flows) = mpsc::channel();
+    let handle = thread::spawn(move || {
         let block = vec![b's'; 256 * 1024];
         let send = thread::spawn(move || {
             while !stop_writing.load(Ordering::Relaxed) {
@@ -64,9 +68,16 @@ pub fn stream_flat_out(addr: SocketAddr, stop: Arc<AtomicBool>) -> thread::JoinH
             if n == 0 {
                 break;
             }
+            if echoed == 0 {
+                let _ = flowing.send(());
+            }
             echoed += n as u64;
         }
         let _ = send.join();
         echoed
-    })
+    });
+    flows
+        .recv_timeout(WAIT)
+        .expect("the stream's first echo within WAIT");
+    handle
 }
