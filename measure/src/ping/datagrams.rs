@@ -5,8 +5,8 @@
 use std::io::{self, Write};
 use std::time::Instant;
 
+use crate::stats::millis;
 use anyhow::Result;
-use common::stats::millis;
 use common::text::uppercase;
 use rustix::net::RecvFlags;
 

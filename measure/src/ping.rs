@@ -15,28 +15,31 @@
 //! The wait is one poll(2) on the socket and on an eventfd that Ctrl-C writes to, so Ctrl-C and
 //! the deadline end it at once, not at the next reply.
 //!
-//! This file holds the plan, the totals and the loop that keeps the schedule; datagrams.rs
-//! numbers what goes and matches each reply, error or timeout to its datagram, wait.rs is the
-//! one wait on the socket and on Ctrl-C, and report.rs keeps the interval records and prints the
-//! summary or the `--json` document.
+//! This file holds the plan, [`run`] (what udp-client calls), the totals and the loop that keeps
+//! the schedule; datagrams.rs numbers what goes and matches each reply, error or timeout to its
+//! datagram, wait.rs is the one wait on the socket and on Ctrl-C, and report.rs keeps the
+//! interval records and prints the summary or the `--json` document.
 
 use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
-use common::stats::Latencies;
+use anyhow::{anyhow, Result};
+use common::{cli, error};
+
+use crate::messages::say;
+use crate::stats::Latencies;
 
 mod datagrams;
 mod report;
 mod wait;
 
 pub use datagrams::SEQ_DIGITS;
-pub use wait::Stop;
 
 use datagrams::Sent;
 use report::{json, summary, Records};
+use wait::Stop;
 use wait::Woke;
 
 /// How many recent datagrams a late reply can still be matched to. At 20,000 a second that is
@@ -204,7 +207,51 @@ impl<W: Write> Pinger<'_, W> {
     }
 }
 
+/// Ping mode, whole: pings `server` over `socket` (connected to it) as `plan` says, a line per
+/// reply on `out`, then the summary or the `--json` document; the first Ctrl-C ends the run with
+/// its summary, as ping's does. The result is ping's exit code: an error when no reply came, or,
+/// with --count and --deadline, fewer than the count.
 pub fn run(
+    socket: &UdpSocket,
+    server: SocketAddr,
+    plan: &Plan,
+    out: &mut impl Write,
+) -> Result<()> {
+    let stop = Stop::on_signal()?;
+    let totals = ping(socket, server, plan, &stop, out)?;
+    verdict(plan, &totals)
+}
+
+/// ping's exit code: an error when no reply came, or, with --count and --deadline, fewer than
+/// the count; else none, Ctrl-C or not.
+fn verdict(plan: &Plan, t: &Totals) -> Result<()> {
+    if t.received == 0 {
+        let none = anyhow!(say().no_ping_answer(t.sent));
+        // Replies came, but none ping mode could count, or the server is not there: say so,
+        // or it reads as silence.
+        return Err(if t.unreachable > 0 {
+            error::hint(
+                none,
+                say().hint_ping_unreachable(t.unreachable, &cli::how_to_start("udp-server")),
+            )
+        } else if t.strays > 0 {
+            error::hint(none, say().hint_ping_strays(t.strays))
+        } else {
+            none
+        });
+    }
+    if let (Some(count), Some(deadline)) = (plan.count, plan.deadline) {
+        if t.received < count {
+            return Err(anyhow!(
+                say().ping_short_of_count(t.received, count, deadline)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The run itself, until the count, the deadline or `stop`: what it counted.
+fn ping(
     socket: &UdpSocket,
     server: SocketAddr,
     plan: &Plan,

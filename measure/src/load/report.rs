@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use common::stats::{micros, Latencies, Summary};
+use crate::stats::{micros, Latencies, Summary};
 use common::text::count;
 use serde_json::{json, Value};
 

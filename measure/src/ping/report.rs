@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::stats::{millis, Latencies};
+use crate::stats::{millis, Latencies};
 
 use super::{Pinger, Plan, StoppedBy, Totals};
 
