@@ -24,8 +24,8 @@
 //! connection at once; driver.rs moves each connection's round trip along (driver/bytes.rs:
 //! which bytes, and their check; driver/schedule.rs: `--rate`'s schedule), conn.rs opens the
 //! connections, intervals.rs cuts the run into `-i` intervals and tally.rs counts each,
-//! report.rs holds what happened and prints it, and timer.rs is the one timer the loop waits on
-//! with the connections.
+//! report.rs holds what happened and prints it, json.rs the same for `--json`, and timer.rs is
+//! the one timer the loop waits on with the connections.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -45,6 +45,7 @@ use crate::messages::say;
 mod conn;
 mod driver;
 mod intervals;
+mod json;
 mod report;
 mod tally;
 mod timer;
@@ -111,7 +112,7 @@ pub fn run(server: SocketAddr, plan: &Plan, json: bool) -> Result<()> {
     let report = drive(server, plan, &mut print_interval)?;
     let mut out = cli::stdout();
     if json {
-        let document = serde_json::to_string(&report.json(plan, server))?;
+        let document = serde_json::to_string(&json::Document::new(&report, plan, server))?;
         writeln!(out, "{document}")?;
     } else {
         report.print(&mut out, plan)?;

@@ -38,7 +38,7 @@ mod wait;
 pub use datagrams::SEQ_DIGITS;
 
 use datagrams::Sent;
-use report::{json, summary, Records};
+use report::{summary, Document, Records};
 use wait::Stop;
 use wait::Woke;
 
@@ -306,7 +306,15 @@ fn ping(
     let elapsed = start.elapsed();
     let totals = pinger.totals;
     if plan.json {
-        let document = json(plan, server, &pinger, stopped_by, elapsed);
+        let document = Document::new(
+            plan,
+            server,
+            &totals,
+            &pinger.latencies,
+            &pinger.records,
+            stopped_by,
+            elapsed,
+        );
         let text = serde_json::to_string_pretty(&document).map_err(io::Error::from)?;
         writeln!(pinger.out, "{text}")?;
     } else {

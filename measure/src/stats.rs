@@ -1,24 +1,24 @@
-//! Latency figures for the load and ping modes: min, average, percentiles, max.
+//! Latency figures for the load and ping modes: min, average, percentiles, max, and the same as
+//! JSON.
 //!
-//! Round-trip times go into a fixed-size histogram rather than a list, so an hour of load at
-//! 200,000 round trips a second costs the same 19 KiB as one round trip. Buckets are
-//! log-linear: each power of two is cut into 64 equal parts, so a percentile is within 1/64
-//! (1.6%) of the true value; min, max and average are exact.
+//! Round-trip times go into an HDR histogram (the `hdrhistogram` crate) rather than a list, so
+//! an hour of load at 200,000 round trips a second costs no more memory than a second of it. It
+//! keeps 3 significant digits: a percentile is within 0.1% of the true value. Min, max, average
+//! and standard deviation are kept exactly beside it, from every sample.
 
 use std::time::Duration;
 
-/// Sub-buckets per power of two: 2^6 = 64.
-const SUB_BITS: u32 = 6;
-const SUB: usize = 1 << SUB_BITS;
-/// Nanoseconds up to 2^40 (18 minutes) have buckets; a longer time lands in the last one.
-const MAX_BITS: u32 = 40;
-const BUCKETS: usize = (MAX_BITS - SUB_BITS + 1) as usize * SUB;
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+/// The histogram's precision: 3 significant digits, each value within 1/1000 of its bucket's.
+const SIGNIFICANT_DIGITS: u8 = 3;
 
 /// Round-trip times, summed up as they come.
 #[derive(Debug, Clone)]
 pub struct Latencies {
-    counts: Vec<u64>,
-    n: u64,
+    /// Nanoseconds; it grows its range to the largest time recorded.
+    histogram: Histogram<u64>,
     sum: u128,
     /// For the standard deviation (ping's mdev): nanoseconds squared, summed.
     sum_sq: u128,
@@ -29,37 +29,14 @@ pub struct Latencies {
 impl Default for Latencies {
     fn default() -> Self {
         Latencies {
-            counts: vec![0; BUCKETS],
-            n: 0,
+            histogram: Histogram::new(SIGNIFICANT_DIGITS)
+                .expect("3 significant digits is a precision hdrhistogram takes"),
             sum: 0,
             sum_sq: 0,
             min: u64::MAX,
             max: 0,
         }
     }
-}
-
-/// The bucket of a time in nanoseconds: below 64 ns one bucket per nanosecond, then 64 buckets
-/// for each power of two.
-fn bucket(nanos: u64) -> usize {
-    let nanos = nanos.min((1 << MAX_BITS) - 1);
-    if nanos < SUB as u64 {
-        return nanos as usize;
-    }
-    let power = 63 - nanos.leading_zeros(); // nanos is in [2^power, 2^(power+1))
-    let shift = power - SUB_BITS;
-    let sub = (nanos >> shift) as usize - SUB; // 0..64 within that power
-    (shift as usize + 1) * SUB + sub
-}
-
-/// The middle of a bucket, in nanoseconds: what a percentile that falls in it reports.
-fn middle(bucket: usize) -> u64 {
-    if bucket < SUB {
-        return bucket as u64;
-    }
-    let shift = (bucket / SUB - 1) as u32;
-    let low = ((SUB + bucket % SUB) as u64) << shift;
-    low + ((1u64 << shift) >> 1)
 }
 
 impl Latencies {
@@ -69,8 +46,11 @@ impl Latencies {
 
     pub fn record(&mut self, rtt: Duration) {
         let nanos = u64::try_from(rtt.as_nanos()).unwrap_or(u64::MAX);
-        self.counts[bucket(nanos)] += 1;
-        self.n += 1;
+        // The histogram grows its range to take the time; past the largest it can ever hold
+        // (centuries), at its top. max stays exact.
+        if self.histogram.record(nanos).is_err() {
+            self.histogram.saturating_record(nanos);
+        }
         self.sum += u128::from(nanos);
         self.sum_sq = self
             .sum_sq
@@ -80,43 +60,45 @@ impl Latencies {
     }
 
     pub fn len(&self) -> u64 {
-        self.n
+        self.histogram.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.n == 0
+        self.len() == 0
     }
 
     /// The figures, or `None` when nothing was measured.
     pub fn summary(&self) -> Option<Summary> {
-        if self.n == 0 {
+        let n = self.len();
+        if n == 0 {
             return None;
         }
         // Nearest rank: the smallest time with at least the given share of the samples at or
-        // below it (in parts per million, for p99.9 and p99.99), kept within the exact min and
-        // max.
+        // below it (in parts per million, for p99.9 and p99.99; in integers, so that p99 of 100
+        // samples is the 99th, not the 100th as 0.99 * 100 rounded up in floating point is). A
+        // percentile reports the middle of the histogram's bucket it falls in, kept within the
+        // exact min and max.
         let rank = |ppm: u64| {
-            let want = (u128::from(ppm) * u128::from(self.n))
-                .div_ceil(1_000_000)
-                .max(1);
+            let want = (u128::from(ppm) * u128::from(n)).div_ceil(1_000_000).max(1);
             let mut seen = 0u128;
             let at = self
-                .counts
-                .iter()
-                .position(|&c| {
-                    seen += u128::from(c);
+                .histogram
+                .iter_recorded()
+                .find(|v| {
+                    seen += u128::from(v.count_at_value());
                     seen >= want
                 })
-                .unwrap_or(BUCKETS - 1);
-            Duration::from_nanos(middle(at).clamp(self.min, self.max))
+                .map_or(self.max, |v| {
+                    self.histogram.median_equivalent(v.value_iterated_to())
+                });
+            Duration::from_nanos(at.clamp(self.min, self.max))
         };
-        let n = self.n as f64;
-        let mean = self.sum as f64 / n;
+        let mean = self.sum as f64 / n as f64;
         // ping's mdev: the standard deviation, sqrt(E[x²] - E[x]²).
-        let variance = (self.sum_sq as f64 / n - mean * mean).max(0.0);
+        let variance = (self.sum_sq as f64 / n as f64 - mean * mean).max(0.0);
         Some(Summary {
             min: Duration::from_nanos(self.min),
-            avg: Duration::from_nanos((self.sum / u128::from(self.n)) as u64),
+            avg: Duration::from_nanos((self.sum / u128::from(n)) as u64),
             mdev: Duration::from_nanos(variance.sqrt() as u64),
             p50: rank(500_000),
             p90: rank(900_000),
@@ -127,81 +109,84 @@ impl Latencies {
         })
     }
 
-    /// Adds `other`'s samples to these: an interval's figures into the whole run's.
-    pub fn merge(&mut self, other: &Latencies) {
-        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
-            *mine += theirs;
-        }
-        self.n += other.n;
-        self.sum += other.sum;
-        self.sum_sq = self.sum_sq.saturating_add(other.sum_sq);
-        self.min = self.min.min(other.min);
-        self.max = self.max.max(other.max);
-    }
-
-    /// The figures and the histogram as JSON, for `--json`: `count`, then `min_us`, `avg_us`,
-    /// `mdev_us`, `p50_us`, `p90_us`, `p99_us`, `p99_9_us`, `p99_99_us` and `max_us` in
-    /// microseconds (absent when nothing was measured), and `histogram`: the buckets that hold
-    /// samples, each `{"low_ns", "high_ns", "count"}` (from `low_ns` up to but not including
-    /// `high_ns`).
-    pub fn json(&self) -> serde_json::Value {
+    /// The figures for `--json`, and with `histogram` the histogram's buckets too.
+    pub fn figures(&self, histogram: bool) -> Figures {
         // From whole nanoseconds: 255.68, not 255.67999999999998.
         let us = |d: Duration| d.as_nanos() as f64 / 1000.0;
-        let mut v = serde_json::json!({ "count": self.n });
-        if let Some(s) = self.summary() {
-            for (name, d) in [
-                ("min_us", s.min),
-                ("avg_us", s.avg),
-                ("mdev_us", s.mdev),
-                ("p50_us", s.p50),
-                ("p90_us", s.p90),
-                ("p99_us", s.p99),
-                ("p99_9_us", s.p99_9),
-                ("p99_99_us", s.p99_99),
-                ("max_us", s.max),
-            ] {
-                v[name] = serde_json::json!(us(d));
-            }
+        let s = self.summary();
+        let figure = |pick: fn(&Summary) -> Duration| s.as_ref().map(|s| us(pick(s)));
+        Figures {
+            avg_us: figure(|s| s.avg),
+            count: self.len(),
+            histogram: histogram.then(|| self.histogram()),
+            max_us: figure(|s| s.max),
+            mdev_us: figure(|s| s.mdev),
+            measured_from: None,
+            min_us: figure(|s| s.min),
+            p50_us: figure(|s| s.p50),
+            p90_us: figure(|s| s.p90),
+            p99_99_us: figure(|s| s.p99_99),
+            p99_9_us: figure(|s| s.p99_9),
+            p99_us: figure(|s| s.p99),
         }
-        v["histogram"] = self
-            .histogram()
-            .iter()
-            .map(|b| serde_json::json!({ "low_ns": b.low, "high_ns": b.high, "count": b.count }))
-            .collect();
-        v
     }
 
     /// The histogram's buckets that hold samples, in order: each one's bounds in nanoseconds
     /// (from `low` up to but not including `high`) and how many samples fell in it.
     pub fn histogram(&self) -> Vec<Bucket> {
-        self.counts
-            .iter()
-            .enumerate()
-            .filter(|(_, &count)| count > 0)
-            .map(|(b, &count)| {
-                let (low, high) = bounds(b);
-                Bucket { low, high, count }
+        let h = &self.histogram;
+        h.iter_recorded()
+            .map(|v| {
+                let value = v.value_iterated_to();
+                Bucket {
+                    count: v.count_at_value(),
+                    high: h.next_non_equivalent(value),
+                    low: h.lowest_equivalent(value),
+                }
             })
             .collect()
     }
 }
 
-/// One bucket of [`Latencies::histogram`], in nanoseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Bucket {
-    pub low: u64,
-    pub high: u64,
+/// Latency figures as `--json` gives them: `count`, then `min_us` … `max_us` in microseconds
+/// when something was measured, and the histogram when asked for. Fields are in alphabetical
+/// order, as the document's keys are (the README says so).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figures {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avg_us: Option<f64>,
     pub count: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub histogram: Option<Vec<Bucket>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_us: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mdev_us: Option<f64>,
+    /// Where each latency counts from, when its mode says (load mode does).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measured_from: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_us: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p50_us: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p90_us: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p99_99_us: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p99_9_us: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p99_us: Option<f64>,
 }
 
-/// The nanoseconds a bucket holds: `low` up to but not including `high`.
-fn bounds(bucket: usize) -> (u64, u64) {
-    if bucket < SUB {
-        return (bucket as u64, bucket as u64 + 1);
-    }
-    let shift = (bucket / SUB - 1) as u32;
-    let low = ((SUB + bucket % SUB) as u64) << shift;
-    (low, low + (1u64 << shift))
+/// One bucket of [`Latencies::histogram`], in nanoseconds (JSON: `count`, `high_ns`, `low_ns`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Bucket {
+    pub count: u64,
+    #[serde(rename = "high_ns")]
+    pub high: u64,
+    #[serde(rename = "low_ns")]
+    pub low: u64,
 }
 
 /// A set of round-trip times, summed up.
@@ -233,9 +218,9 @@ pub fn millis(d: Duration) -> String {
 mod tests {
     use super::*;
 
-    /// True when `got` is within 1/64 of `want`, the histogram's resolution.
+    /// True when `got` is within 1/1000 of `want`, the histogram's resolution.
     fn close(got: Duration, want: Duration) -> bool {
-        got.as_nanos().abs_diff(want.as_nanos()) * 64 <= want.as_nanos()
+        got.as_nanos().abs_diff(want.as_nanos()) * 1000 <= want.as_nanos()
     }
 
     #[test]
@@ -249,30 +234,12 @@ mod tests {
         assert_eq!(s.min, Duration::from_micros(1));
         assert_eq!(s.max, Duration::from_micros(100));
         assert_eq!(s.avg, Duration::from_nanos(50_500));
+        // p99 of 100 samples is the 99th, not the 100th.
         for (got, want) in [(s.p50, 50), (s.p90, 90), (s.p99, 99)] {
             assert!(
                 close(got, Duration::from_micros(want)),
                 "{got:?} for {want} µs"
             );
-        }
-        // Neighbours one microsecond apart stay apart.
-        assert!(s.p90 < s.p99 && s.p50 < s.p90);
-    }
-
-    #[test]
-    fn every_bucket_holds_its_middle_and_the_buckets_are_in_order() {
-        let mut last = None;
-        for b in 0..BUCKETS {
-            let m = middle(b);
-            assert_eq!(bucket(m), b, "bucket {b}, middle {m}");
-            if let Some(last) = last {
-                assert!(m > last);
-            }
-            last = Some(m);
-        }
-        for nanos in [0, 1, 63, 64, 65, 127, 128, 1000, 1 << 20, (1 << 40) - 1] {
-            let m = middle(bucket(nanos));
-            assert!(m.abs_diff(nanos) * 64 <= nanos.max(64), "{nanos} -> {m}");
         }
     }
 
@@ -292,7 +259,7 @@ mod tests {
     }
 
     #[test]
-    fn tail_percentiles_mdev_merge_and_histogram() {
+    fn tail_percentiles_mdev_and_histogram() {
         let mut l = Latencies::new();
         for us in 1..=10_000u64 {
             l.record(Duration::from_micros(us));
@@ -317,25 +284,32 @@ mod tests {
         let h = l.histogram();
         assert_eq!(h.iter().map(|b| b.count).sum::<u64>(), 10_000);
         assert!(h.windows(2).all(|w| w[0].high <= w[1].low));
+        assert!(h.iter().all(|b| b.low < b.high));
         let one = h
             .iter()
             .find(|b| b.low <= 5_000_000 && 5_000_000 < b.high)
             .unwrap();
         assert!(one.count >= 1);
-        // Two halves merged are the whole.
-        let (mut a, mut b) = (Latencies::new(), Latencies::new());
-        for us in 1..=10_000u64 {
-            if us % 2 == 0 { &mut a } else { &mut b }.record(Duration::from_micros(us));
-        }
-        a.merge(&b);
-        assert_eq!(a.summary(), l.summary());
-        assert_eq!(a.histogram(), h);
-        let json = l.json();
-        assert_eq!(json["count"], 10_000);
-        assert!((json["p50_us"].as_f64().unwrap() - 5_000.0).abs() < 5_000.0 / 64.0);
-        assert_eq!(json["histogram"].as_array().unwrap().len(), h.len());
-        assert_eq!(Latencies::new().json()["count"], 0);
-        assert!(Latencies::new().json().get("p50_us").is_none());
+    }
+
+    #[test]
+    fn the_json_figures_keep_their_names_and_order() {
+        let mut l = Latencies::new();
+        assert_eq!(
+            serde_json::to_string(&l.figures(true)).unwrap(),
+            r#"{"count":0,"histogram":[]}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&l.figures(false)).unwrap(),
+            r#"{"count":0}"#
+        );
+        l.record(Duration::from_nanos(1_500));
+        let mut figures = l.figures(true);
+        figures.measured_from = Some("send");
+        assert_eq!(
+            serde_json::to_string(&figures).unwrap(),
+            r#"{"avg_us":1.5,"count":1,"histogram":[{"count":1,"high_ns":1501,"low_ns":1500}],"max_us":1.5,"mdev_us":0.0,"measured_from":"send","min_us":1.5,"p50_us":1.5,"p90_us":1.5,"p99_99_us":1.5,"p99_9_us":1.5,"p99_us":1.5}"#
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use super::driver::Driver;
-use super::report::{self, Interval};
+use super::report::Interval;
 use super::Plan;
 
 /// The `-i` intervals: when the current one ends, and closing each into its line.
@@ -100,7 +100,7 @@ impl Intervals {
             round_trips: done.round_trips,
             errors: done.errors,
             latency: done.latencies.summary(),
-            latency_json: report::figures_json(&done.latencies),
+            figures: done.latencies.figures(false),
         };
         self.from = end;
         on_interval(&interval)?;
