@@ -140,9 +140,12 @@ pub fn drive(
 
     // Ctrl-C: the loop stops where it is and reports what it has.
     let stop = Arc::new(AtomicBool::new(false));
-    let waker = Waker::new(poll.registry(), STOP).context(say().creating_waker())?;
+    // The waker stays open here too: the signal thread drops its copy once it has woken the
+    // poll, and a waker closed before the poll has taken its event takes the event with it.
+    let waker = Arc::new(Waker::new(poll.registry(), STOP).context(say().creating_waker())?);
     {
         let stop = Arc::clone(&stop);
+        let waker = Arc::clone(&waker);
         cli::on_stop_signal(move || {
             stop.store(true, Ordering::SeqCst);
             let _ = waker.wake();
@@ -244,7 +247,7 @@ pub fn drive(
             wake = wake.min(due);
         }
         timer.arm(wake, Instant::now())?;
-        if let Err(e) = poll.poll(&mut events, None) {
+        if let Err(e) = poll.poll(&mut events, timer.wait_timeout(Instant::now())) {
             if e.kind() != io::ErrorKind::Interrupted {
                 return Err(e).context(say().waiting_for_events());
             }

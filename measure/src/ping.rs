@@ -12,8 +12,8 @@
 //! the run goes on, as ping's does. It ends after `--count` datagrams, at the `--deadline`, or
 //! on Ctrl-C, and then prints its summary (or the `--json` document) all the same.
 //!
-//! The wait is one poll(2) on the socket and on an eventfd that Ctrl-C writes to, so Ctrl-C and
-//! the deadline end it at once, not at the next reply.
+//! The wait is one mio poll on the socket and on a waker that Ctrl-C wakes, so Ctrl-C and the
+//! deadline end it at once, not at the next reply.
 //!
 //! This file holds the plan, [`run`] (what udp-client calls), the totals and the loop that keeps
 //! the schedule; datagrams.rs numbers what goes and matches each reply, error or timeout to its
@@ -22,11 +22,12 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Write};
-use std::net::{SocketAddr, UdpSocket};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, Context, Result};
 use common::{cli, error};
+use mio::net::UdpSocket;
 
 use crate::messages::say;
 use crate::stats::Latencies;
@@ -39,7 +40,7 @@ pub use datagrams::SEQ_DIGITS;
 
 use datagrams::Sent;
 use report::{summary, Document, Records};
-use wait::Stop;
+use wait::Wait;
 use wait::Woke;
 
 /// How many recent datagrams a late reply can still be matched to. At 20,000 a second that is
@@ -212,13 +213,17 @@ impl<W: Write> Pinger<'_, W> {
 /// its summary, as ping's does. The result is ping's exit code: an error when no reply came, or,
 /// with --count and --deadline, fewer than the count.
 pub fn run(
-    socket: &UdpSocket,
+    socket: std::net::UdpSocket,
     server: SocketAddr,
     plan: &Plan,
     out: &mut impl Write,
 ) -> Result<()> {
-    let stop = Stop::on_signal()?;
-    let totals = ping(socket, server, plan, &stop, out)?;
+    socket
+        .set_nonblocking(true)
+        .context(say().making_nonblocking())?;
+    let mut socket = UdpSocket::from_std(socket);
+    let wait = Wait::on(&mut socket, server)?;
+    let totals = ping(&socket, server, plan, wait, out)?;
     verdict(plan, &totals)
 }
 
@@ -250,12 +255,12 @@ fn verdict(plan: &Plan, t: &Totals) -> Result<()> {
     Ok(())
 }
 
-/// The run itself, until the count, the deadline or `stop`: what it counted.
+/// The run itself, until the count, the deadline or Ctrl-C: what it counted.
 fn ping(
     socket: &UdpSocket,
     server: SocketAddr,
     plan: &Plan,
-    stop: &Stop,
+    mut wait: Wait,
     out: &mut impl Write,
 ) -> Result<Totals> {
     let start = Instant::now();
@@ -297,7 +302,7 @@ fn ping(
             .into_iter()
             .flatten()
             .min();
-        match pinger.wait(stop, until)? {
+        match wait.wait(until)? {
             Woke::Stop => break StoppedBy::Signal,
             Woke::Readable => pinger.receive()?,
             Woke::Timeout => {}

@@ -245,7 +245,7 @@ fn run(args: Args) -> Result<()> {
             json: args.json,
         };
         // Ctrl-C ends the run with its summary, as ping's does.
-        return ping::run(&socket, server, &plan, &mut out);
+        return ping::run(socket, server, &plan, &mut out);
     }
 
     // Steps 3 and 4, send and receive, are the client's: see client.rs.
