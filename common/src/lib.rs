@@ -11,7 +11,6 @@
 //! - [`messages`]: common's sentences (step names, address and OS errors), a table per language;
 //! - [`input`]: messages typed or piped in, one per line, until `quit`;
 //! - [`logging`]: log lines that never block the program, and a budget for frequent ones;
-//! - [`stats`]: latency figures (a fixed-size histogram) for the load and ping modes;
 //! - [`text`]: received bytes shown as text (a streaming UTF-8 decoder) and the UDP uppercase;
 //! - [`threads`]: `--threads` and `--spin`, the same for both servers;
 //! - [`ticker`]: a thread that wakes an event loop at a steady period;
@@ -29,7 +28,6 @@ pub mod input;
 pub mod lang;
 pub mod logging;
 pub mod messages;
-pub mod stats;
 pub mod text;
 pub mod threads;
 pub mod ticker;

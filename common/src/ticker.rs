@@ -1,8 +1,8 @@
 //! A thread that calls a function at a steady period until it is dropped.
 //!
-//! Both the server's look for idle connections and the load mode's once-a-second report are
-//! woken this way rather than by a timeout on their event loop's wait: a wait with a timeout
-//! arms a kernel timer on every call, a cost each round trip would pay.
+//! tcp-server's look for idle connections is woken this way rather than by a timeout on its
+//! event loop's wait: a wait with a timeout arms a kernel timer on every call, a cost each round
+//! trip would pay. (tcp-client's load mode has a timer of its own: measure/src/load/timer.rs.)
 
 use std::io;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};

@@ -9,8 +9,9 @@
 //!
 //! This file holds the arguments and the document's steps in order; connection.rs holds each
 //! step's machinery (connect, one message's echo, the end of stream), until.rs the one deadline
-//! a reply has, typed.rs the addresses typed where a MESSAGE goes, load.rs load mode, and
-//! messages.rs every sentence for a person.
+//! a reply has, typed.rs the addresses typed where a MESSAGE goes, and messages.rs every
+//! sentence for a person. Load mode (`-n`, `--duration`) measures instead: its flags are at the
+//! end of [`Args`], its machinery is the `measure` crate's (measure/src/load.rs).
 //!
 //! Start the server first, then the client in a second terminal:
 //!
@@ -25,18 +26,18 @@ use std::io::Write;
 use std::net::{Shutdown, SocketAddr};
 use std::time::Duration;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, Context, Result};
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser};
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
 use common::text::lossy;
 use common::{cli, error, explain, input, lang, step};
 use log::debug;
+use measure::load;
 
 use crate::messages::say;
 
 mod connection;
-mod load;
 mod messages;
 mod typed;
 mod until;
@@ -101,7 +102,7 @@ struct Args {
     /// Open loop: N round trips a second in all, on a schedule spread over the connections
     /// (wrk2's -R); latency counts from each scheduled send, so a stall of the server shows
     #[arg(long, value_name = "N", requires = "load", help_heading = "Load mode",
-          value_parser = parse_rate)]
+          value_parser = load::parse_rate)]
     rate: Option<f64>,
 
     /// A first period whose round trips are checked but not counted (10, 500ms); --duration
@@ -142,17 +143,6 @@ fn main() {
         usage_error(&e);
     }
     cli::exit(run(args));
-}
-
-/// `--rate`: round trips a second, from one every 1000 s up to 10^9.
-fn parse_rate(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(n) if (0.001..=1e9).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "{text:?} is not a rate: give round trips a second, from 0.001 up to 1000000000, \
-             such as 1000 or 2.5"
-        )),
-    }
 }
 
 /// Ends the program for a mistake in its arguments: the error and its hint, exit code 2, as
@@ -223,7 +213,7 @@ fn check_address(args: &mut Args, port_given: bool) -> Result<()> {
 fn run(args: Args) -> Result<()> {
     let addrs = addr::resolve(&args.host, args.port)?;
     if args.count.is_some() || args.duration.is_some() {
-        return measure(&args, &addrs);
+        return load_mode(&args, &addrs);
     }
 
     // Steps 1 and 2: create the socket and connect; the three-way handshake happens inside
@@ -275,9 +265,8 @@ fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-/// Load mode: runs the plan against the first address that accepts, prints the result: `-i`
-/// lines as it goes, then the report's lines, or the one JSON document.
-fn measure(args: &Args, addrs: &[SocketAddr]) -> Result<()> {
+/// Load mode: runs the plan against the first address that accepts (see measure/src/load.rs).
+fn load_mode(args: &Args, addrs: &[SocketAddr]) -> Result<()> {
     // The first connection finds the address (and gives the same errors as a plain run).
     let (probe, server) = connect(addrs, args.timeout)?;
     drop(probe);
@@ -292,27 +281,5 @@ fn measure(args: &Args, addrs: &[SocketAddr]) -> Result<()> {
         warmup: args.warmup.unwrap_or(Duration::ZERO),
         interval: args.report_interval,
     };
-    let json = args.json;
-    let mut print_interval = |interval: &load::Interval| -> Result<()> {
-        if !json {
-            let mut out = cli::stdout();
-            writeln!(out, "{}", interval.line())?;
-            out.flush()?;
-        }
-        Ok(())
-    };
-    let report = load::drive(server, &plan, &mut print_interval)?;
-    let mut out = cli::stdout();
-    if json {
-        let document = serde_json::to_string(&report.json(&plan, server))?;
-        writeln!(out, "{document}")?;
-    } else {
-        report.print(&mut out, &plan)?;
-    }
-    out.flush()?;
-    if report.errors > 0 || report.mismatches > 0 {
-        let all = report.errors + report.round_trips + report.warmup_round_trips;
-        bail!(say().round_trips_failed(report.errors, all));
-    }
-    Ok(())
+    load::run(server, &plan, args.json)
 }

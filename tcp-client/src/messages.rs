@@ -1,8 +1,8 @@
 //! Every sentence tcp-client says to a person, one table per language: the `--explain`
-//! narration, the errors and their hints, in plain runs and in load mode. `en.rs` and `zh.rs`
-//! each implement [`Messages`] whole (no method has a default, so a missing sentence does not
-//! compile); a third language is a third file. stdout (the replies, load mode's report) and log
-//! lines stay in English (see `common::lang`).
+//! narration, the errors and their hints (load mode's own are in measure/src/messages.rs).
+//! `en.rs` and `zh.rs` each implement [`Messages`] whole (no method has a default, so a missing
+//! sentence does not compile); a third language is a third file. stdout (the replies, load
+//! mode's report) and log lines stay in English (see `common::lang`).
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -42,10 +42,8 @@ pub trait Messages: Sync {
     // What was being done when an error came, and what went wrong.
     fn reading_local_address(&self) -> &'static str;
     fn setting_option(&self, option: &str) -> String;
-    fn making_nonblocking(&self) -> &'static str;
     fn reading_stdin(&self) -> &'static str;
     fn size_too_large(&self) -> &'static str;
-    fn round_trips_failed(&self, failed: u64, all: u64) -> String;
     fn no_address(&self) -> &'static str;
     fn cannot_connect(&self, addr: SocketAddr, why: &str) -> String;
     /// `start` is how the user would start the server (`cli::how_to_start`).
@@ -60,21 +58,6 @@ pub trait Messages: Sync {
     fn sending_to(&self, server: SocketAddr, why: &str) -> String;
     fn reading_reply_from(&self, server: SocketAddr, why: &str) -> String;
     fn sent_more(&self, server: SocketAddr, extra: u64) -> String;
-
-    // Load mode's errors: the first failed round trip is logged, the count is the error.
-    fn creating_epoll(&self) -> &'static str;
-    fn registering_connection(&self) -> &'static str;
-    fn creating_waker(&self) -> &'static str;
-    fn waiting_for_events(&self) -> &'static str;
-    fn connecting(&self) -> &'static str;
-    fn connecting_to(&self, server: SocketAddr) -> String;
-    fn sending(&self) -> &'static str;
-    fn reading_echo(&self) -> &'static str;
-    fn load_closed_early(&self, got: usize, size: usize) -> String;
-    fn echo_differs(&self) -> &'static str;
-    fn load_sent_more(&self, extra: u64) -> String;
-    fn creating_timer(&self) -> &'static str;
-    fn setting_timer(&self) -> &'static str;
 
     // Flags people type: a host given as a message, a port given inside --host. `command` is
     // how the user runs this program (`tcp-client`, or `cargo run -p tcp-client --`).
@@ -119,7 +102,6 @@ mod tests {
             m.server_closed(false),
             m.server_closed(true),
             m.setting_option("TCP_NODELAY"),
-            m.round_trips_failed(1, 5),
             m.cannot_connect(b, "connection refused"),
             m.hint_no_answer(t),
             m.closed_early(b, 5, 10),
@@ -130,9 +112,6 @@ mod tests {
             m.sending_to(b, "x"),
             m.reading_reply_from(b, "x"),
             m.sent_more(b, 9),
-            m.connecting_to(b),
-            m.load_closed_early(5, 10),
-            m.load_sent_more(5),
             m.message_is_a_host("127.0.0.1"),
             m.hint_message_is_a_host("tcp-client", "127.0.0.1", "127.0.0.1", 8888),
             m.message_may_be_a_host("example.com", "127.0.0.1", 8888),
@@ -153,21 +132,10 @@ mod tests {
         all.extend(
             [
                 m.reading_local_address(),
-                m.making_nonblocking(),
                 m.reading_stdin(),
                 m.size_too_large(),
                 m.no_address(),
                 &m.hint_start_server("cargo run -p tcp-server"),
-                m.creating_epoll(),
-                m.registering_connection(),
-                m.creating_waker(),
-                m.waiting_for_events(),
-                m.connecting(),
-                m.sending(),
-                m.reading_echo(),
-                m.echo_differs(),
-                m.creating_timer(),
-                m.setting_timer(),
                 m.warning(),
             ]
             .map(String::from),

@@ -11,9 +11,11 @@
 //! ephemeral port (临时端口), when it is first used. `--explain` says when, and to what.
 //!
 //! This file holds the document's steps 1 and 2 (create the socket, connect) and its loop;
-//! steps 3 and 4 (send, receive) live in client.rs, and ping mode's in ping.rs; usage.rs reads
-//! the flags people type from habit (a server where a MESSAGE goes, `--host HOST:PORT`). Every sentence
-//! for a person is in messages.rs, one table per language (`--lang`).
+//! steps 3 and 4 (send, receive) live in client.rs; usage.rs reads the flags people type from
+//! habit (a server where a MESSAGE goes, `--host HOST:PORT`). Every sentence for a person is in
+//! messages.rs, one table per language (`--lang`). Ping mode (`--ping`) measures instead: its
+//! flags are at the end of [`Args`], its machinery is the `measure` crate's
+//! (measure/src/ping.rs).
 //!
 //! Start the server first, then the client in a second terminal:
 //!
@@ -22,7 +24,7 @@
 //! cargo run -p udp-client                      # Enter message (or 'quit' to exit): hello
 //!                                              # Received from server: HELLO
 //! cargo run -p udp-client -- hello world       # one reply line per message, then exit
-//! cargo run -p udp-client -- --ping             # ping mode, until Ctrl-C: see ping.rs
+//! cargo run -p udp-client -- --ping            # ping mode, until Ctrl-C
 //! ```
 
 use std::io::Write;
@@ -35,11 +37,11 @@ use common::addr::{self, DEFAULT_HOST, MAX_DATAGRAM_V6, UDP_PORT};
 use common::text::lossy;
 use common::{cli, error, explain, input, lang, step};
 use log::debug;
+use measure::ping;
 use socket2::{Domain, Protocol, Socket, Type};
 
 mod client;
 mod messages;
-mod ping;
 mod usage;
 
 use client::{fits_in_a_datagram, Client};
@@ -243,9 +245,7 @@ fn run(args: Args) -> Result<()> {
             json: args.json,
         };
         // Ctrl-C ends the run with its summary, as ping's does.
-        let stop = ping::Stop::on_signal()?;
-        let totals = ping::run(&socket, server, &plan, &stop, &mut out)?;
-        return ping_result(&plan, &totals);
+        return ping::run(socket, server, &plan, &mut out);
     }
 
     // Steps 3 and 4, send and receive, are the client's: see client.rs.
@@ -283,34 +283,6 @@ fn run(args: Args) -> Result<()> {
             Ok(reply) => writeln!(out, "Received from server: {}", lossy(&reply))?,
             // One lost or refused datagram is no reason to end the session.
             Err(e) => error::report(&e),
-        }
-    }
-    Ok(())
-}
-
-/// ping's exit code: 1 when no reply came, or, with --count and --deadline, fewer than the
-/// count; else 0, Ctrl-C or not.
-fn ping_result(plan: &ping::Plan, t: &ping::Totals) -> Result<()> {
-    if t.received == 0 {
-        let none = anyhow!(say().no_ping_answer(t.sent));
-        // Replies came, but none ping mode could count, or the server is not there: say so,
-        // or it reads as silence.
-        return Err(if t.unreachable > 0 {
-            error::hint(
-                none,
-                say().hint_ping_unreachable(t.unreachable, &cli::how_to_start("udp-server")),
-            )
-        } else if t.strays > 0 {
-            error::hint(none, say().hint_ping_strays(t.strays))
-        } else {
-            none
-        });
-    }
-    if let (Some(count), Some(deadline)) = (plan.count, plan.deadline) {
-        if t.received < count {
-            return Err(anyhow!(
-                say().ping_short_of_count(t.received, count, deadline)
-            ));
         }
     }
     Ok(())

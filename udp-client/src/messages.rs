@@ -1,8 +1,8 @@
 //! Every sentence udp-client says to a person, one table per language: the `--explain`
-//! narration, the errors and their hints. `en.rs` and `zh.rs` each implement [`Messages`] whole
-//! (no method has a default, so a missing sentence does not compile); a third language is a
-//! third file. stdout (the replies, the prompt, ping's lines) and log lines stay in English (see
-//! `common::lang`).
+//! narration, the errors and their hints (ping mode's own are in measure/src/messages.rs).
+//! `en.rs` and `zh.rs` each implement [`Messages`] whole (no method has a default, so a missing
+//! sentence does not compile); a third language is a third file. stdout (the replies, the
+//! prompt, ping's lines) and log lines stay in English (see `common::lang`).
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -61,15 +61,6 @@ pub trait Messages: Sync {
     fn hint_port_unreachable(&self, start: &str) -> String;
     fn failed(&self, op: Op, server: SocketAddr, why: &str) -> String;
     fn too_long(&self, len: usize, server: SocketAddr, limit: usize, version: &str) -> String;
-    fn no_ping_answer(&self, sent: u64) -> String;
-    /// Ping mode got `strays` datagrams, and none answered any of its datagrams.
-    fn hint_ping_strays(&self, strays: u64) -> String;
-
-    /// No reply in ping mode, though `unreachable` datagrams came back as ICMP port unreachable;
-    /// `start` is how the user would start the server.
-    fn hint_ping_unreachable(&self, unreachable: u64, start: &str) -> String;
-    /// Ping mode with --count and --deadline: fewer replies than --count by the deadline.
-    fn ping_short_of_count(&self, received: u64, count: u64, deadline: Duration) -> String;
     /// MESSAGE arguments: `unanswered` of `total` got no answer (each was reported already).
     fn messages_unanswered(&self, unanswered: usize, total: usize) -> String;
 
@@ -102,8 +93,6 @@ pub trait Messages: Sync {
     fn reading_input(&self) -> &'static str;
     fn setting_timeout(&self) -> &'static str;
     fn setting_aside_early(&self) -> &'static str;
-    fn setting_up_stop(&self) -> &'static str;
-    fn waiting_for_replies(&self, server: SocketAddr) -> String;
 }
 
 /// The table of the language chosen for this run.
@@ -144,17 +133,12 @@ mod tests {
             m.hint_no_answer(2).to_owned(),
             m.hint_port_unreachable("cargo run -p udp-server"),
             m.too_long(65_508, server, 65_507, "IPv4"),
-            m.no_ping_answer(2),
-            m.no_ping_answer(1),
-            m.hint_ping_strays(2),
             m.creating_socket(server),
             m.connecting(server),
             m.reading_local_address().to_owned(),
             m.reading_input().to_owned(),
             m.setting_timeout().to_owned(),
             m.setting_aside_early().to_owned(),
-            m.hint_ping_unreachable(2, "cargo run -p udp-server"),
-            m.ping_short_of_count(2, 3, second),
             m.messages_unanswered(1, 3),
             m.warning().to_owned(),
             m.message_looks_like_a_server(
@@ -168,8 +152,6 @@ mod tests {
             m.hint_ping_takes_no_messages().to_owned(),
             m.two_ports("127.0.0.1:80", 80, 12345),
             m.interval_in_seconds("200"),
-            m.setting_up_stop().to_owned(),
-            m.waiting_for_replies(server),
         ];
         for op in [Op::Send, Op::Receive] {
             all.push(m.port_unreachable(server, "connection refused", op));

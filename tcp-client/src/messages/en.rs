@@ -94,20 +94,12 @@ impl Messages for English {
         format!("setting {option}")
     }
 
-    fn making_nonblocking(&self) -> &'static str {
-        "making the socket non-blocking"
-    }
-
     fn reading_stdin(&self) -> &'static str {
         "reading standard input"
     }
 
     fn size_too_large(&self) -> &'static str {
         "--size does not fit in memory"
-    }
-
-    fn round_trips_failed(&self, failed: u64, all: u64) -> String {
-        format!("{failed} of {all} round trips failed")
     }
 
     fn no_address(&self) -> &'static str {
@@ -159,61 +151,6 @@ impl Messages for English {
             "{server} sent {} more than the echo",
             count(extra, "byte", "bytes")
         )
-    }
-
-    fn creating_epoll(&self) -> &'static str {
-        "creating an epoll instance"
-    }
-
-    fn registering_connection(&self) -> &'static str {
-        "registering a connection"
-    }
-
-    fn creating_waker(&self) -> &'static str {
-        "creating a waker"
-    }
-
-    fn waiting_for_events(&self) -> &'static str {
-        "waiting for socket events"
-    }
-
-    fn connecting(&self) -> &'static str {
-        "connecting"
-    }
-
-    fn connecting_to(&self, server: SocketAddr) -> String {
-        format!("connecting to {server}")
-    }
-
-    fn sending(&self) -> &'static str {
-        "sending"
-    }
-
-    fn reading_echo(&self) -> &'static str {
-        "reading the echo"
-    }
-
-    fn load_closed_early(&self, got: usize, size: usize) -> String {
-        format!("the server closed the connection after {got} of {size} bytes")
-    }
-
-    fn echo_differs(&self) -> &'static str {
-        "the echo differs from what was sent"
-    }
-
-    fn load_sent_more(&self, extra: u64) -> String {
-        format!(
-            "the server sent {} more than the echo",
-            count(extra, "byte", "bytes")
-        )
-    }
-
-    fn creating_timer(&self) -> &'static str {
-        "creating the load's timer (timerfd)"
-    }
-
-    fn setting_timer(&self) -> &'static str {
-        "setting the load's timer (timerfd)"
     }
 
     fn warning(&self) -> &'static str {

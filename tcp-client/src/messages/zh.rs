@@ -89,20 +89,12 @@ impl Messages for Chinese {
         format!("设置 {option}")
     }
 
-    fn making_nonblocking(&self) -> &'static str {
-        "把套接字设为非阻塞"
-    }
-
     fn reading_stdin(&self) -> &'static str {
         "读取标准输入"
     }
 
     fn size_too_large(&self) -> &'static str {
         "--size 太大，内存放不下"
-    }
-
-    fn round_trips_failed(&self, failed: u64, all: u64) -> String {
-        format!("{all} 次往返中有 {failed} 次失败")
     }
 
     fn no_address(&self) -> &'static str {
@@ -151,58 +143,6 @@ impl Messages for Chinese {
 
     fn sent_more(&self, server: SocketAddr, extra: u64) -> String {
         format!("{server} 在回显之外多发了 {extra} 字节")
-    }
-
-    fn creating_epoll(&self) -> &'static str {
-        "创建 epoll 实例"
-    }
-
-    fn registering_connection(&self) -> &'static str {
-        "把连接注册到 epoll"
-    }
-
-    fn creating_waker(&self) -> &'static str {
-        "创建唤醒器 (waker)"
-    }
-
-    fn waiting_for_events(&self) -> &'static str {
-        "等待套接字事件"
-    }
-
-    fn connecting(&self) -> &'static str {
-        "建立连接"
-    }
-
-    fn connecting_to(&self, server: SocketAddr) -> String {
-        format!("连接 {server}")
-    }
-
-    fn sending(&self) -> &'static str {
-        "发送数据"
-    }
-
-    fn reading_echo(&self) -> &'static str {
-        "读取回显"
-    }
-
-    fn load_closed_early(&self, got: usize, size: usize) -> String {
-        format!("服务器只回显了 {size} 字节中的 {got} 字节，就关闭了连接")
-    }
-
-    fn echo_differs(&self) -> &'static str {
-        "回显与发出的内容不一致"
-    }
-
-    fn load_sent_more(&self, extra: u64) -> String {
-        format!("服务器在回显之外多发了 {extra} 字节")
-    }
-
-    fn creating_timer(&self) -> &'static str {
-        "创建压测用的定时器 (timerfd)"
-    }
-
-    fn setting_timer(&self) -> &'static str {
-        "设置压测用的定时器 (timerfd)"
     }
 
     fn warning(&self) -> &'static str {

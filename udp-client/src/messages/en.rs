@@ -148,37 +148,6 @@ impl Messages for English {
         )
     }
 
-    fn no_ping_answer(&self, sent: u64) -> String {
-        match sent {
-            1 => "no reply to the 1 datagram sent".to_owned(),
-            _ => format!("no reply to any of {sent} datagrams"),
-        }
-    }
-
-    fn hint_ping_strays(&self, strays: u64) -> String {
-        format!(
-            "{} came that answer none of them: ping mode counts only an echo or the uppercase of \
-             its datagrams, which start with their sequence number, and this server answers with \
-             something else",
-            count(strays, "datagram", "datagrams")
-        )
-    }
-
-    fn hint_ping_unreachable(&self, unreachable: u64, start: &str) -> String {
-        format!(
-            "{} came back as an ICMP port-unreachable message: nothing listens on that port; \
-             start the server with `{start}` (and the same --port)",
-            count(unreachable, "datagram", "datagrams")
-        )
-    }
-
-    fn ping_short_of_count(&self, received: u64, wanted: u64, deadline: Duration) -> String {
-        format!(
-            "only {received} of the {wanted} replies --count asks for came within the \
-             --deadline of {deadline:?}"
-        )
-    }
-
     fn messages_unanswered(&self, unanswered: usize, total: usize) -> String {
         format!("{unanswered} of {total} messages got no answer")
     }
@@ -258,13 +227,5 @@ impl Messages for English {
 
     fn setting_aside_early(&self) -> &'static str {
         "setting aside datagrams that came before the message was sent"
-    }
-
-    fn setting_up_stop(&self) -> &'static str {
-        "setting up Ctrl-C to end ping mode with its summary"
-    }
-
-    fn waiting_for_replies(&self, server: SocketAddr) -> String {
-        format!("waiting for replies from {server}")
     }
 }

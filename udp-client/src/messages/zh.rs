@@ -133,34 +133,6 @@ impl Messages for Chinese {
         )
     }
 
-    fn no_ping_answer(&self, sent: u64) -> String {
-        match sent {
-            1 => "发出的 1 个数据报没有得到回复".to_owned(),
-            _ => format!("{sent} 个数据报全都没有得到回复"),
-        }
-    }
-
-    fn hint_ping_strays(&self, strays: u64) -> String {
-        format!(
-            "来了 {strays} 个数据报，但它们不是其中任何一个的回答：ping 模式只认数据报的原样回显\
-             或大写（开头是序号），而这个服务器回的是别的内容"
-        )
-    }
-
-    fn hint_ping_unreachable(&self, unreachable: u64, start: &str) -> String {
-        format!(
-            "有 {unreachable} 个数据报换回了 ICMP 端口不可达消息：那个端口上没有程序在监听；\
-             先用 `{start}` 启动服务器（--port 要一致）"
-        )
-    }
-
-    fn ping_short_of_count(&self, received: u64, wanted: u64, deadline: Duration) -> String {
-        format!(
-            "--count 要求 {wanted} 个回复，但在 --deadline 规定的 {deadline:?} 内只收到 \
-             {received} 个"
-        )
-    }
-
     fn messages_unanswered(&self, unanswered: usize, total: usize) -> String {
         format!("{total} 条消息中有 {unanswered} 条没有得到回答")
     }
@@ -235,13 +207,5 @@ impl Messages for Chinese {
 
     fn setting_aside_early(&self) -> &'static str {
         "把消息发出前就已到达的数据报放在一边"
-    }
-
-    fn setting_up_stop(&self) -> &'static str {
-        "设置 Ctrl-C，让 ping 模式结束时先打印汇总"
-    }
-
-    fn waiting_for_replies(&self, server: SocketAddr) -> String {
-        format!("等待 {server} 的回复")
     }
 }

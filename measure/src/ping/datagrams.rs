@@ -5,10 +5,9 @@
 use std::io::{self, Write};
 use std::time::Instant;
 
+use crate::stats::millis;
 use anyhow::Result;
-use common::stats::millis;
 use common::text::uppercase;
-use rustix::net::RecvFlags;
 
 use super::Pinger;
 
@@ -161,20 +160,19 @@ impl<W: Write> Pinger<'_, W> {
         Ok(())
     }
 
-    /// Takes every datagram and error waiting on the socket, without blocking.
+    /// Takes every datagram and error waiting on the socket, until it would block (the wait is
+    /// edge-triggered: what is left unread now is not reported again).
     pub(super) fn receive(&mut self) -> Result<()> {
         loop {
-            match rustix::net::recv(self.socket, &mut self.buf[..], RecvFlags::DONTWAIT) {
-                Ok((n, _)) => {
+            match self.socket.recv(&mut self.buf[..]) {
+                Ok(n) => {
                     let now = Instant::now();
                     self.reply(n, now)?;
                 }
-                Err(rustix::io::Errno::INTR) => {}
-                Err(e) if e == rustix::io::Errno::AGAIN || e == rustix::io::Errno::WOULDBLOCK => {
-                    return Ok(())
-                }
-                // One error at a time: the next poll says whether more is waiting.
-                Err(e) => return self.error(None, e.into(), "receive"),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                // Reading an error (an ICMP port unreachable) clears it; datagrams may follow.
+                Err(e) => self.error(None, e, "receive")?,
             }
         }
     }

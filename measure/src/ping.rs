@@ -12,31 +12,35 @@
 //! the run goes on, as ping's does. It ends after `--count` datagrams, at the `--deadline`, or
 //! on Ctrl-C, and then prints its summary (or the `--json` document) all the same.
 //!
-//! The wait is one poll(2) on the socket and on an eventfd that Ctrl-C writes to, so Ctrl-C and
-//! the deadline end it at once, not at the next reply.
+//! The wait is one mio poll on the socket and on a waker that Ctrl-C wakes, so Ctrl-C and the
+//! deadline end it at once, not at the next reply.
 //!
-//! This file holds the plan, the totals and the loop that keeps the schedule; datagrams.rs
-//! numbers what goes and matches each reply, error or timeout to its datagram, wait.rs is the
-//! one wait on the socket and on Ctrl-C, and report.rs keeps the interval records and prints the
-//! summary or the `--json` document.
+//! This file holds the plan, [`run`] (what udp-client calls), the totals and the loop that keeps
+//! the schedule; datagrams.rs numbers what goes and matches each reply, error or timeout to its
+//! datagram, wait.rs is the one wait on the socket and on Ctrl-C, and report.rs keeps the
+//! interval records and prints the summary or the `--json` document.
 
 use std::collections::VecDeque;
 use std::io::{self, Write};
-use std::net::{SocketAddr, UdpSocket};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
-use common::stats::Latencies;
+use anyhow::{anyhow, Context, Result};
+use common::{cli, error};
+use mio::net::UdpSocket;
+
+use crate::messages::say;
+use crate::stats::Latencies;
 
 mod datagrams;
 mod report;
 mod wait;
 
 pub use datagrams::SEQ_DIGITS;
-pub use wait::Stop;
 
 use datagrams::Sent;
-use report::{json, summary, Records};
+use report::{summary, Document, Records};
+use wait::Wait;
 use wait::Woke;
 
 /// How many recent datagrams a late reply can still be matched to. At 20,000 a second that is
@@ -204,11 +208,59 @@ impl<W: Write> Pinger<'_, W> {
     }
 }
 
+/// Ping mode, whole: pings `server` over `socket` (connected to it) as `plan` says, a line per
+/// reply on `out`, then the summary or the `--json` document; the first Ctrl-C ends the run with
+/// its summary, as ping's does. The result is ping's exit code: an error when no reply came, or,
+/// with --count and --deadline, fewer than the count.
 pub fn run(
+    socket: std::net::UdpSocket,
+    server: SocketAddr,
+    plan: &Plan,
+    out: &mut impl Write,
+) -> Result<()> {
+    socket
+        .set_nonblocking(true)
+        .context(say().making_nonblocking())?;
+    let mut socket = UdpSocket::from_std(socket);
+    let wait = Wait::on(&mut socket, server)?;
+    let totals = ping(&socket, server, plan, wait, out)?;
+    verdict(plan, &totals)
+}
+
+/// ping's exit code: an error when no reply came, or, with --count and --deadline, fewer than
+/// the count; else none, Ctrl-C or not.
+fn verdict(plan: &Plan, t: &Totals) -> Result<()> {
+    if t.received == 0 {
+        let none = anyhow!(say().no_ping_answer(t.sent));
+        // Replies came, but none ping mode could count, or the server is not there: say so,
+        // or it reads as silence.
+        return Err(if t.unreachable > 0 {
+            error::hint(
+                none,
+                say().hint_ping_unreachable(t.unreachable, &cli::how_to_start("udp-server")),
+            )
+        } else if t.strays > 0 {
+            error::hint(none, say().hint_ping_strays(t.strays))
+        } else {
+            none
+        });
+    }
+    if let (Some(count), Some(deadline)) = (plan.count, plan.deadline) {
+        if t.received < count {
+            return Err(anyhow!(
+                say().ping_short_of_count(t.received, count, deadline)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The run itself, until the count, the deadline or Ctrl-C: what it counted.
+fn ping(
     socket: &UdpSocket,
     server: SocketAddr,
     plan: &Plan,
-    stop: &Stop,
+    mut wait: Wait,
     out: &mut impl Write,
 ) -> Result<Totals> {
     let start = Instant::now();
@@ -250,7 +302,7 @@ pub fn run(
             .into_iter()
             .flatten()
             .min();
-        match pinger.wait(stop, until)? {
+        match wait.wait(until)? {
             Woke::Stop => break StoppedBy::Signal,
             Woke::Readable => pinger.receive()?,
             Woke::Timeout => {}
@@ -259,7 +311,15 @@ pub fn run(
     let elapsed = start.elapsed();
     let totals = pinger.totals;
     if plan.json {
-        let document = json(plan, server, &pinger, stopped_by, elapsed);
+        let document = Document::new(
+            plan,
+            server,
+            &totals,
+            &pinger.latencies,
+            &pinger.records,
+            stopped_by,
+            elapsed,
+        );
         let text = serde_json::to_string_pretty(&document).map_err(io::Error::from)?;
         writeln!(pinger.out, "{text}")?;
     } else {

@@ -5,9 +5,11 @@ use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::stats::{millis, Latencies};
+use serde::Serialize;
 
-use super::{Pinger, Plan, StoppedBy, Totals};
+use crate::stats::{millis, Figures, Latencies};
+
+use super::{Plan, StoppedBy, Totals};
 
 /// The most interval records `--json` keeps: an hour of one-second records. A longer run
 /// doubles their width, so a day's run has 2,700 records of 32 seconds.
@@ -47,23 +49,21 @@ impl Record {
         self.rtt_max_ns = self.rtt_max_ns.max(other.rtt_max_ns);
     }
 
-    fn json(&self, start_s: f64) -> serde_json::Value {
-        let mut v = serde_json::json!({
-            "start_s": start_s,
-            "sent": self.sent,
-            "received": self.received,
-            "lost": self.sent.saturating_sub(self.received),
-            "errors": self.errors,
-        });
-        if let Some(min) = self.rtt_min_ns {
-            let us = |ns: f64| ns / 1e3;
-            v["min_us"] = serde_json::json!(us(min as f64));
-            // Whole nanoseconds, as the other figures are.
-            let avg_ns = self.rtt_sum_ns / u128::from(self.received.max(1));
-            v["avg_us"] = serde_json::json!(us(avg_ns as f64));
-            v["max_us"] = serde_json::json!(us(self.rtt_max_ns as f64));
+    fn figures(&self, start_s: f64) -> RecordFigures {
+        let us = |ns: f64| ns / 1e3;
+        // Whole nanoseconds, as the other figures are.
+        let avg_ns = self.rtt_sum_ns / u128::from(self.received.max(1));
+        let rtt = |ns: f64| self.rtt_min_ns.map(|_| us(ns));
+        RecordFigures {
+            avg_us: rtt(avg_ns as f64),
+            errors: self.errors,
+            lost: self.sent.saturating_sub(self.received),
+            max_us: rtt(self.rtt_max_ns as f64),
+            min_us: self.rtt_min_ns.map(|min| us(min as f64)),
+            received: self.received,
+            sent: self.sent,
+            start_s,
         }
-        v
     }
 }
 
@@ -118,12 +118,12 @@ impl Records {
             .collect();
     }
 
-    fn json(&self) -> serde_json::Value {
+    fn figures(&self) -> Vec<RecordFigures> {
         let width = self.width.as_secs_f64();
         self.records
             .iter()
             .enumerate()
-            .map(|(k, r)| r.json(k as f64 * width))
+            .map(|(k, r)| r.figures(k as f64 * width))
             .collect()
     }
 }
@@ -170,49 +170,114 @@ pub(super) fn summary(
     Ok(())
 }
 
-/// The `--json` document. Its names are stable: see the README for each one's meaning.
-pub(super) fn json<W: Write>(
-    plan: &Plan,
-    server: SocketAddr,
-    pinger: &Pinger<'_, W>,
-    stopped_by: StoppedBy,
-    elapsed: Duration,
-) -> serde_json::Value {
-    let t = &pinger.totals;
-    serde_json::json!({
-        "program": "udp-client",
-        "version": env!("CARGO_PKG_VERSION"),
-        "mode": "ping",
-        "parameters": {
-            "host": plan.host,
-            "port": server.port(),
-            "server": server.to_string(),
-            "count": plan.count,
-            "size": plan.size,
-            "interval_s": plan.interval.as_secs_f64(),
-            "timeout_s": plan.timeout.as_secs_f64(),
-            "deadline_s": plan.deadline.map(|d| d.as_secs_f64()),
-        },
-        "totals": {
-            "sent": t.sent,
-            "received": t.received,
-            "lost": t.lost(),
-            "loss_percent": t.loss_percent(),
-            "duplicates": t.duplicates,
-            "late": t.late,
-            "strays": t.strays,
-            "errors": {
-                "total": t.errors(),
-                "unreachable": t.unreachable,
-                "other": t.other_errors,
+/// The `--json` document. Its names are stable: see the README for each one's meaning. Each
+/// struct's fields are in alphabetical order, as the document's keys are (the README says so).
+#[derive(Debug, Serialize)]
+pub(super) struct Document {
+    interval_width_s: f64,
+    intervals: Vec<RecordFigures>,
+    latency: Figures,
+    mode: &'static str,
+    parameters: Parameters,
+    program: &'static str,
+    totals: TotalFigures,
+    version: &'static str,
+}
+
+/// One interval record in the document; the times only when a reply came.
+#[derive(Debug, Serialize)]
+struct RecordFigures {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    avg_us: Option<f64>,
+    errors: u64,
+    lost: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_us: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_us: Option<f64>,
+    received: u64,
+    sent: u64,
+    start_s: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct Parameters {
+    count: Option<u64>,
+    deadline_s: Option<f64>,
+    host: String,
+    interval_s: f64,
+    port: u16,
+    server: String,
+    size: usize,
+    timeout_s: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct TotalFigures {
+    duplicates: u64,
+    elapsed_s: f64,
+    errors: ErrorCounts,
+    late: u64,
+    loss_percent: f64,
+    lost: u64,
+    received: u64,
+    sent: u64,
+    stopped_by: &'static str,
+    strays: u64,
+}
+
+#[derive(Debug, Serialize)]
+struct ErrorCounts {
+    other: u64,
+    total: u64,
+    unreachable: u64,
+}
+
+impl Document {
+    pub(super) fn new(
+        plan: &Plan,
+        server: SocketAddr,
+        t: &Totals,
+        latencies: &Latencies,
+        records: &Records,
+        stopped_by: StoppedBy,
+        elapsed: Duration,
+    ) -> Document {
+        Document {
+            interval_width_s: records.width.as_secs_f64(),
+            intervals: records.figures(),
+            latency: latencies.figures(true),
+            mode: "ping",
+            parameters: Parameters {
+                count: plan.count,
+                deadline_s: plan.deadline.map(|d| d.as_secs_f64()),
+                host: plan.host.clone(),
+                interval_s: plan.interval.as_secs_f64(),
+                port: server.port(),
+                server: server.to_string(),
+                size: plan.size,
+                timeout_s: plan.timeout.as_secs_f64(),
             },
-            "elapsed_s": elapsed.as_secs_f64(),
-            "stopped_by": stopped_by.name(),
-        },
-        "latency": pinger.latencies.json(),
-        "interval_width_s": pinger.records.width.as_secs_f64(),
-        "intervals": pinger.records.json(),
-    })
+            program: "udp-client",
+            totals: TotalFigures {
+                duplicates: t.duplicates,
+                elapsed_s: elapsed.as_secs_f64(),
+                errors: ErrorCounts {
+                    other: t.other_errors,
+                    total: t.errors(),
+                    unreachable: t.unreachable,
+                },
+                late: t.late,
+                loss_percent: t.loss_percent(),
+                lost: t.lost(),
+                received: t.received,
+                sent: t.sent,
+                stopped_by: stopped_by.name(),
+                strays: t.strays,
+            },
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -247,9 +312,48 @@ mod tests {
             (2, 2, Some(5), 9)
         );
         assert_eq!(records.records.iter().map(|r| r.sent).sum::<u64>(), 3);
-        let json = records.json();
+        let json = serde_json::to_value(records.figures()).unwrap();
         assert_eq!(json[0]["avg_us"], 0.007);
         assert_eq!(json[1]["start_s"], 4.0);
         assert!(json[1].get("min_us").is_none());
+    }
+
+    #[test]
+    fn the_document_keys_are_in_alphabetical_order() {
+        let start = Instant::now();
+        let mut records = Records::new(start);
+        records.at(start).sent += 1;
+        records.at(start).add_rtt(Duration::from_micros(250));
+        let mut latencies = Latencies::new();
+        latencies.record(Duration::from_micros(250));
+        let plan = Plan {
+            host: "localhost".into(),
+            count: Some(1),
+            size: 64,
+            interval: Duration::from_secs(1),
+            timeout: Duration::from_secs(1),
+            deadline: None,
+            quiet: false,
+            json: true,
+        };
+        let server = "127.0.0.1:12345".parse().unwrap();
+        let totals = Totals {
+            sent: 1,
+            received: 1,
+            ..Totals::default()
+        };
+        let document = Document::new(
+            &plan,
+            server,
+            &totals,
+            &latencies,
+            &records,
+            StoppedBy::Count,
+            Duration::from_secs(1),
+        );
+        // serde_json's own map sorts its keys: the same text only if the structs' are sorted.
+        let text = serde_json::to_string_pretty(&document).unwrap();
+        let sorted = serde_json::to_string_pretty(&serde_json::to_value(&document).unwrap());
+        assert_eq!(text, sorted.unwrap());
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use common::stats::Latencies;
+use crate::stats::Latencies;
 
 /// What happened in one `-i` interval.
 #[derive(Debug)]

@@ -1,14 +1,12 @@
 //! Load mode's report: what happened in a load (round trips, bytes, time, latencies, errors,
-//! each interval), the lines it prints on stdout, and the same as one JSON document for
-//! `--json`.
+//! each interval) and the lines it prints on stdout (json.rs holds the same as one JSON
+//! document, for `--json`).
 
 use std::io::{self, Write};
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use common::stats::{micros, Latencies, Summary};
+use crate::stats::{micros, Figures, Latencies, Summary};
 use common::text::count;
-use serde_json::{json, Value};
 
 use super::Plan;
 
@@ -53,8 +51,8 @@ pub struct Interval {
     pub round_trips: u64,
     pub errors: u64,
     pub latency: Option<Summary>,
-    /// The same figures for `--json` (see [`figures_json`]).
-    pub latency_json: Value,
+    /// The same figures for `--json`, without the histogram.
+    pub figures: Figures,
 }
 
 impl Interval {
@@ -122,7 +120,7 @@ impl Report {
         self.round_trips as f64 / self.over()
     }
 
-    fn mib_per_s(&self) -> f64 {
+    pub fn mib_per_s(&self) -> f64 {
         self.bytes as f64 / self.over() / (1024.0 * 1024.0)
     }
 
@@ -226,75 +224,6 @@ impl Report {
             )
         }
     }
-
-    /// The whole run as one JSON document, for `--json` (the notes for the README describe
-    /// every field). Names are stable; units are in them: `_s` seconds, `_us` microseconds,
-    /// `_ns` nanoseconds, `_per_s` a second.
-    pub fn json(&self, plan: &Plan, server: SocketAddr) -> Value {
-        let secs = |d: Duration| d.as_secs_f64();
-        let mut latency = self.latencies.json();
-        latency["measured_from"] = json!(if plan.rate.is_some() {
-            "scheduled_send"
-        } else {
-            "send"
-        });
-        json!({
-            "program": "tcp-client",
-            "version": env!("CARGO_PKG_VERSION"),
-            "server": server.to_string(),
-            "parameters": {
-                "connections": plan.connections,
-                "size_bytes": plan.size,
-                "count": plan.count,
-                "duration_s": plan.duration.map(secs),
-                "warmup_s": secs(plan.warmup),
-                "rate_per_s": plan.rate,
-                "reconnect": plan.reconnect,
-                "timeout_s": secs(plan.timeout),
-                "report_interval_s": plan.interval.map(secs),
-            },
-            "totals": {
-                "round_trips": self.round_trips,
-                "bytes": self.bytes,
-                "elapsed_s": secs(self.elapsed),
-                "schedule_s": self.schedule.map(secs),
-                "connect_s": secs(self.setup),
-                "rate_per_s": self.rate(),
-                "mib_per_s": self.mib_per_s(),
-                "target_rate_per_s": plan.rate,
-                "rate_of_target": plan.rate.map(|target| self.rate() / target),
-                "warmup_round_trips": self.warmup_round_trips,
-                "stopped_by_signal": self.stopped,
-                "in_flight_at_stop": self.in_flight_at_stop,
-            },
-            "errors": {
-                "failed_round_trips": self.errors,
-                "mismatches": self.mismatches,
-                "all_matched": self.errors == 0 && self.mismatches == 0,
-            },
-            "latency": latency,
-            "send_lag": plan.rate.map(|_| figures_json(&self.send_lag)),
-            "intervals": self.intervals.iter().map(|i| json!({
-                "start_s": secs(i.from),
-                "end_s": secs(i.to),
-                "warmup": i.warm,
-                "round_trips": i.round_trips,
-                "rate_per_s": i.rate(),
-                "errors": i.errors,
-                "latency": i.latency_json,
-            })).collect::<Vec<_>>(),
-        })
-    }
-}
-
-/// Latency figures as `Latencies::json` gives them, without the histogram: `count`, then
-/// `min_us` … `max_us` when something was measured.
-pub fn figures_json(latencies: &Latencies) -> Value {
-    let mut v = latencies.json();
-    if let Some(fields) = v.as_object_mut() {
-        fields.remove("histogram");
-    }
-    v
 }
 
 /// A rate as a person writes it: `2000`, `2.5`.

@@ -20,21 +20,22 @@
 //! `--warmup` runs first and is checked but not counted; `-i` cuts the run into intervals; the
 //! first Ctrl-C (or SIGTERM) ends the load where it is, and the report says so.
 //!
-//! This file holds the plan and the loop that waits on every connection at once; driver.rs moves
-//! each connection's round trip along (driver/bytes.rs: which bytes, and their check;
-//! driver/schedule.rs: `--rate`'s schedule), conn.rs opens the connections, tally.rs counts the
-//! `-i` intervals, report.rs holds what happened and prints it, and timer.rs is the one timer
-//! the loop waits on with the connections.
+//! This file holds the plan, [`run`] (what tcp-client calls) and the loop that waits on every
+//! connection at once; driver.rs moves each connection's round trip along (driver/bytes.rs:
+//! which bytes, and their check; driver/schedule.rs: `--rate`'s schedule), conn.rs opens the
+//! connections, intervals.rs cuts the run into `-i` intervals and tally.rs counts each,
+//! report.rs holds what happened and prints it, json.rs the same for `--json`, and timer.rs is
+//! the one timer the loop waits on with the connections.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use common::cli;
 use log::debug;
 use mio::{Events, Poll, Token, Waker};
@@ -43,12 +44,15 @@ use crate::messages::say;
 
 mod conn;
 mod driver;
+mod intervals;
+mod json;
 mod report;
 mod tally;
 mod timer;
 
 use conn::{connect_blocking, connect_nonblocking, Conn};
 use driver::{Driver, Next};
+use intervals::Intervals;
 pub use report::{Interval, Report};
 use timer::Timer;
 
@@ -82,6 +86,45 @@ const STOP: Token = Token(usize::MAX - 1);
 /// How often round trips are looked at for the timeout, and the terminal's live line written.
 const CHECK: Duration = Duration::from_secs(1);
 
+/// `--rate`: round trips a second, from one every 1000 s up to 10^9 (a clap value parser).
+pub fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(n) if (0.001..=1e9).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{text:?} is not a rate: give round trips a second, from 0.001 up to 1000000000, \
+             such as 1000 or 2.5"
+        )),
+    }
+}
+
+/// Load mode, whole: runs the plan against `server` and prints the result on stdout: `-i`
+/// lines as it goes, then the report's lines, or with `json` the one JSON document. An error
+/// when any round trip failed (the exit code says so).
+pub fn run(server: SocketAddr, plan: &Plan, json: bool) -> Result<()> {
+    let mut print_interval = |interval: &Interval| -> Result<()> {
+        if !json {
+            let mut out = cli::stdout();
+            writeln!(out, "{}", interval.line())?;
+            out.flush()?;
+        }
+        Ok(())
+    };
+    let report = drive(server, plan, &mut print_interval)?;
+    let mut out = cli::stdout();
+    if json {
+        let document = serde_json::to_string(&json::Document::new(&report, plan, server))?;
+        writeln!(out, "{document}")?;
+    } else {
+        report.print(&mut out, plan)?;
+    }
+    out.flush()?;
+    if report.errors > 0 || report.mismatches > 0 {
+        let all = report.errors + report.round_trips + report.warmup_round_trips;
+        bail!(say().round_trips_failed(report.errors, all));
+    }
+    Ok(())
+}
+
 /// Drives the plan's round trips against `server`, every connection on this one thread, and
 /// reports what happened. Each `-i` interval goes to `on_interval` as it ends. The first Ctrl-C
 /// (or SIGTERM) ends the load early, and the report says so.
@@ -97,9 +140,12 @@ pub fn drive(
 
     // Ctrl-C: the loop stops where it is and reports what it has.
     let stop = Arc::new(AtomicBool::new(false));
-    let waker = Waker::new(poll.registry(), STOP).context(say().creating_waker())?;
+    // The waker stays open here too: the signal thread drops its copy once it has woken the
+    // poll, and a waker closed before the poll has taken its event takes the event with it.
+    let waker = Arc::new(Waker::new(poll.registry(), STOP).context(say().creating_waker())?);
     {
         let stop = Arc::clone(&stop);
+        let waker = Arc::clone(&waker);
         cli::on_stop_signal(move || {
             stop.store(true, Ordering::SeqCst);
             let _ = waker.wake();
@@ -201,7 +247,7 @@ pub fn drive(
             wake = wake.min(due);
         }
         timer.arm(wake, Instant::now())?;
-        if let Err(e) = poll.poll(&mut events, None) {
+        if let Err(e) = poll.poll(&mut events, timer.wait_timeout(Instant::now())) {
             if e.kind() != io::ErrorKind::Interrupted {
                 return Err(e).context(say().waiting_for_events());
             }
@@ -279,105 +325,5 @@ fn settle(
             driver.fail(&e);
             conns[i] = None;
         }
-    }
-}
-
-/// The `-i` intervals: when the current one ends, and closing each into its line.
-struct Intervals {
-    period: Option<Duration>,
-    start: Instant,
-    measure_start: Instant,
-    /// When the load stops beginning round trips: the interval it falls in is the last, and
-    /// ends with the load, so the replies still in flight then are in it, not in a sliver of
-    /// an interval of their own.
-    deadline: Option<Instant>,
-    /// When the current interval began, and when it ends.
-    from: Instant,
-    next_end: Option<Instant>,
-}
-
-impl Intervals {
-    fn new(plan: &Plan, driver: &Driver) -> Intervals {
-        let mut intervals = Intervals {
-            period: plan.interval,
-            start: driver.start,
-            measure_start: driver.measure_start,
-            deadline: driver.deadline,
-            from: driver.start,
-            next_end: None,
-        };
-        intervals.next_end = intervals.end_after(driver.start);
-        intervals
-    }
-
-    /// The end of the interval that begins at `from`: a period later, or the warmup's end if
-    /// that comes first (counted intervals are whole periods from the warmup's end); `None`
-    /// for the last, which ends with the load.
-    fn end_after(&self, from: Instant) -> Option<Instant> {
-        let period = self.period?;
-        let end = from + period;
-        if from < self.measure_start {
-            return Some(end.min(self.measure_start));
-        }
-        self.deadline.is_none_or(|d| end < d).then_some(end)
-    }
-
-    /// Closes every interval that has ended by `now`.
-    fn close_due(
-        &mut self,
-        driver: &mut Driver,
-        now: Instant,
-        on_interval: &mut dyn FnMut(&Interval) -> Result<()>,
-    ) -> Result<()> {
-        while let Some(end) = self.next_end.filter(|&end| end <= now) {
-            self.close(driver, end, on_interval)?;
-            self.next_end = self.end_after(end);
-        }
-        Ok(())
-    }
-
-    /// At the end of the load (or at the stop): the last interval, cut short, if anything
-    /// happened in it.
-    fn finish(
-        &mut self,
-        driver: &mut Driver,
-        end: Instant,
-        on_interval: &mut dyn FnMut(&Interval) -> Result<()>,
-    ) -> Result<()> {
-        self.close_due(driver, end, on_interval)?;
-        let busy = driver
-            .tallies
-            .as_ref()
-            .is_some_and(|t| !t.current().is_empty());
-        if busy && end > self.from {
-            self.close(driver, end, on_interval)?;
-        }
-        Ok(())
-    }
-
-    fn close(
-        &mut self,
-        driver: &mut Driver,
-        end: Instant,
-        on_interval: &mut dyn FnMut(&Interval) -> Result<()>,
-    ) -> Result<()> {
-        let next_end = self.end_after(end);
-        let Some(tallies) = driver.tallies.as_mut() else {
-            return Ok(());
-        };
-        let done = tallies.roll(next_end);
-        let interval = Interval {
-            from: self.from.duration_since(self.start),
-            to: end.duration_since(self.start),
-            warm: done.warm,
-            round_trips: done.round_trips,
-            errors: done.errors,
-            latency: done.latencies.summary(),
-            latency_json: report::figures_json(&done.latencies),
-        };
-        self.from = end;
-        on_interval(&interval)?;
-        driver.report.intervals.push(interval);
-        Ok(())
     }
 }
