@@ -6,12 +6,11 @@
 
 use std::net::{SocketAddr, UdpSocket};
 use std::process::Command;
-use std::time::Duration;
 
 use testkit::{assert_chinese_narration, assert_in_order, run, Server};
 
-const BIN: &str = env!("CARGO_BIN_EXE_udp-server");
-const WAIT: Duration = Duration::from_secs(10);
+mod support;
+use support::{socket_to, BIN, WAIT};
 
 /// A server started with `LANG` set to `lang` and `args` after `--port 0 --explain
 /// --rate-limit 1`, that has answered one datagram from the returned address and refused a
@@ -22,9 +21,7 @@ fn served_and_refused(lang: &str, args: &[&str]) -> (Server, SocketAddr) {
         .args(["--port", "0", "--explain", "--rate-limit", "1"])
         .args(args);
     let server = Server::start_command(cmd);
-    let s = UdpSocket::bind("127.0.0.1:0").unwrap();
-    s.connect(server.addr).unwrap();
-    s.set_read_timeout(Some(WAIT)).unwrap();
+    let s = socket_to(server.addr);
     s.send(b"abc").unwrap();
     let mut buf = [0u8; 16];
     let n = s.recv(&mut buf).unwrap();
@@ -120,7 +117,7 @@ fn errors_and_hints_come_in_chinese_too() {
         "错误：主机名为空：请给出主机名，或 127.0.0.1 这样的地址\n"
     );
 
-    // Out of descriptors for the Ctrl-C handler (uppercase.rs says why 4), in Chinese too.
+    // Out of descriptors for the Ctrl-C handler (startup.rs says why 4), in Chinese too.
     let mut cmd = Command::new("sh");
     cmd.env("LANG", "zh_CN.UTF-8")
         .args(["-c", "ulimit -n 4 && exec \"$0\" --port 0", BIN]);
