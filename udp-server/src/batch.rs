@@ -1,126 +1,41 @@
-//! Many datagrams per system call: `recvmmsg` takes every datagram already waiting (up to
-//! [`SLOTS`]) in one call, and `sendmmsg` sends all the replies to them in one. A server with
-//! many clients then makes two system calls for a batch instead of two for each datagram.
-//! Both come from the `nix` crate, whose safe interface keeps this project free of `unsafe`.
+//! Steps 3 and 4's system calls for serving.rs: receive the datagrams waiting, send the
+//! replies to them. Two ways, one interface:
+//! - on Linux, many datagrams a call (`linux.rs`): `recvmmsg` takes every datagram already
+//!   waiting in one call, and `sendmmsg` sends all the replies in one;
+//! - elsewhere, and on Linux with `--features portable` (`portable.rs`): one datagram a call,
+//!   with std's `recv_from` and `send_to`, as macOS and Windows have them.
+//!
+//! The interface both keep: [`Batch::new`] makes one thread's buffers; `receive(socket,
+//! without_waiting)` waits for a datagram (up to the socket's receive timeout), or when
+//! `without_waiting` (the thread is spinning) fails at once as a timed-out receive does if none
+//! is there, and returns how many datagrams it took, at most [`SLOTS`]; `datagram(i)` is one of
+//! them and its source (`None`: one that cannot be answered); `send(socket, replies)` sends
+//! replies in order and returns how many went out before the first that failed, which the caller
+//! then sends one by one, to learn which failed.
 
-use std::io::{self, IoSlice, IoSliceMut};
-use std::net::{SocketAddr, UdpSocket};
-use std::os::fd::AsRawFd;
+#[cfg(all(target_os = "linux", not(feature = "portable")))]
+mod linux;
+#[cfg(all(target_os = "linux", not(feature = "portable")))]
+pub use linux::{Batch, SLOTS};
 
-use nix::sys::socket::{
-    recvmmsg, sendmmsg, ControlMessage, MsgFlags, MultiHeaders, SockaddrStorage,
-};
-
-/// Datagrams taken, or replies sent, in one call at most.
-pub const SLOTS: usize = 32;
-/// Each slot holds the largest datagram there is (65,527 bytes, over IPv6): none is cut short.
-/// Only the pages a datagram fills are ever touched, so 32 of them cost little memory.
-const SLOT: usize = 64 * 1024;
-
-/// One thread's buffers and headers for its batches.
-pub struct Batch {
-    slots: Vec<Vec<u8>>,
-    receive_headers: MultiHeaders<SockaddrStorage>,
-    send_headers: MultiHeaders<SockaddrStorage>,
-    /// The length and source of each datagram of the last batch received.
-    received: Vec<(usize, Option<SocketAddr>)>,
-}
-
-impl Batch {
-    pub fn new() -> Batch {
-        Batch {
-            slots: (0..SLOTS).map(|_| vec![0; SLOT]).collect(),
-            receive_headers: MultiHeaders::preallocate(SLOTS, None),
-            send_headers: MultiHeaders::preallocate(SLOTS, None),
-            received: Vec::with_capacity(SLOTS),
-        }
-    }
-
-    /// Receives every datagram waiting, up to [`SLOTS`]; returns how many. Waits for the
-    /// first (up to the socket's receive timeout) unless `without_waiting`, when there may be
-    /// none: then it fails as a timed-out receive does.
-    pub fn receive(&mut self, socket: &UdpSocket, without_waiting: bool) -> io::Result<usize> {
-        let flags = if without_waiting {
-            MsgFlags::MSG_DONTWAIT
-        } else {
-            // Wait for one; take the others only if they are already there.
-            MsgFlags::MSG_WAITFORONE
-        };
-        let mut slices: Vec<[IoSliceMut<'_>; 1]> = self
-            .slots
-            .iter_mut()
-            .map(|slot| [IoSliceMut::new(slot)])
-            .collect();
-        let results = recvmmsg(
-            socket.as_raw_fd(),
-            &mut self.receive_headers,
-            slices.iter_mut(),
-            flags,
-            None,
-        )?;
-        self.received.clear();
-        for message in results {
-            let from = message.address.as_ref().and_then(to_std);
-            self.received.push((message.bytes, from));
-        }
-        Ok(self.received.len())
-    }
-
-    /// Datagram `i` of the last batch, and where it came from (`None`: not an IP address).
-    pub fn datagram(&self, i: usize) -> (&[u8], Option<SocketAddr>) {
-        let (len, from) = self.received[i];
-        (&self.slots[i][..len], from)
-    }
-
-    /// Sends each reply to its address in one call; returns how many went out. When one fails,
-    /// those from it on are not sent: the caller sends them one by one, to learn which failed.
-    pub fn send(
-        &mut self,
-        socket: &UdpSocket,
-        replies: &[(Vec<u8>, SocketAddr)],
-    ) -> io::Result<usize> {
-        if replies.is_empty() {
-            return Ok(0);
-        }
-        let slices: Vec<[IoSlice<'_>; 1]> = replies
-            .iter()
-            .map(|(reply, _)| [IoSlice::new(reply)])
-            .collect();
-        let addresses: Vec<Option<SockaddrStorage>> = replies
-            .iter()
-            .map(|&(_, to)| Some(SockaddrStorage::from(to)))
-            .collect();
-        let results = sendmmsg(
-            socket.as_raw_fd(),
-            &mut self.send_headers,
-            &slices,
-            &addresses,
-            [] as [ControlMessage<'_>; 0],
-            MsgFlags::empty(),
-        )?;
-        Ok(results.count())
-    }
-}
-
-fn to_std(address: &SockaddrStorage) -> Option<SocketAddr> {
-    if let Some(v4) = address.as_sockaddr_in() {
-        return Some(SocketAddr::V4((*v4).into()));
-    }
-    address
-        .as_sockaddr_in6()
-        .map(|v6| SocketAddr::V6((*v6).into()))
-}
+#[cfg(not(all(target_os = "linux", not(feature = "portable"))))]
+mod portable;
+#[cfg(not(all(target_os = "linux", not(feature = "portable"))))]
+pub use portable::{Batch, SLOTS};
 
 #[cfg(test)]
 mod tests {
+    use std::net::{SocketAddr, UdpSocket};
+    use std::time::{Duration, Instant};
+
     use super::*;
 
     #[test]
-    fn a_batch_takes_every_waiting_datagram_and_answers_them_in_one_call() {
+    fn a_batch_takes_the_waiting_datagrams_and_answers_them() {
         let server = UdpSocket::bind("127.0.0.1:0").unwrap();
         let client = UdpSocket::bind("127.0.0.1:0").unwrap();
         client
-            .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .set_read_timeout(Some(Duration::from_secs(5)))
             .unwrap();
         for word in ["one", "two", "three"] {
             client
@@ -131,6 +46,7 @@ mod tests {
         let mut got = Vec::new();
         while got.len() < 3 {
             let n = batch.receive(&server, false).unwrap();
+            assert!((1..=SLOTS).contains(&n), "{n} datagrams in one batch");
             for i in 0..n {
                 let (data, from) = batch.datagram(i);
                 assert_eq!(from, Some(client.local_addr().unwrap()));
@@ -147,5 +63,34 @@ mod tests {
             let n = client.recv(&mut buf).unwrap();
             assert_eq!(&buf[..n], want.as_bytes());
         }
+    }
+
+    #[test]
+    fn a_spinning_receive_does_not_wait_and_the_next_one_waits_again() {
+        const TIMEOUT: Duration = Duration::from_millis(200);
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        server.set_read_timeout(Some(TIMEOUT)).unwrap();
+        let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let mut batch = Batch::new();
+        // Nothing waiting: a spinning receive says so at once, as a timed-out one does.
+        let e = batch.receive(&server, true).unwrap_err();
+        assert!(common::error::is_timeout(&e), "{e:?}");
+        client.send_to(b"x", server.local_addr().unwrap()).unwrap();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(5) {
+            match batch.receive(&server, true) {
+                Ok(n) => {
+                    assert_eq!(n, 1);
+                    break;
+                }
+                Err(e) => assert!(common::error::is_timeout(&e), "{e:?}"),
+            }
+        }
+        assert_eq!(batch.datagram(0).0, b"x");
+        // Spinning over: the next receive waits for the socket's timeout again, not a moment.
+        let started = Instant::now();
+        let e = batch.receive(&server, false).unwrap_err();
+        assert!(common::error::is_timeout(&e), "{e:?}");
+        assert!(started.elapsed() >= TIMEOUT / 2, "{:?}", started.elapsed());
     }
 }

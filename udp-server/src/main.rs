@@ -10,8 +10,8 @@
 //! Where each step lives, top-down:
 //! - steps 1 and 2, socket → bind: this file, `run`;
 //! - the threads, each receiving datagrams (step 3) until Ctrl-C, and the summary:
-//!   `serving.rs`, `serving::start`, `Serving::run` and `serve`, with many datagrams a call
-//!   (`batch.rs`);
+//!   `serving.rs`, `serving::start`, `Serving::run` and `serve`, through `batch.rs` (many
+//!   datagrams a call on Linux, `batch/linux.rs`; one a call elsewhere, `batch/portable.rs`);
 //! - the reply (its uppercase) and step 4, sending it back: `answer.rs`, `reply` and `send`;
 //! - the per-source rate limit: `limit.rs`.
 //!

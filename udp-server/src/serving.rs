@@ -2,9 +2,9 @@
 //! socket, a short spin before each sleep, Ctrl-C, and the summary when the server stops.
 //!
 //! Every thread waits on the same socket; the kernel hands each datagram to one waiting thread,
-//! which takes the others already waiting with it (batch.rs). After a batch a thread looks for
-//! the next one without sleeping for `--spin` microseconds: a client with one request in flight
-//! sends its next within microseconds, and a thread asleep would pay a wake-up for it.
+//! which on Linux takes the others already waiting with it (batch.rs). After a batch a thread
+//! looks for the next one without sleeping for `--spin` microseconds: a client with one request
+//! in flight sends its next within microseconds, and a thread asleep would pay a wake-up for it.
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
@@ -122,8 +122,8 @@ impl Serving {
     }
 }
 
-/// One thread: step 3, receive datagrams (every one already waiting, in one call), make their
-/// replies, then step 4, send them all back (in one call too), until the server stops.
+/// One thread: step 3, receive datagrams (on Linux every one already waiting, in one call), make
+/// their replies, then step 4, send them all back (in one call too), until the server stops.
 fn serve(shared: &Shared) {
     let mut batch = Batch::new();
     let mut replies: Vec<(Vec<u8>, SocketAddr)> = Vec::with_capacity(batch::SLOTS);
@@ -181,7 +181,8 @@ fn serve(shared: &Shared) {
     }
 }
 
-/// Step 4 for a batch: all its replies in one call; those a failure stopped, one by one.
+/// Step 4 for a batch: all its replies (on Linux in one call); those a failure stopped, one by
+/// one.
 fn send_all(shared: &Shared, batch: &mut Batch, replies: &[(Vec<u8>, SocketAddr)]) {
     let sent = batch.send(&shared.socket, replies).unwrap_or(0);
     for (reply, to) in &replies[..sent] {

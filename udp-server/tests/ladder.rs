@@ -9,25 +9,19 @@
 // A failed unwrap here is a failed test, which is what it should be.
 #![allow(clippy::unwrap_used)]
 
-use std::net::{SocketAddr, UdpSocket};
+use std::net::SocketAddr;
 use std::process::Command;
-use std::time::Duration;
 
 use testkit::{example, run, Running};
 
-const WAIT: Duration = Duration::from_secs(10);
+mod support;
+use support::{socket_to, WAIT};
+
 const INPUT: &[u8] = "hello\nstraße\nquit\n".as_bytes();
 
 fn seed_server() -> (Running, SocketAddr) {
     let bin = example("udp-server", "seed_udp_server");
     Running::start_server(&bin, &["0"], "UDP server listening on ")
-}
-
-fn socket_to(addr: SocketAddr) -> UdpSocket {
-    let s = UdpSocket::bind("127.0.0.1:0").unwrap();
-    s.connect(addr).unwrap();
-    s.set_read_timeout(Some(WAIT)).unwrap();
-    s
 }
 
 #[test]

@@ -6,12 +6,11 @@
 
 use std::net::{SocketAddr, UdpSocket};
 use std::process::Command;
-use std::time::Duration;
 
 use testkit::{assert_chinese_narration, assert_in_order, run, Server};
 
-const BIN: &str = env!("CARGO_BIN_EXE_udp-server");
-const WAIT: Duration = Duration::from_secs(10);
+mod support;
+use support::{socket_to, BIN, WAIT};
 
 /// A server started with `LANG` set to `lang` and `args` after `--port 0 --explain
 /// --rate-limit 1`, that has answered one datagram from the returned address and refused a
@@ -22,9 +21,7 @@ fn served_and_refused(lang: &str, args: &[&str]) -> (Server, SocketAddr) {
         .args(["--port", "0", "--explain", "--rate-limit", "1"])
         .args(args);
     let server = Server::start_command(cmd);
-    let s = UdpSocket::bind("127.0.0.1:0").unwrap();
-    s.connect(server.addr).unwrap();
-    s.set_read_timeout(Some(WAIT)).unwrap();
+    let s = socket_to(server.addr);
     s.send(b"abc").unwrap();
     let mut buf = [0u8; 16];
     let n = s.recv(&mut buf).unwrap();
