@@ -28,7 +28,7 @@ listening = 开始监听：从现在起，三次握手由内核自己完成，�
 ## Step 4: accept
 
 # $peer: the client's address and port; $port: that port alone.
-accepted = 已接受 { $peer } 的连接：为这个客户端单独创建了一个新套接字（监听套接字继续监听）；端口 { $port } 是客户端的系统挑选的临时端口
+accepted = 已接受 { $peer } 的连接：为这个客户端单独创建了一个新套接字（监听套接字继续监听）；端口 { $port } 是客户端的内核挑选的临时端口
 
 ## Step 5: exchange data
 
@@ -38,7 +38,7 @@ exchanged = 从 { $peer } 收到 { $received } 字节，回发 { $sent } 字节
 
 # $echoed: bytes echoed on the connection in all; $why: how it ended.
 closing = 关闭与 { $peer } 通信的套接字，共回显 { $echoed } 字节：{ $why ->
-        [finished] 客户端关闭了它的发送方向（它的 FIN：读到流结束），回显也已全部发给它；我们的 close() 发出我们的 FIN
+        [finished] 客户端关闭了它的发送方向（它的 FIN：读到 EOF），回显也已全部发给它；我们的 close() 发出我们的 FIN
         [failed] 连接出错
         [idle] 空闲太久
         [evicted] 服务器已满，而它空闲得最久
