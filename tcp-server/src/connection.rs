@@ -16,7 +16,7 @@ use log::{info, warn, Level};
 use memmap2::MmapMut;
 use mio::net::TcpStream;
 
-use crate::messages::{say, Why};
+use crate::messages::t;
 
 /// One client connection.
 pub struct Connection {
@@ -55,13 +55,14 @@ pub enum Ending {
 }
 
 impl Ending {
-    fn why(&self) -> Why {
+    /// The choice of the `closing` message (locales/*.ftl) that tells this ending.
+    fn why(&self) -> &'static str {
         match self {
-            Ending::Finished => Why::Finished,
-            Ending::Failed(_) => Why::Failed,
-            Ending::Idle(_) => Why::Idle,
-            Ending::Evicted => Why::Evicted,
-            Ending::Stopping => Why::Stopping,
+            Ending::Finished => "finished",
+            Ending::Failed(_) => "failed",
+            Ending::Idle(_) => "idle",
+            Ending::Evicted => "evicted",
+            Ending::Stopping => "stopping",
         }
     }
 }
@@ -192,7 +193,11 @@ impl Connection {
             }
             let sent = write_some(&mut self.stream, data)?;
             self.echoed += sent as u64;
-            step!(5, Step::Exchange, say().exchanged(self.peer, n, sent));
+            step!(
+                5,
+                Step::Exchange,
+                t!("exchanged", peer = self.peer, received = n, sent = sent)
+            );
             if sent < n {
                 // The client's receive window is full: keep the rest, and read nothing more
                 // until epoll reports room to send it.
@@ -210,7 +215,11 @@ impl Connection {
     /// Step 6: closes the connection (dropping the stream) and logs how it ended.
     pub fn close(mut self, ending: Ending, now: Instant, log: &mut Budget) {
         let (peer, echoed) = (self.peer, self.echoed);
-        step!(6, Step::Close, say().closing(peer, echoed, ending.why()));
+        step!(
+            6,
+            Step::Close,
+            t!("closing", peer = peer, echoed = echoed, why = ending.why())
+        );
         let level = match &ending {
             Ending::Failed(e) if !is_gone(e) => Level::Warn,
             _ => Level::Info,

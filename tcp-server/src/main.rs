@@ -41,7 +41,7 @@ use common::{cli, error, explain, lang, step, threads};
 use log::{info, warn};
 use socket2::{Domain, Protocol, Socket, Type};
 
-use crate::messages::{say, Backlog};
+use crate::messages::t;
 
 mod connection;
 mod messages;
@@ -117,11 +117,15 @@ fn serve(args: Args) -> Result<()> {
     // Step 1: create the socket. Domain = IPv4 or IPv6 (the document's AF_INET), type = stream
     // (SOCK_STREAM): together they make a TCP socket.
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
-        .with_context(|| say().creating_socket(addr))?;
+        .with_context(|| t!("creating-socket", addr = addr))?;
     step!(
         1,
         Step::Socket,
-        say().created_socket(explain::family(&addr), &explain::socket_type(true))
+        t!(
+            "created-socket",
+            family = explain::family(&addr),
+            kind = explain::socket_type(true)
+        )
     );
     // Without SO_REUSEADDR a restarted server cannot bind for a minute or two while connections
     // of the previous run linger in TIME_WAIT. Not on Windows: there it means something else,
@@ -130,7 +134,7 @@ fn serve(args: Args) -> Result<()> {
     #[cfg(not(windows))]
     socket
         .set_reuse_address(true)
-        .with_context(|| say().setting_option("SO_REUSEADDR", addr))?;
+        .with_context(|| t!("setting-option", option = "SO_REUSEADDR", addr = addr))?;
     // Accepted connections inherit the listening socket's buffer sizes; set here, before
     // listen(), they also fix the window the handshake offers.
     if args.socket_buffer > 0 {
@@ -138,18 +142,24 @@ fn serve(args: Args) -> Result<()> {
         socket
             .set_send_buffer_size(size)
             .and_then(|()| socket.set_recv_buffer_size(size))
-            .with_context(|| say().setting_option("SO_SNDBUF/SO_RCVBUF", addr))?;
+            .with_context(|| {
+                t!(
+                    "setting-option",
+                    option = "SO_SNDBUF/SO_RCVBUF",
+                    addr = addr
+                )
+            })?;
     }
     // An echo answers with small writes. Nagle's algorithm would hold a small reply until the
     // previous one is acknowledged, and delayed ACKs make that 40 ms. Set here, the kernel
     // passes it on to every accepted connection: no system call per connection.
     socket
         .set_tcp_nodelay(true)
-        .with_context(|| say().setting_option("TCP_NODELAY", addr))?;
+        .with_context(|| t!("setting-option", option = "TCP_NODELAY", addr = addr))?;
     // Each thread waits on many sockets at once, so no call may block on one of them.
     socket
         .set_nonblocking(true)
-        .with_context(|| say().making_nonblocking(addr))?;
+        .with_context(|| t!("making-nonblocking", addr = addr))?;
 
     // Step 2: bind the socket to the address and port clients will connect to.
     socket
@@ -160,7 +170,11 @@ fn serve(args: Args) -> Result<()> {
         .ok()
         .and_then(|a| a.as_socket())
         .unwrap_or(addr);
-    step!(2, Step::Bind, say().bound(bound, &explain::reach(&bound)));
+    step!(
+        2,
+        Step::Bind,
+        t!("bound", addr = bound, reach = explain::reach(&bound))
+    );
 
     // Step 3: listen. The document's backlog of 5 is the queue of finished handshakes waiting
     // for accept(), not a limit on connections (the document says it is): a burst of clients
@@ -169,11 +183,11 @@ fn serve(args: Args) -> Result<()> {
     socket
         .listen(args.backlog)
         .map_err(|e| error::listen_error(addr, e))?;
-    step!(3, Step::Listen, say().listening(backlog(args.backlog)));
+    step!(3, Step::Listen, listening(args.backlog));
     let listener: std::net::TcpListener = socket.into();
     let local = listener
         .local_addr()
-        .with_context(|| say().reading_bound_address(addr))?;
+        .with_context(|| t!("reading-bound-address", addr = addr))?;
 
     // Steps 4 to 6 run on every worker thread: each accepts connections and echoes on them.
     // All of them start before the `listening on` line, so that the line means it serves.
@@ -200,15 +214,24 @@ fn serve(args: Args) -> Result<()> {
     serving.run()
 }
 
-/// The backlog as the kernel takes it: the kernel silently lowers a larger one to its cap, so
-/// the narration says what really holds, or, where the cap is not known, that it may be lower.
-fn backlog(asked: i32) -> Backlog {
+/// Step 3's narration, with the backlog as the kernel takes it: the kernel silently lowers a
+/// larger one to its cap, so it says what really holds, or, where the cap is not known, that it
+/// may be lower.
+fn listening(asked: i32) -> String {
     let cap = somaxconn();
-    Backlog {
-        asked,
-        capped_by: cap.filter(|&cap| cap < asked),
-        cap_known: cap.is_some(),
-    }
+    let capped = cap.filter(|&cap| cap < asked);
+    let how = match (cap, capped) {
+        (_, Some(_)) => "capped",
+        (None, _) => "unknown",
+        (Some(_), None) => "kept",
+    };
+    t!(
+        "listening",
+        queue = capped.unwrap_or(asked),
+        cap = how,
+        asked = asked,
+        somaxconn = cap.unwrap_or(0)
+    )
 }
 
 /// Linux's cap on the backlog, `net.core.somaxconn` (4096 by default since 5.4).

@@ -17,7 +17,7 @@ use common::ticker::Ticker;
 use log::{debug, info};
 use mio::Waker;
 
-use crate::messages::say;
+use crate::messages::t;
 use crate::room::Seat;
 use crate::shared::{Shared, GRACE};
 use crate::worker::Worker;
@@ -65,7 +65,7 @@ pub fn start(listener: std::net::TcpListener, settings: Settings) -> Result<Serv
     );
     let mut workers = Vec::new();
     for index in 1..threads {
-        let clone = listener.try_clone().context(say().sharing_listener())?;
+        let clone = listener.try_clone().context(t!("sharing-listener"))?;
         workers.push(Worker::new(index, clone, &shared)?);
     }
     let main_worker = Worker::new(0, listener, &shared)?;
@@ -122,7 +122,7 @@ impl Serving {
         for handle in self.handles {
             handle
                 .join()
-                .map_err(|_| anyhow!(say().worker_panicked()))??;
+                .map_err(|_| anyhow!(t!("worker-panicked")))??;
         }
         result?;
         let shared = &self.shared;

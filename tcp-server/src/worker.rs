@@ -19,7 +19,7 @@ use mio::net::TcpListener;
 use mio::{Events, Poll, Registry, Token, Waker};
 
 use crate::connection::{is_transient, Ready};
-use crate::messages::say;
+use crate::messages::t;
 use crate::shared::{Shared, GRACE};
 
 mod connections;
@@ -63,10 +63,10 @@ impl Worker {
         listener: std::net::TcpListener,
         shared: &Arc<Shared>,
     ) -> Result<Worker> {
-        let poll = Poll::new().context(say().creating_epoll())?;
+        let poll = Poll::new().context(t!("creating-epoll"))?;
         let mut listener = TcpListener::from_std(listener);
-        register_listener(poll.registry(), &mut listener).context(say().registering_listener())?;
-        let waker = Arc::new(Waker::new(poll.registry(), WAKER).context(say().creating_waker())?);
+        register_listener(poll.registry(), &mut listener).context(t!("registering-listener"))?;
+        let waker = Arc::new(Waker::new(poll.registry(), WAKER).context(t!("creating-waker"))?);
         shared.seats[index].set_waker(Arc::clone(&waker));
         let now = Instant::now();
         Ok(Worker {
@@ -109,7 +109,7 @@ impl Worker {
             };
             if let Err(e) = self.poll.poll(&mut events, timeout) {
                 if e.kind() != io::ErrorKind::Interrupted {
-                    return Err(e).context(say().waiting_for_events());
+                    return Err(e).context(t!("waiting-for-events"));
                 }
             }
             self.now = Instant::now();

@@ -17,7 +17,7 @@ use mio::{Interest, Registry, Token};
 use slab::Slab;
 
 use crate::connection::{After, Connection, Ending, Ready};
-use crate::messages::say;
+use crate::messages::t;
 use crate::room::{self, EVICT_IDLE};
 use crate::shared::Shared;
 
@@ -113,7 +113,11 @@ impl Connections {
         if self.conn_lines.allow(Level::Info, now, 0) {
             info!("connection from {peer}");
         }
-        step!(4, Step::Accept, say().accepted(peer));
+        step!(
+            4,
+            Step::Accept,
+            t!("accepted", peer = peer, port = peer.port())
+        );
         self.shared.served.fetch_add(1, Ordering::Relaxed);
         entry.insert(Connection::new(stream, peer, now));
     }

@@ -1,0 +1,60 @@
+# tcp-server's sentences for people, in English: the --explain narration of the blog post's
+# steps, then what the server was doing when an error came (shown as "error: <this>: <why>").
+# Log lines are not here: they stay in English, in the source. Syntax: Fluent,
+# https://projectfluent.org/fluent/guide/ ({ $name } is a value the program fills in).
+# Each message is one line: a line break inside a message would be printed.
+
+## Step 1: create the socket
+
+# $family: "IPv4 (AF_INET)" or "IPv6 (AF_INET6)"; $kind: "stream (SOCK_STREAM)" (common's words).
+created-socket = created a socket: { $family } + { $kind } = TCP
+
+## Step 2: bind
+
+# $reach: who can connect to that address (common's words), e.g. "a loopback address: only
+# programs on this machine can reach it".
+bound = bound to { $addr }, { $reach }
+
+## Step 3: listen
+
+# $queue: the accept queue's real length; $cap: whether the kernel lowered --backlog
+# ($asked) to net.core.somaxconn ($somaxconn), may lower it (its cap was not read), or took it.
+listening = listening: the kernel now completes handshakes on its own and queues up to { $queue } of them for accept(){ $cap ->
+        [capped] {" "}(--backlog { $asked } asked for more; the kernel caps it at net.core.somaxconn = { $somaxconn })
+        [unknown] {" "}(or fewer: the operating system may cap it)
+       *[kept] {""}
+    }; the backlog is that queue, not a limit on connections
+
+## Step 4: accept
+
+# $peer: the client's address and port; $port: that port alone.
+accepted = accepted { $peer }: a new socket for this client alone (the listening one goes on listening); port { $port } is the ephemeral port the client's system picked
+
+## Step 5: exchange data
+
+exchanged = received { $received } bytes from { $peer }, sent { $sent } back
+
+## Step 6: close
+
+# $echoed: bytes echoed on the connection in all; $why: how it ended.
+closing = closing the socket for { $peer } after echoing { $echoed } bytes: { $why ->
+        [finished] the client closed its side (its FIN: end of stream) and has all its echo; our close() sends our FIN
+        [failed] the connection failed
+        [idle] it was idle too long
+        [evicted] the server was full, and it had been idle longest
+       *[stopping] the server is stopping
+    }
+
+## What the server was doing when an error came
+
+creating-socket = creating a TCP socket for { $addr }
+# $option: a socket option's name, such as SO_REUSEADDR.
+setting-option = setting { $option } on { $addr }
+making-nonblocking = making the socket for { $addr } non-blocking
+reading-bound-address = reading the address bound for { $addr }
+sharing-listener = sharing the listening socket between threads
+creating-epoll = creating an epoll instance
+registering-listener = registering the listening socket with epoll
+creating-waker = creating a waker
+waiting-for-events = waiting for socket events
+worker-panicked = a worker thread panicked

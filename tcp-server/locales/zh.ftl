@@ -1,0 +1,60 @@
+# tcp-server's sentences for people, in Chinese (中文): the --explain narration of the blog
+# post's (原文的) steps, then what the server was doing when an error came (shown as
+# "错误：<this>：<why>"). Technical tokens (accept(), FIN, SO_REUSEADDR) stay as they are.
+# Syntax: Fluent, https://projectfluent.org/fluent/guide/ ({ $name } is a value the program
+# fills in). Each message is one line: a line break inside a message would be printed.
+# Terms: 内核 (the kernel), 原文 (the blog post), 读到 EOF, 回复, 复位 (RST), 捎带, 四元组, 已连接套接字.
+
+## Step 1: create the socket
+
+# $family: "IPv4 (AF_INET)" or "IPv6 (AF_INET6)"; $kind: "流式 (SOCK_STREAM)" (common's words).
+created-socket = 已创建套接字：{ $family } + { $kind } = TCP
+
+## Step 2: bind
+
+# $reach: who can connect to that address, e.g. "这是回环地址：只有本机上的程序能访问它" (common's words).
+bound = 已绑定到 { $addr }，{ $reach }
+
+## Step 3: listen
+
+# $queue: the accept queue's real length; $cap: whether the kernel lowered --backlog
+# ($asked) to net.core.somaxconn ($somaxconn), may lower it (its cap was not read), or took it.
+listening = 开始监听：从现在起，三次握手由内核自己完成，已完成握手的连接最多 { $queue } 个在全连接队列里等 accept() 取走{ $cap ->
+        [capped] （--backlog { $asked } 要得更多，但内核把它限制在 net.core.somaxconn = { $somaxconn }）
+        [unknown] （也可能更少：操作系统可能会限制它）
+       *[kept] {""}
+    }；backlog 是这个队列的长度，不是最大连接数
+
+## Step 4: accept
+
+# $peer: the client's address and port; $port: that port alone.
+accepted = 已接受 { $peer } 的连接：为这个客户端单独创建了一个新套接字（监听套接字继续监听）；端口 { $port } 是客户端的内核挑选的临时端口
+
+## Step 5: exchange data
+
+exchanged = 从 { $peer } 收到 { $received } 字节，回发 { $sent } 字节
+
+## Step 6: close
+
+# $echoed: bytes echoed on the connection in all; $why: how it ended.
+closing = 关闭与 { $peer } 通信的套接字，共回显 { $echoed } 字节：{ $why ->
+        [finished] 客户端关闭了它的发送方向（它的 FIN：读到 EOF），回显也已全部发给它；我们的 close() 发出我们的 FIN
+        [failed] 连接出错
+        [idle] 空闲太久
+        [evicted] 服务器已满，而它空闲得最久
+       *[stopping] 服务器正在停止
+    }
+
+## What the server was doing when an error came
+
+creating-socket = 为 { $addr } 创建 TCP 套接字
+# $option: a socket option's name, such as SO_REUSEADDR.
+setting-option = 在 { $addr } 的套接字上设置 { $option }
+making-nonblocking = 把 { $addr } 的套接字设为非阻塞
+reading-bound-address = 读取 { $addr } 实际绑定的地址
+sharing-listener = 在线程之间共享监听套接字
+creating-epoll = 创建 epoll 实例
+registering-listener = 把监听套接字注册到 epoll
+creating-waker = 创建唤醒器 (waker)
+waiting-for-events = 等待套接字事件
+worker-panicked = 一个工作线程崩溃了 (panic)
