@@ -13,7 +13,7 @@ use common::text::{for_log, lossy, uppercase};
 use common::{addr, error, step};
 use log::{debug, info, Level};
 
-use crate::messages::say;
+use crate::messages::t;
 
 /// Step 3, the work: the reply to one datagram (its uppercase), or `None` when it cannot be
 /// answered. Step 4, sending it, is done for a whole batch at once (serving.rs).
@@ -50,5 +50,5 @@ pub fn send(socket: &UdpSocket, reply: &[u8], to: SocketAddr) -> Result<()> {
 
 /// Narrates step 4 for a reply that went out.
 pub fn sent(len: usize, to: SocketAddr) {
-    step!(4, Step::Send, say().sent(len, to));
+    step!(4, Step::Send, t!("sent", len = len, to = to));
 }

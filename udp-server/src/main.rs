@@ -38,7 +38,7 @@ mod messages;
 mod serving;
 
 use limit::Limiter;
-use messages::say;
+use messages::t;
 
 /// A UDP server that answers each datagram with its uppercase.
 #[derive(Parser, Debug)]
@@ -88,11 +88,15 @@ fn run(args: Args) -> Result<()> {
 
     // Step 1: create the socket. Type datagram (SOCK_DGRAM) over IPv4 or IPv6 makes it UDP.
     let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))
-        .with_context(|| say().creating_socket(addr))?;
+        .with_context(|| t!("creating-socket", addr = addr))?;
     step!(
         1,
         Step::Socket,
-        say().created_socket(explain::family(&addr), &explain::socket_type(false))
+        t!(
+            "created-socket",
+            family = explain::family(&addr),
+            kind = explain::socket_type(false)
+        )
     );
     if let Err(e) = socket.set_recv_buffer_size(RECV_QUEUE) {
         debug!("setting SO_RCVBUF: {}", error::io_text(&e));
@@ -106,8 +110,12 @@ fn run(args: Args) -> Result<()> {
     let socket: UdpSocket = socket.into();
     let local = socket
         .local_addr()
-        .with_context(|| say().reading_bound_address(addr))?;
-    step!(2, Step::Bind, say().bound(local, &explain::reach(&local)));
+        .with_context(|| t!("reading-bound-address", addr = addr))?;
+    step!(
+        2,
+        Step::Bind,
+        t!("bound", addr = local, reach = explain::reach(&local))
+    );
     if !addr::is_loopback(&local) {
         warn!(
             "{local} can be reached from other machines: a UDP server that answers anyone can be \
@@ -136,6 +144,6 @@ fn run(args: Args) -> Result<()> {
             limiter,
         },
     )?;
-    cli::announce_listening(local).context(say().writing_listening_line())?;
+    cli::announce_listening(local).with_context(|| t!("writing-listening-line"))?;
     serving.run()
 }

@@ -1,67 +1,78 @@
-//! Every sentence udp-server says to a person, one table per language: the `--explain`
-//! narration and the errors. `en.rs` and `zh.rs` each implement [`Messages`] whole (no method
-//! has a default, so a missing sentence does not compile); a third language is a third file.
+//! udp-server's sentences for people (the `--explain` narration and the errors that stop the
+//! server): the text lives in locales/en.ftl and locales/zh.ftl, which an editor can fix without
+//! reading Rust; `t!("id", name = value)` says one in the run's language (see common::i18n).
 //! Log lines stay in English (see `common::lang`), and so do the errors that only ever reach the
 //! log (a reply too large, a send that failed: answer.rs).
 
-use std::net::SocketAddr;
+use std::sync::LazyLock;
 
-use common::lang;
+use common::i18n::Catalog;
 
-mod en;
-mod zh;
+const EN: &str = include_str!("../locales/en.ftl");
+const ZH: &str = include_str!("../locales/zh.ftl");
 
-pub trait Messages: Sync {
-    // The steps, for --explain.
-    fn created_socket(&self, family: &str, socket_type: &str) -> String;
-    /// Step 2, which also says what a UDP server does not do: listen() and accept().
-    fn bound(&self, addr: SocketAddr, reach: &str) -> String;
-    fn received(&self, len: usize, from: SocketAddr) -> String;
-    fn sent(&self, len: usize, to: SocketAddr) -> String;
-    fn over_rate_limit(&self, from: SocketAddr) -> String;
+/// udp-server's catalog, read from the two files at first use.
+pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| Catalog::new(EN, ZH));
 
-    // What was being done when an error came.
-    fn creating_socket(&self, addr: SocketAddr) -> String;
-    fn reading_bound_address(&self, addr: SocketAddr) -> String;
-    fn writing_listening_line(&self) -> &'static str;
-    fn setting_receive_timeout(&self) -> &'static str;
-    fn starting_worker(&self) -> &'static str;
-    fn worker_panicked(&self) -> &'static str;
+/// Says one of udp-server's messages: `t!("id")` or `t!("id", name = value, …)`.
+macro_rules! t {
+    ($($arg:tt)*) => {
+        common::tr!(crate::messages::CATALOG, $($arg)*)
+    };
 }
-
-/// The table of the language chosen for this run.
-pub fn say() -> &'static dyn Messages {
-    lang::pick::<dyn Messages>(&en::English, &zh::Chinese)
-}
+pub(crate) use t;
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::net::SocketAddr;
 
-    /// Every sentence of a table, each with the same made-up values.
-    fn every_sentence(table: &dyn Messages) -> Vec<String> {
+    use common::i18n::Arg;
+    use common::lang::Lang;
+
+    use super::CATALOG;
+
+    #[test]
+    fn both_files_hold_the_same_messages_and_the_source_says_each_as_written() {
+        let src = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
+        common::i18n::check::assert_catalog(super::EN, super::ZH, src);
+    }
+
+    /// Every message in `lang`, each with the same made-up values.
+    fn every_sentence(lang: Lang) -> Vec<String> {
         let addr: SocketAddr = "127.0.0.1:12345".parse().unwrap();
         let peer: SocketAddr = "[::1]:42258".parse().unwrap();
+        let say = |id: &str, args: &[(&str, Arg)]| CATALOG.say_in(lang, id, args);
         vec![
-            table.created_socket("IPv4 (AF_INET)", "(SOCK_DGRAM)"),
-            table.bound(addr, "REACH"),
-            table.received(517, peer),
-            table.sent(1033, peer),
-            table.over_rate_limit(peer),
-            table.creating_socket(addr),
-            table.reading_bound_address(addr),
-            table.writing_listening_line().to_string(),
-            table.setting_receive_timeout().to_string(),
-            table.starting_worker().to_string(),
-            table.worker_panicked().to_string(),
+            say(
+                "created-socket",
+                &[
+                    ("family", "IPv4 (AF_INET)".into()),
+                    ("kind", "(SOCK_DGRAM)".into()),
+                ],
+            ),
+            say("bound", &[("addr", addr.into()), ("reach", "REACH".into())]),
+            say(
+                "received",
+                &[("len", 517usize.into()), ("from", peer.into())],
+            ),
+            say("sent", &[("len", 1033usize.into()), ("to", peer.into())]),
+            say("over-rate-limit", &[("from", peer.into())]),
+            say("creating-socket", &[("addr", addr.into())]),
+            say("reading-bound-address", &[("addr", addr.into())]),
+            say("writing-listening-line", &[]),
+            say("setting-receive-timeout", &[]),
+            say("starting-worker", &[]),
+            say("worker-panicked", &[]),
         ]
     }
 
+    /// The catalog test checks that both files hold the same messages with the same variables;
+    /// this one, that each says its language and keeps the values and technical tokens.
     #[test]
-    fn every_sentence_is_in_both_tables_each_in_its_language_with_the_same_values() {
+    fn every_sentence_is_in_its_language_with_the_same_values() {
         let is_cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
-        let english = every_sentence(&en::English);
-        let chinese = every_sentence(&zh::Chinese);
+        let english = every_sentence(Lang::En);
+        let chinese = every_sentence(Lang::Zh);
         for (en, zh) in english.iter().zip(&chinese) {
             assert!(!en.is_empty() && !en.chars().any(is_cjk), "{en}");
             assert!(zh.chars().any(is_cjk), "not Chinese: {zh}");

@@ -22,7 +22,7 @@ use log::{info, warn};
 use crate::answer;
 use crate::batch::{self, Batch};
 use crate::limit::Limiter;
-use crate::messages::say;
+use crate::messages::t;
 
 /// How long, at most, the server takes to notice Ctrl-C while no datagram comes.
 const STOP_CHECK: Duration = Duration::from_millis(200);
@@ -64,7 +64,7 @@ pub fn start(socket: UdpSocket, settings: Settings) -> Result<Serving> {
     // takes when no datagram comes.
     socket
         .set_read_timeout(Some(STOP_CHECK))
-        .context(say().setting_receive_timeout())?;
+        .with_context(|| t!("setting-receive-timeout"))?;
     let shared = Arc::new(Shared {
         socket,
         spin: settings.spin,
@@ -84,7 +84,7 @@ pub fn start(socket: UdpSocket, settings: Settings) -> Result<Serving> {
         let handle = std::thread::Builder::new()
             .name(format!("worker-{n}"))
             .spawn(move || serve(&shared))
-            .context(say().starting_worker())?;
+            .with_context(|| t!("starting-worker"))?;
         handles.push(handle);
     }
     Ok(Serving { shared, handles })
@@ -97,9 +97,7 @@ impl Serving {
         let shared = self.shared;
         serve(&shared);
         for handle in self.handles {
-            handle
-                .join()
-                .map_err(|_| anyhow!(say().worker_panicked()))?;
+            handle.join().map_err(|_| anyhow!(t!("worker-panicked")))?;
         }
         let limited = if shared.limited {
             format!(
@@ -159,10 +157,14 @@ fn serve(shared: &Shared) {
                 shared.dropped.fetch_add(1, Ordering::Relaxed);
                 continue;
             };
-            step!(3, Step::Receive, say().received(data.len(), from));
+            step!(
+                3,
+                Step::Receive,
+                t!("received", len = data.len(), from = from)
+            );
             if shared.limited && !allowed(shared, from) {
                 // Over its rate: no reply, and no log line for each such datagram either.
-                step!(4, Step::Send, say().over_rate_limit(from));
+                step!(4, Step::Send, t!("over-rate-limit", from = from));
                 shared.rate_limited.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
