@@ -10,7 +10,7 @@
 # $family 是 “IPv4 (AF_INET)” 或 “IPv6 (AF_INET6)”；$kind 是 “流式 (SOCK_STREAM)”。
 creating-socket = 正在创建套接字：{ $family } + { $kind } = TCP
 # $local 是我们这一端的地址（临时端口是 $port），$server 是服务器的地址。
-connected = 已从 { $local } 连接到 { $server }：在 connect() 里，我们发出 SYN，服务器回以 SYN-ACK，我们再回一个 ACK，三次握手就完成了；端口 { $port } 是本机系统为我们挑选的临时端口
+connected = 已从 { $local } 连接到 { $server }：在 connect() 里，我们发出 SYN，服务器回以 SYN-ACK，我们再回一个 ACK，三次握手就完成了；端口 { $port } 是本机内核为我们挑选的临时端口
 
 ## 步骤 3 和 4：发出一条消息，读回它的回显
 
@@ -22,13 +22,13 @@ received = 收到 { $bytes } 字节：刚发出的 { $sent } 字节已收回 { $
 
 # shutdown(Write) 之后。服务器的 FIN 先于我们的到达时，$first 是 “server”。
 shut-down = { $first ->
-    [server] 用 shutdown(Write) 关闭了我们的发送方向；服务器已经先关闭了它那一端（它的 FIN 已到，我们的系统回了 ACK），所以我们的 FIN 是四次挥手的后一半，由服务器回 ACK
-   *[ours] 用 shutdown(Write) 关闭了我们的发送方向：我们的 FIN 发了出去，服务器的系统回以 ACK，这是四次挥手的前一半；服务器会读到流结束
+    [server] 用 shutdown(Write) 关闭了我们的发送方向；服务器已经先关闭了它那一端（它的 FIN 已到，我们的内核回了 ACK），所以我们的 FIN 是四次挥手的后一半，由服务器回 ACK
+   *[ours] 用 shutdown(Write) 关闭了我们的发送方向：我们的 FIN 发了出去，服务器的内核回以 ACK，这是四次挥手的前一半；服务器会读到 EOF
 }
 # 读到了服务器的 EOF（它的 FIN）。$first 同上。
 server-closed = { $first ->
     [server] 服务器在它的 FIN 之前，除了回显没有多发任何数据
-   *[ours] 服务器也关闭了它那一端：它的 FIN 到了，我们的系统回以 ACK，这是四次挥手的后一半；除了回显，它没有多发任何数据
+   *[ours] 服务器也关闭了它那一端：它的 FIN 到了，我们的内核回以 ACK，这是四次挥手的后一半；除了回显，它没有多发任何数据
 }
 # close() 之后，四种情况之一：先发 FIN 的是我们（$port 是 $local 里我们的临时端口）……
 closed-ours-first = 已关闭套接字。先发 FIN 的是我们，所以程序结束后，我们这一端 { $local } 还要在 TIME_WAIT 状态停留 2MSL（Linux 上固定为 60 秒）：服务器若重发 FIN，仍能得到 ACK；这个连接迟到的旧报文也有时间消失，不会被之后用同一对地址和端口的新连接误收。`ss -tan` 看到的 TIME-WAIT 在我们的临时端口 { $port } 上，而不在服务器的端口上
@@ -37,7 +37,7 @@ closed-server-first = 已关闭套接字。先发 FIN 的是服务器，所以 T
 # ……服务器的 FIN 在 $waited（比如 500ms）内没有来……
 closed-server-open = 已关闭套接字，但服务器还没关闭它那一端（{ $waited } 内没等到它的 FIN）：我们这一端 { $local } 在 FIN_WAIT_2 状态等这个 FIN，最多等 net.ipv4.tcp_fin_timeout（默认 60 秒）；等到了就进入 TIME_WAIT
 # ……或者服务器复位了连接。
-closed-reset = 已关闭套接字。{ $server } 在回显之后用 RST 重置了连接，而不是正常关闭，所以两端都不会留在 TIME_WAIT
+closed-reset = 已关闭套接字。{ $server } 在回显之后用 RST 复位了连接，而不是正常关闭，所以两端都不会留在 TIME_WAIT
 
 ## 连接时的错误（前面是“错误：”，提示前面是“提示：”）
 
@@ -63,7 +63,7 @@ after-bytes = 回复 { $of } 字节只收到 { $got } 字节：{ $why }
 # $at 从 0 数起。
 reply-differs = { $server } 的回复与发出的内容不一致，从第 { $at } 字节（从 0 数起）开始
 no-reply = { $server } 在 { $timeout } 内没有回复
-reset = { $server } 重置了连接
+reset = { $server } 复位了连接
 sent-more = { $server } 在回显之外多发了 { $extra } 字节
 
 ## 负载模式
