@@ -10,7 +10,7 @@ use anyhow::{anyhow, bail, Result};
 use common::{cli, error, explain, step};
 use log::debug;
 
-use crate::messages::{say, Ending};
+use crate::messages::t;
 use crate::until::Until;
 
 /// The most sent before reading the echo back: less than the socket buffers on both sides, so
@@ -30,7 +30,11 @@ pub fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<(TcpStream, So
         step!(
             1,
             Step::Socket,
-            say().creating_socket(explain::family(&addr), &explain::socket_type(true))
+            t!(
+                "creating-socket",
+                family = explain::family(&addr),
+                kind = explain::socket_type(true)
+            )
         );
         match TcpStream::connect_timeout(&addr, timeout) {
             Ok(stream) => return Ok((stream, addr)),
@@ -41,16 +45,16 @@ pub fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<(TcpStream, So
         }
     }
     let Some((addr, e)) = last else {
-        bail!(say().no_address());
+        bail!(t!("no-address"));
     };
-    let what = anyhow!(say().cannot_connect(addr, &error::io_text(&e)));
+    let what = anyhow!(t!("cannot-connect", addr = addr, why = error::io_text(&e)));
     Err(match e.kind() {
         io::ErrorKind::ConnectionRefused => error::hint(
             what,
-            say().hint_start_server(&cli::how_to_start("tcp-server")),
+            t!("hint-start-server", start = cli::how_to_start("tcp-server")),
         ),
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
-            error::hint(what, say().hint_no_answer(timeout))
+            error::hint(what, t!("hint-no-answer", timeout = format!("{timeout:?}")))
         }
         _ => what,
     })
@@ -70,32 +74,48 @@ pub fn echo(
     let mut reply = vec![0; message.len()];
     for (sent, chunk) in message.chunks(CHUNK).enumerate() {
         let start = sent * CHUNK;
-        stream
-            .write_all(chunk)
-            .map_err(|e| io_failure(e, server, timeout, |why| say().sending_to(server, why)))?;
-        step!(3, Step::Send, say().sent(chunk.len()));
+        stream.write_all(chunk).map_err(|e| {
+            io_failure(e, server, timeout, |why| {
+                t!("sending-to", server = server, why = why)
+            })
+        })?;
+        step!(3, Step::Send, t!("sent", bytes = chunk.len()));
         let back = &mut reply[start..start + chunk.len()];
         let mut got = 0;
         while got < back.len() {
             match stream.read(&mut back[got..]) {
-                Ok(0) => bail!(say().closed_early(server, start + got, message.len())),
+                Ok(0) => bail!(t!(
+                    "closed-early",
+                    server = server,
+                    got = start + got,
+                    of = message.len()
+                )),
                 Ok(n) => {
                     got += n;
-                    step!(4, Step::Receive, say().received(n, got, chunk.len()));
+                    step!(
+                        4,
+                        Step::Receive,
+                        t!("received", bytes = n, so_far = got, sent = chunk.len())
+                    );
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     let e = io_failure(e, server, timeout, |why| {
-                        say().reading_reply_from(server, why)
+                        t!("reading-reply-from", server = server, why = why)
                     });
                     // One sentence, so that each language joins its parts its own way.
                     let why = error::chain_text(&e);
-                    bail!(say().after_bytes(start + got, message.len(), &why));
+                    bail!(t!(
+                        "after-bytes",
+                        got = start + got,
+                        of = message.len(),
+                        why = why
+                    ));
                 }
             }
         }
         if let Some(at) = back.iter().zip(chunk).position(|(a, b)| a != b) {
-            bail!(say().reply_differs(server, start + at));
+            bail!(t!("reply-differs", server = server, at = start + at));
         }
     }
     Ok(reply)
@@ -110,8 +130,12 @@ fn io_failure(
     doing: impl FnOnce(&str) -> String,
 ) -> anyhow::Error {
     match e.kind() {
-        _ if error::is_timeout(&e) => anyhow!(say().no_reply(server, timeout)),
-        io::ErrorKind::ConnectionReset => anyhow!(say().reset(server)),
+        _ if error::is_timeout(&e) => anyhow!(t!(
+            "no-reply",
+            server = server,
+            timeout = format!("{timeout:?}")
+        )),
+        io::ErrorKind::ConnectionReset => anyhow!(t!("reset", server = server)),
         _ => anyhow!(doing(&error::io_text(&e))),
     }
 }
@@ -142,7 +166,11 @@ pub fn expect_end(
     let ending = loop {
         match stream.read(&mut buf) {
             Ok(0) if extra == 0 => {
-                step!(5, Step::Close, say().server_closed(server_first));
+                step!(
+                    5,
+                    Step::Close,
+                    t!("server-closed", first = first_fin(server_first))
+                );
                 break Some(if server_first {
                     Ending::ServerFirst
                 } else {
@@ -165,7 +193,46 @@ pub fn expect_end(
         }
     };
     if extra > 0 {
-        bail!(say().sent_more(server, extra as u64));
+        bail!(t!("sent-more", server = server, extra = extra));
     }
     Ok(ending)
+}
+
+/// How the connection ended after our FIN, as step 5 tells it once the socket is closed. The
+/// side that sends the first FIN is the one that keeps the connection in TIME_WAIT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// Our FIN went first and the server's followed: TIME_WAIT is on our side.
+    OursFirst,
+    /// The server's FIN came before ours: TIME_WAIT is on its side.
+    ServerFirst,
+    /// Our FIN went first and the server's has not come: our side waits in FIN_WAIT_2.
+    ServerStillOpen { waited: Duration },
+    /// The server reset the connection instead of closing it: nothing lingers.
+    Reset,
+}
+
+impl Ending {
+    /// What step 5 says after close(): where the connection lingers, if anywhere.
+    pub fn narration(self, local: SocketAddr, server: SocketAddr) -> String {
+        match self {
+            Ending::OursFirst => t!("closed-ours-first", local = local, port = local.port()),
+            Ending::ServerFirst => t!("closed-server-first", server = server, local = local),
+            Ending::ServerStillOpen { waited } => t!(
+                "closed-server-open",
+                waited = format!("{waited:?}"),
+                local = local
+            ),
+            Ending::Reset => t!("closed-reset", server = server),
+        }
+    }
+}
+
+/// Whose FIN went first, `server` or `ours`, as step 5's sentences (`$first`) choose on it.
+pub fn first_fin(server_first: bool) -> &'static str {
+    if server_first {
+        "server"
+    } else {
+        "ours"
+    }
 }

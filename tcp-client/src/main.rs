@@ -9,8 +9,8 @@
 //!
 //! This file holds the arguments and the document's steps in order; connection.rs holds each
 //! step's machinery (connect, one message's echo, the end of stream), until.rs the one deadline
-//! a reply has, typed.rs the addresses typed where a MESSAGE goes, and messages.rs every
-//! sentence for a person. Load mode (`-n`, `--duration`) measures instead: its flags are at the
+//! a reply has, typed.rs the addresses typed where a MESSAGE goes, and locales/en.ftl and
+//! zh.ftl every sentence for a person (said through messages.rs). Load mode (`-n`, `--duration`) measures instead: its flags are at the
 //! end of [`Args`], its machinery is the `measure` crate's (measure/src/load.rs).
 //!
 //! Start the server first, then the client in a second terminal:
@@ -35,14 +35,14 @@ use common::{cli, error, explain, input, lang, step};
 use log::debug;
 use measure::load;
 
-use crate::messages::say;
+use crate::messages::t;
 
 mod connection;
 mod messages;
 mod typed;
 mod until;
 
-use connection::{closed_by_server, connect, echo, expect_end, END_WAIT};
+use connection::{closed_by_server, connect, echo, expect_end, first_fin, END_WAIT};
 
 /// The document's greeting, sent when no message is given.
 const GREETING: &str = "你好,服务器!";
@@ -174,14 +174,24 @@ fn check_address(args: &mut Args, port_given: bool) -> Result<()> {
         }
         typed::HostArg::HostPort(host, port) => {
             return Err(error::hint(
-                anyhow!(say().host_port_conflict(&args.host, port, args.port)),
-                say().hint_host_port_conflict(&host, port, args.port),
+                anyhow!(t!(
+                    "host-port-conflict",
+                    arg = &args.host,
+                    in_host = port,
+                    flag = args.port
+                )),
+                t!(
+                    "hint-host-port-conflict",
+                    host = host,
+                    in_host = port,
+                    flag = args.port
+                ),
             ));
         }
         typed::HostArg::BadPort { host, port } => {
             return Err(error::hint(
-                anyhow!(say().host_bad_port(&args.host, &port)),
-                say().hint_host_bad_port(&host),
+                anyhow!(t!("host-bad-port", arg = &args.host, port = port)),
+                t!("hint-host-bad-port", host = host),
             ));
         }
     }
@@ -191,18 +201,34 @@ fn check_address(args: &mut Args, port_given: bool) -> Result<()> {
             let message = args.messages.first().map_or("", String::as_str);
             let port = port.unwrap_or(args.port);
             return Err(error::hint(
-                anyhow!(say().message_is_a_host(message)),
-                say().hint_message_is_a_host(&this_command(), message, &host, port),
+                anyhow!(t!("message-is-a-host", message = message)),
+                t!(
+                    "hint-message-is-a-host",
+                    command = this_command(),
+                    message = message,
+                    host = host,
+                    port = port
+                ),
             ));
         }
         typed::Verdict::Warn { host } => {
             let message = args.messages.first().map_or("", String::as_str);
             let lines = format!(
                 "{}{}\n{}{}\n",
-                say().warning(),
-                say().message_may_be_a_host(message, &args.host, args.port),
+                t!("warning-label"),
+                t!(
+                    "message-may-be-a-host",
+                    message = message,
+                    host = &args.host,
+                    port = args.port
+                ),
                 common::messages::hint_label(),
-                say().hint_message_may_be_a_host(&this_command(), &host, args.port)
+                t!(
+                    "hint-message-may-be-a-host",
+                    command = this_command(),
+                    host = host,
+                    port = args.port
+                )
             );
             common::logging::write_line(lines.as_bytes());
         }
@@ -221,12 +247,23 @@ fn run(args: Args) -> Result<()> {
     let (stream, server) = connect(&addrs, args.timeout)?;
     debug!("connected to {server}");
     // Our end of the connection: the ephemeral port the system picked, which step 5 names too.
-    let local = stream.local_addr().context(say().reading_local_address())?;
-    step!(2, Step::Connect, say().connected(local, server));
+    let local = stream
+        .local_addr()
+        .with_context(|| t!("reading-local-address"))?;
+    step!(
+        2,
+        Step::Connect,
+        t!(
+            "connected",
+            local = local,
+            server = server,
+            port = local.port()
+        )
+    );
     // Each message is one small write that must go out now, not wait for Nagle's algorithm.
     stream
         .set_nodelay(true)
-        .with_context(|| say().setting_option("TCP_NODELAY"))?;
+        .with_context(|| t!("setting-option", option = "TCP_NODELAY"))?;
 
     // Send each message and print its echo. Each reply has --timeout in all, from the start of
     // its send: neither a silent server nor one that trickles a byte at a time keeps us waiting.
@@ -238,7 +275,7 @@ fn run(args: Args) -> Result<()> {
     };
     if args.stdin {
         let mut lines = input::MessageLines::new("message (or 'quit' to exit): ");
-        while let Some(message) = lines.next_message().context(say().reading_stdin())? {
+        while let Some(message) = lines.next_message().with_context(|| t!("reading-stdin"))? {
             exchange(message)?;
         }
     } else if args.messages.is_empty() {
@@ -254,12 +291,16 @@ fn run(args: Args) -> Result<()> {
     // connection in TIME_WAIT afterwards: usually us, unless the server's FIN is already here.
     let server_first = closed_by_server(&stream);
     let _ = stream.shutdown(Shutdown::Write);
-    step!(5, Step::Close, say().shut_down(server_first));
+    step!(
+        5,
+        Step::Close,
+        t!("shut-down", first = first_fin(server_first))
+    );
     // Then the server's end of stream: whatever it sends instead is more than the echo.
     let ending = expect_end(&stream, server, args.timeout.min(END_WAIT), server_first)?;
     drop(stream);
     if let Some(ending) = ending {
-        step!(5, Step::Close, say().closed(ending, local, server));
+        step!(5, Step::Close, ending.narration(local, server));
     }
     debug!("closed the connection to {server}");
     Ok(())
@@ -273,7 +314,7 @@ fn load_mode(args: &Args, addrs: &[SocketAddr]) -> Result<()> {
     let plan = load::Plan {
         count: args.count,
         connections: args.connections as usize,
-        size: usize::try_from(args.size).context(say().size_too_large())?,
+        size: usize::try_from(args.size).with_context(|| t!("size-too-large"))?,
         duration: args.duration,
         reconnect: args.reconnect,
         timeout: args.timeout,
