@@ -7,7 +7,7 @@
 //! - [`ping`]: numbered datagrams on a schedule, each reply matched to its request, loss and
 //!   round-trip times as `ping` shows them (`udp-client --ping`);
 //! - [`stats`]: the latency figures both report: min, mean, percentiles, max;
-//! - [`messages`]: their sentences for a person, a table per language.
+//! - [`messages`]: their sentences for a person, in locales/en.ftl and zh.ftl.
 
 pub mod load;
 pub mod messages;

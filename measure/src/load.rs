@@ -40,7 +40,7 @@ use common::cli;
 use log::debug;
 use mio::{Events, Poll, Token, Waker};
 
-use crate::messages::say;
+use crate::messages::t;
 
 mod conn;
 mod driver;
@@ -120,7 +120,7 @@ pub fn run(server: SocketAddr, plan: &Plan, json: bool) -> Result<()> {
     out.flush()?;
     if report.errors > 0 || report.mismatches > 0 {
         let all = report.errors + report.round_trips + report.warmup_round_trips;
-        bail!(say().round_trips_failed(report.errors, all));
+        bail!(t!("round-trips-failed", failed = report.errors, all = all));
     }
     Ok(())
 }
@@ -134,7 +134,7 @@ pub fn drive(
     on_interval: &mut dyn FnMut(&Interval) -> Result<()>,
 ) -> Result<Report> {
     let payload = driver::payload(plan.size);
-    let mut poll = Poll::new().context(say().creating_epoll())?;
+    let mut poll = Poll::new().with_context(|| t!("creating-epoll"))?;
     let mut events = Events::with_capacity(1024);
     let mut buf = vec![0u8; READ_BUF];
 
@@ -142,7 +142,7 @@ pub fn drive(
     let stop = Arc::new(AtomicBool::new(false));
     // The waker stays open here too: the signal thread drops its copy once it has woken the
     // poll, and a waker closed before the poll has taken its event takes the event with it.
-    let waker = Arc::new(Waker::new(poll.registry(), STOP).context(say().creating_waker())?);
+    let waker = Arc::new(Waker::new(poll.registry(), STOP).with_context(|| t!("creating-waker"))?);
     {
         let stop = Arc::clone(&stop);
         let waker = Arc::clone(&waker);
@@ -229,7 +229,11 @@ pub fn drive(
                     .as_ref()
                     .is_some_and(|c| c.busy && now.duration_since(c.sent_at) > plan.timeout)
                 {
-                    driver.fail(&anyhow::anyhow!(say().no_reply(server, plan.timeout)));
+                    driver.fail(&anyhow::anyhow!(t!(
+                        "no-reply",
+                        server = server,
+                        timeout = format!("{:?}", plan.timeout)
+                    )));
                     *slot = None;
                 }
             }
@@ -249,7 +253,7 @@ pub fn drive(
         timer.arm(wake, Instant::now())?;
         if let Err(e) = poll.poll(&mut events, timer.wait_timeout(Instant::now())) {
             if e.kind() != io::ErrorKind::Interrupted {
-                return Err(e).context(say().waiting_for_events());
+                return Err(e).context(t!("waiting-for-events"));
             }
         }
         for event in events.iter() {

@@ -1,101 +1,109 @@
-//! Every sentence the measuring modes say to a person, one table per language: the errors of
-//! tcp-client's load mode and udp-client's ping mode, and their hints. `en.rs` and `zh.rs` each
-//! implement [`Messages`] whole (no method has a default, so a missing sentence does not
-//! compile). The report lines on stdout and the log lines stay in English (see `common::lang`).
+//! measure's sentences for people (the errors of tcp-client's load mode and udp-client's ping
+//! mode, and their hints): the text lives in locales/en.ftl and locales/zh.ftl, which an editor
+//! can fix without reading Rust; `t!("id", name = value)` says one in the run's language (see
+//! common::i18n). The report lines on stdout and the log lines stay in English.
 
-use std::net::SocketAddr;
-use std::time::Duration;
+use std::sync::LazyLock;
 
-use common::lang;
+use common::i18n::Catalog;
 
-mod en;
-mod zh;
+const EN: &str = include_str!("../locales/en.ftl");
+const ZH: &str = include_str!("../locales/zh.ftl");
 
-pub trait Messages: Sync {
-    // Load mode (tcp-client): what was being done when an error came, and what went wrong. The
-    // first failed round trip is logged; the count of them is the error.
-    fn creating_epoll(&self) -> &'static str;
-    fn registering_connection(&self) -> &'static str;
-    fn creating_waker(&self) -> &'static str;
-    fn waiting_for_events(&self) -> &'static str;
-    fn creating_timer(&self) -> &'static str;
-    fn setting_timer(&self) -> &'static str;
-    fn connecting(&self) -> &'static str;
-    fn connecting_to(&self, server: SocketAddr) -> String;
-    fn setting_option(&self, option: &str) -> String;
-    fn making_nonblocking(&self) -> &'static str;
-    fn sending(&self) -> &'static str;
-    fn reading_echo(&self) -> &'static str;
-    fn no_reply(&self, server: SocketAddr, timeout: Duration) -> String;
-    fn load_closed_early(&self, got: usize, size: usize) -> String;
-    fn echo_differs(&self) -> &'static str;
-    fn load_sent_more(&self, extra: u64) -> String;
-    fn round_trips_failed(&self, failed: u64, all: u64) -> String;
+/// measure's catalog, read from the two files at first use.
+pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| Catalog::new(EN, ZH));
 
-    // Ping mode (udp-client).
-    fn setting_up_stop(&self) -> &'static str;
-    fn waiting_for_replies(&self, server: SocketAddr) -> String;
-    fn no_ping_answer(&self, sent: u64) -> String;
-    /// Ping mode got `strays` datagrams, and none answered any of its datagrams.
-    fn hint_ping_strays(&self, strays: u64) -> String;
-    /// No reply in ping mode, though `unreachable` datagrams came back as ICMP port unreachable;
-    /// `start` is how the user would start the server.
-    fn hint_ping_unreachable(&self, unreachable: u64, start: &str) -> String;
-    /// Ping mode with --count and --deadline: fewer replies than --count by the deadline.
-    fn ping_short_of_count(&self, received: u64, count: u64, deadline: Duration) -> String;
+/// Says one of measure's messages: `t!("id")` or `t!("id", name = value, …)`.
+macro_rules! t {
+    ($($arg:tt)*) => {
+        common::tr!(crate::messages::CATALOG, $($arg)*)
+    };
 }
-
-/// The table of the language chosen for this run.
-pub fn say() -> &'static dyn Messages {
-    lang::pick::<dyn Messages>(&en::English, &zh::Chinese)
-}
+pub(crate) use t;
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use common::i18n::Arg;
+    use common::lang::Lang;
 
-    /// Every sentence of a table, made with sample values.
-    fn every_sentence(m: &dyn Messages) -> Vec<String> {
-        let server: SocketAddr = "127.0.0.1:8888".parse().unwrap();
-        let second = Duration::from_secs(1);
-        let mut all = vec![
-            m.connecting_to(server),
-            m.setting_option("TCP_NODELAY"),
-            m.no_reply(server, second),
-            m.load_closed_early(5, 10),
-            m.load_sent_more(5),
-            m.round_trips_failed(1, 5),
-            m.waiting_for_replies(server),
-            m.no_ping_answer(2),
-            m.no_ping_answer(1),
-            m.hint_ping_strays(2),
-            m.hint_ping_unreachable(2, "cargo run -p udp-server"),
-            m.ping_short_of_count(2, 3, second),
+    use super::CATALOG;
+
+    #[test]
+    fn both_files_hold_the_same_messages_and_the_source_says_each_as_written() {
+        let src = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
+        common::i18n::check::assert_catalog(super::EN, super::ZH, src);
+    }
+
+    /// Every message of en.ftl, by its id: the lines that start one (`id = …`).
+    fn ids() -> Vec<&'static str> {
+        super::EN
+            .lines()
+            .filter(|line| line.starts_with(|c: char| c.is_ascii_lowercase()))
+            .filter_map(|line| line.split_once(" = ").map(|(id, _)| id))
+            .collect()
+    }
+
+    /// Every message said with sample values, plurals both ways.
+    fn every_sentence(lang: Lang) -> Vec<String> {
+        let server = || Arg::from("127.0.0.1:8888");
+        let n = |n: u64| Arg::from(n);
+        let said: Vec<(&str, Vec<(&str, Arg)>)> = vec![
+            ("creating-epoll", vec![]),
+            ("creating-waker", vec![]),
+            ("creating-timer", vec![]),
+            ("connecting-to", vec![("server", server())]),
+            ("setting-option", vec![("option", Arg::from("TCP_NODELAY"))]),
+            ("making-nonblocking", vec![]),
+            ("registering-connection", vec![]),
+            ("connecting", vec![]),
+            ("sending", vec![]),
+            ("reading-echo", vec![]),
+            (
+                "no-reply",
+                vec![("server", server()), ("timeout", Arg::from("1s"))],
+            ),
+            ("load-closed-early", vec![("got", n(5)), ("size", n(10))]),
+            ("echo-differs", vec![]),
+            ("load-sent-more", vec![("extra", n(5))]),
+            ("waiting-for-events", vec![]),
+            ("setting-timer", vec![]),
+            ("round-trips-failed", vec![("failed", n(1)), ("all", n(5))]),
+            ("setting-up-stop", vec![]),
+            ("waiting-for-replies", vec![("server", server())]),
+            ("no-ping-answer", vec![("sent", n(2))]),
+            ("no-ping-answer", vec![("sent", n(1))]),
+            ("hint-ping-strays", vec![("strays", n(2))]),
+            (
+                "hint-ping-unreachable",
+                vec![
+                    ("unreachable", n(2)),
+                    ("start", Arg::from("cargo run -p udp-server")),
+                ],
+            ),
+            (
+                "ping-short-of-count",
+                vec![
+                    ("received", n(2)),
+                    ("count", n(3)),
+                    ("deadline", Arg::from("1s")),
+                ],
+            ),
         ];
-        all.extend(
-            [
-                m.creating_epoll(),
-                m.registering_connection(),
-                m.creating_waker(),
-                m.waiting_for_events(),
-                m.creating_timer(),
-                m.setting_timer(),
-                m.connecting(),
-                m.making_nonblocking(),
-                m.sending(),
-                m.reading_echo(),
-                m.echo_differs(),
-                m.setting_up_stop(),
-            ]
-            .map(String::from),
+        let listed: std::collections::BTreeSet<&str> = said.iter().map(|(id, _)| *id).collect();
+        assert_eq!(
+            listed,
+            ids().into_iter().collect(),
+            "a message is not sampled here"
         );
-        all
+        said.iter()
+            .map(|(id, args)| CATALOG.say_in(lang, id, args))
+            .collect()
     }
 
     #[test]
     fn every_sentence_is_in_both_languages() {
-        let english = every_sentence(&en::English);
-        let chinese = every_sentence(&zh::Chinese);
+        let english = every_sentence(Lang::En);
+        let chinese = every_sentence(Lang::Zh);
         let is_cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
         for (en, zh) in english.iter().zip(&chinese) {
             assert!(
@@ -103,6 +111,10 @@ mod tests {
                 "not English: {en}"
             );
             assert!(zh.chars().any(is_cjk), "not said in Chinese: {zh} ({en})");
+            // One line each, and no variable left unfilled.
+            for said in [en, zh] {
+                assert!(!said.contains(['\n', '{', '}']), "{said:?}");
+            }
         }
         // Each sentence says something of its own.
         for table in [&english, &chinese] {
@@ -110,5 +122,34 @@ mod tests {
                 assert!(!table[i + 1..].contains(a), "said twice: {a}");
             }
         }
+    }
+
+    #[test]
+    fn counts_are_said_in_the_singular_and_the_plural_as_before() {
+        let say = |lang, id, name, n: u64| CATALOG.say_in(lang, id, &[(name, Arg::from(n))]);
+        let (bytes, sent) = (("load-sent-more", "extra"), ("no-ping-answer", "sent"));
+        let cases = [
+            (
+                Lang::En,
+                bytes,
+                1,
+                "the server sent 1 byte more than the echo",
+            ),
+            (
+                Lang::En,
+                bytes,
+                1024,
+                "the server sent 1024 bytes more than the echo",
+            ),
+            (Lang::En, sent, 1, "no reply to the 1 datagram sent"),
+            (Lang::En, sent, 0, "no reply to any of 0 datagrams"),
+            (Lang::Zh, sent, 1, "发出的 1 个数据报没有得到回复"),
+            (Lang::Zh, sent, 3, "3 个数据报全都没有得到回复"),
+        ];
+        for (lang, (id, name), n, want) in cases {
+            assert_eq!(say(lang, id, name, n), want);
+        }
+        assert!(say(Lang::En, "hint-ping-strays", "strays", 1)
+            .starts_with("1 datagram came that answer none of them: ping mode counts"));
     }
 }

@@ -29,7 +29,7 @@ use anyhow::{anyhow, Context, Result};
 use common::{cli, error};
 use mio::net::UdpSocket;
 
-use crate::messages::say;
+use crate::messages::t;
 use crate::stats::Latencies;
 
 mod datagrams;
@@ -220,7 +220,7 @@ pub fn run(
 ) -> Result<()> {
     socket
         .set_nonblocking(true)
-        .context(say().making_nonblocking())?;
+        .with_context(|| t!("making-nonblocking"))?;
     let mut socket = UdpSocket::from_std(socket);
     let wait = Wait::on(&mut socket, server)?;
     let totals = ping(&socket, server, plan, wait, out)?;
@@ -231,25 +231,32 @@ pub fn run(
 /// the count; else none, Ctrl-C or not.
 fn verdict(plan: &Plan, t: &Totals) -> Result<()> {
     if t.received == 0 {
-        let none = anyhow!(say().no_ping_answer(t.sent));
+        let none = anyhow!(t!("no-ping-answer", sent = t.sent));
         // Replies came, but none ping mode could count, or the server is not there: say so,
         // or it reads as silence.
         return Err(if t.unreachable > 0 {
             error::hint(
                 none,
-                say().hint_ping_unreachable(t.unreachable, &cli::how_to_start("udp-server")),
+                t!(
+                    "hint-ping-unreachable",
+                    unreachable = t.unreachable,
+                    start = cli::how_to_start("udp-server")
+                ),
             )
         } else if t.strays > 0 {
-            error::hint(none, say().hint_ping_strays(t.strays))
+            error::hint(none, t!("hint-ping-strays", strays = t.strays))
         } else {
             none
         });
     }
     if let (Some(count), Some(deadline)) = (plan.count, plan.deadline) {
         if t.received < count {
-            return Err(anyhow!(
-                say().ping_short_of_count(t.received, count, deadline)
-            ));
+            return Err(anyhow!(t!(
+                "ping-short-of-count",
+                received = t.received,
+                count = count,
+                deadline = format!("{deadline:?}")
+            )));
         }
     }
     Ok(())

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use mio::net::TcpStream;
 use mio::{Interest, Poll, Token};
 
-use crate::messages::say;
+use crate::messages::t;
 
 /// One connection and the round trip it has in flight.
 pub(super) struct Conn {
@@ -40,28 +40,29 @@ impl Conn {
                 Token(i),
                 Interest::READABLE | Interest::WRITABLE,
             )
-            .context(say().registering_connection())
+            .with_context(|| t!("registering-connection"))
     }
 }
 
 pub(super) fn connect_blocking(server: SocketAddr, timeout: Duration) -> Result<Conn> {
     let stream = std::net::TcpStream::connect_timeout(&server, timeout)
-        .with_context(|| say().connecting_to(server))?;
+        .with_context(|| t!("connecting-to", server = server))?;
     // Each round trip is a small write that must leave at once.
     stream
         .set_nodelay(true)
-        .with_context(|| say().setting_option("TCP_NODELAY"))?;
+        .with_context(|| t!("setting-option", option = "TCP_NODELAY"))?;
     stream
         .set_nonblocking(true)
-        .context(say().making_nonblocking())?;
+        .with_context(|| t!("making-nonblocking"))?;
     Ok(new_conn(TcpStream::from_std(stream), true))
 }
 
 pub(super) fn connect_nonblocking(server: SocketAddr) -> Result<Conn> {
-    let stream = TcpStream::connect(server).with_context(|| say().connecting_to(server))?;
+    let stream =
+        TcpStream::connect(server).with_context(|| t!("connecting-to", server = server))?;
     stream
         .set_nodelay(true)
-        .with_context(|| say().setting_option("TCP_NODELAY"))?;
+        .with_context(|| t!("setting-option", option = "TCP_NODELAY"))?;
     Ok(new_conn(stream, false))
 }
 

@@ -18,7 +18,7 @@ use super::conn::{connect_nonblocking, Conn};
 use super::report::Report;
 use super::tally::Tallies;
 use super::Plan;
-use crate::messages::say;
+use crate::messages::t;
 
 mod bytes;
 mod schedule;
@@ -160,13 +160,13 @@ impl<'a> Driver<'a> {
             return Ok(Next::Going);
         }
         if !conn.connected {
-            if let Some(e) = conn.stream.take_error().context(say().connecting())? {
-                return Err(e).context(say().connecting());
+            if let Some(e) = conn.stream.take_error().with_context(|| t!("connecting"))? {
+                return Err(e).context(t!("connecting"));
             }
             match conn.stream.peer_addr() {
                 Ok(_) => conn.connected = true,
                 Err(e) if e.kind() == io::ErrorKind::NotConnected => return Ok(Next::Going),
-                Err(e) => return Err(e).context(say().connecting()),
+                Err(e) => return Err(e).context(t!("connecting")),
             }
         }
         self.send(conn)?;
@@ -174,11 +174,11 @@ impl<'a> Driver<'a> {
         // Read what has come back, checking it against what was sent.
         while conn.received < size {
             match conn.stream.read(buf) {
-                Ok(0) => bail!(say().load_closed_early(conn.received, size)),
+                Ok(0) => bail!(t!("load-closed-early", got = conn.received, size = size)),
                 Ok(n) => {
                     if conn.received + n > size || !self.matches(conn, &buf[..n]) {
                         self.report.mismatches += 1;
-                        bail!(say().echo_differs());
+                        bail!(t!("echo-differs"));
                     }
                     conn.received += n;
                     // A short read emptied the socket: epoll reports the next data.
@@ -188,7 +188,7 @@ impl<'a> Driver<'a> {
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Next::Going),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e).context(say().reading_echo()),
+                Err(e) => return Err(e).context(t!("reading-echo")),
             }
         }
         // The round trip is complete; the same clock reading starts the next one.

@@ -28,7 +28,7 @@ mod timerfd {
     use nix::sys::time::TimeSpec;
     use nix::sys::timerfd::{ClockId, Expiration, TimerFd, TimerFlags, TimerSetTimeFlags};
 
-    use crate::messages::say;
+    use crate::messages::t;
 
     /// A one-shot timerfd that epoll reports as readable when it fires.
     #[derive(Debug)]
@@ -45,11 +45,11 @@ mod timerfd {
                 ClockId::CLOCK_MONOTONIC,
                 TimerFlags::TFD_NONBLOCK | TimerFlags::TFD_CLOEXEC,
             )
-            .context(say().creating_timer())?;
+            .with_context(|| t!("creating-timer"))?;
             let raw = fd.as_fd().as_raw_fd();
             poll.registry()
                 .register(&mut SourceFd(&raw), token, Interest::READABLE)
-                .context(say().creating_timer())?;
+                .with_context(|| t!("creating-timer"))?;
             Ok(Timer { fd, armed: None })
         }
 
@@ -66,7 +66,7 @@ mod timerfd {
             let once = Expiration::OneShot(TimeSpec::from_duration(left));
             self.fd
                 .set(once, TimerSetTimeFlags::empty())
-                .context(say().setting_timer())?;
+                .with_context(|| t!("setting-timer"))?;
             self.armed = Some(at);
             Ok(())
         }

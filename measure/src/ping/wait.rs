@@ -16,7 +16,7 @@ use anyhow::{Context, Result};
 use mio::net::UdpSocket;
 use mio::{Events, Interest, Poll, Token, Waker};
 
-use crate::messages::say;
+use crate::messages::t;
 
 const SOCKET: Token = Token(0);
 const STOP: Token = Token(1);
@@ -44,11 +44,12 @@ impl Wait {
     /// Waits on `socket` (non-blocking, connected to `server`); the first Ctrl-C or SIGTERM
     /// ends the wait and the run (a second one exits at once).
     pub(super) fn on(socket: &mut UdpSocket, server: SocketAddr) -> Result<Wait> {
-        let poll = Poll::new().context(say().setting_up_stop())?;
+        let poll = Poll::new().with_context(|| t!("setting-up-stop"))?;
         poll.registry()
             .register(socket, SOCKET, Interest::READABLE)
-            .with_context(|| say().waiting_for_replies(server))?;
-        let waker = Arc::new(Waker::new(poll.registry(), STOP).context(say().setting_up_stop())?);
+            .with_context(|| t!("waiting-for-replies", server = server))?;
+        let waker =
+            Arc::new(Waker::new(poll.registry(), STOP).with_context(|| t!("setting-up-stop"))?);
         let stopped = Arc::new(AtomicBool::new(false));
         let (flag, wake) = (Arc::clone(&stopped), Arc::clone(&waker));
         common::cli::on_stop_signal(move || {
@@ -56,7 +57,7 @@ impl Wait {
             // An error (the waker's counter is full) changes nothing: it is awake.
             let _ = wake.wake();
         })
-        .context(say().setting_up_stop())?;
+        .with_context(|| t!("setting-up-stop"))?;
         Ok(Wait {
             poll,
             events: Events::with_capacity(4),
@@ -77,7 +78,7 @@ impl Wait {
         match self.poll.poll(&mut self.events, timeout) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(Woke::Timeout),
-            Err(e) => return Err(e).context(say().waiting_for_replies(self.server)),
+            Err(e) => return Err(e).context(t!("waiting-for-replies", server = self.server)),
         }
         if self.stopped.load(Ordering::SeqCst) {
             Ok(Woke::Stop)

@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 
 use super::Driver;
 use crate::load::conn::Conn;
-use crate::messages::say;
+use crate::messages::t;
 
 /// Round trips start at one of this many offsets into a random block, so that no two
 /// connections, and no two round trips on one connection, need send the same bytes.
@@ -46,7 +46,7 @@ impl<'a> Driver<'a> {
         match conn.stream.read(buf) {
             Ok(n) if n > 0 => {
                 self.report.mismatches += 1;
-                bail!(say().load_sent_more(n as u64));
+                bail!(t!("load-sent-more", extra = n));
             }
             _ => Ok(()),
         }
@@ -84,7 +84,7 @@ impl<'a> Driver<'a> {
                 Ok(n) => conn.sent += n,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e).context(say().sending()),
+                Err(e) => return Err(e).context(t!("sending")),
             }
         }
         Ok(())

@@ -1,0 +1,68 @@
+# measure's sentences in English: the errors of tcp-client's load mode (-n, --duration) and
+# udp-client's ping mode (--ping), and their hints. Each error line reads "what was being done:
+# why" (the why comes from the system, in common's words). Report lines on stdout and log lines
+# stay in English and are not here. Fluent syntax: https://projectfluent.org/fluent/guide/
+
+## Load mode (tcp-client -n, --duration): setting up the one thread that drives every connection
+
+creating-epoll = creating an epoll instance
+# The waker lets Ctrl-C wake the thread's wait.
+creating-waker = creating a waker
+creating-timer = creating the load's timer (timerfd)
+
+## Load mode: opening a connection
+
+# $server is the server's address: 127.0.0.1:8888.
+connecting-to = connecting to { $server }
+# $option is a socket option's name: TCP_NODELAY.
+setting-option = setting { $option }
+# Ping mode says it too, of its UDP socket.
+making-nonblocking = making the socket non-blocking
+registering-connection = registering a connection
+
+## Load mode: a round trip (connect, send, read the echo back and check it)
+
+# A non-blocking connect that did not complete.
+connecting = connecting
+sending = sending
+reading-echo = reading the echo
+# $timeout is --timeout as Rust shows a duration: 1s, 500ms, 1.5s.
+no-reply = no reply from { $server } within { $timeout }
+# $got and $size are byte counts: what came back of the $size sent.
+load-closed-early = the server closed the connection after { $got } of { $size } bytes
+echo-differs = the echo differs from what was sent
+# $extra is how many bytes came after the whole echo.
+load-sent-more = the server sent { $extra ->
+        [one] { $extra } byte
+       *[other] { $extra } bytes
+    } more than the echo
+waiting-for-events = waiting for socket events
+setting-timer = setting the load's timer (timerfd)
+
+## Load mode: the end, when round trips failed (the first failure is logged)
+
+round-trips-failed = { $failed } of { $all } round trips failed
+
+## Ping mode (udp-client --ping)
+
+setting-up-stop = setting up Ctrl-C to end ping mode with its summary
+waiting-for-replies = waiting for replies from { $server }
+# $sent is how many datagrams were sent, none of them answered.
+no-ping-answer = { $sent ->
+        [one] no reply to the 1 datagram sent
+       *[other] no reply to any of { $sent } datagrams
+    }
+# The hint under no-ping-answer when datagrams came but none answered ping's: $strays of them.
+hint-ping-strays = { $strays ->
+        [one] { $strays } datagram
+       *[other] { $strays } datagrams
+    } came that answer none of them: ping mode counts only an echo or the uppercase of its datagrams, which start with their sequence number, and this server answers with something else
+# The hint under no-ping-answer when $unreachable datagrams came back as ICMP port unreachable;
+# $start is the command that starts the server: cargo run -p udp-server.
+hint-ping-unreachable = { $unreachable ->
+        [one] { $unreachable } datagram
+       *[other] { $unreachable } datagrams
+    } came back as an ICMP port-unreachable message: nothing listens on that port; start the server with `{ $start }` (and the same --port)
+# With --count and --deadline: $received replies, fewer than the $count asked for, by the
+# --deadline ($deadline as Rust shows a duration: 2s, 1.5s).
+ping-short-of-count = only { $received } of the { $count } replies --count asks for came within the --deadline of { $deadline }

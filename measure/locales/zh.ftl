@@ -1,0 +1,59 @@
+# measure 的中文句子：tcp-client 压测模式（-n、--duration）和 udp-client ping 模式（--ping）的错误及其
+# 提示。每条错误读作“在做什么：为什么”（“为什么”来自操作系统，用 common 的说法）。标准输出上的报告
+# 和日志行始终是英文，不在这里。技术名词（epoll、timerfd、ICMP、Ctrl-C）保持原样，用词与 tcp-client、
+# udp-client 的句子一致。Fluent 语法：https://projectfluent.org/fluent/guide/
+
+## 压测模式（tcp-client -n、--duration）：准备驱动所有连接的那一个线程
+
+creating-epoll = 创建 epoll 实例
+# 唤醒器让 Ctrl-C 能叫醒线程的等待。
+creating-waker = 创建唤醒器 (waker)
+creating-timer = 创建压测用的定时器 (timerfd)
+
+## 压测模式：建立一个连接
+
+# $server 是服务器的地址：127.0.0.1:8888。
+connecting-to = 连接 { $server }
+# $option 是套接字选项的名字：TCP_NODELAY。
+setting-option = 设置 { $option }
+# ping 模式对它的 UDP 套接字也这么说。
+making-nonblocking = 把套接字设为非阻塞
+registering-connection = 把连接注册到 epoll
+
+## 压测模式：一次往返（连接、发送、读回回显并核对）
+
+# 非阻塞的连接没有建立成功。
+connecting = 建立连接
+sending = 发送数据
+reading-echo = 读取回显
+# $timeout 是 --timeout，按 Rust 显示时长的写法：1s、500ms、1.5s。
+no-reply = { $server } 在 { $timeout } 内没有回复
+# $got 和 $size 是字节数：发出的 $size 字节里回来了 $got 字节。
+load-closed-early = 服务器只回显了 { $size } 字节中的 { $got } 字节，就关闭了连接
+echo-differs = 回显与发出的内容不一致
+# $extra 是完整的回显之后又来的字节数。
+load-sent-more = 服务器在回显之外多发了 { $extra } 字节
+waiting-for-events = 等待套接字事件
+setting-timer = 设置压测用的定时器 (timerfd)
+
+## 压测模式：结束时，有往返失败了（第一次失败会记进日志）
+
+round-trips-failed = { $all } 次往返中有 { $failed } 次失败
+
+## ping 模式（udp-client --ping）
+
+setting-up-stop = 设置 Ctrl-C，让 ping 模式结束时先打印汇总
+waiting-for-replies = 等待 { $server } 的回复
+# $sent 是发出的数据报个数，一个回复也没有。
+no-ping-answer = { $sent ->
+        [1] 发出的 1 个数据报没有得到回复
+       *[other] { $sent } 个数据报全都没有得到回复
+    }
+# no-ping-answer 下面的提示：来了 $strays 个数据报，但都不是 ping 发出的数据报的回复。
+hint-ping-strays = 来了 { $strays } 个数据报，但它们不是其中任何一个的回复：ping 模式只认数据报的原样回显或大写（开头是序号），而这个服务器回的是别的内容
+# no-ping-answer 下面的提示：有 $unreachable 个数据报换回了 ICMP 端口不可达消息；
+# $start 是启动服务器的命令：cargo run -p udp-server。
+hint-ping-unreachable = 有 { $unreachable } 个数据报换回了 ICMP 端口不可达消息：那个端口上没有程序在监听；先用 `{ $start }` 启动服务器（--port 要一致）
+# 同时给了 --count 和 --deadline：到 --deadline（$deadline，按 Rust 显示时长的写法：2s、1.5s）只收到
+# $received 个回复，少于 --count 要求的 $count 个。
+ping-short-of-count = --count 要求 { $count } 个回复，但在 --deadline 规定的 { $deadline } 内只收到 { $received } 个
