@@ -19,7 +19,7 @@ use common::text::{lossy, shorten, uppercase};
 use common::{error, step};
 use log::{debug, info};
 
-use crate::messages::{say, NotTheAnswer, Op};
+use crate::messages::{escaped, t};
 
 /// A connected UDP socket that asks the server and waits for the answer.
 pub struct Client {
@@ -50,7 +50,7 @@ impl Client {
     pub fn ask(&mut self, message: &[u8]) -> Result<Vec<u8>> {
         fits_in_a_datagram(message.len(), self.server)?;
         self.set_aside_early(message)
-            .context(say().setting_aside_early())?;
+            .context(t!("setting-aside-early"))?;
         // Our server answers with the uppercase; a plain echo server with the message itself.
         let expected = uppercase(message);
         let mut set_aside = 0;
@@ -62,7 +62,13 @@ impl Client {
             step!(
                 3,
                 Step::Send,
-                say().sent(message.len(), self.server, attempt, self.tries)
+                t!(
+                    "sent",
+                    len = message.len(),
+                    server = self.server,
+                    attempt = attempt,
+                    tries = self.tries
+                )
             );
             // Step 4: wait for the answer, but not for ever.
             let deadline = Instant::now() + self.timeout;
@@ -73,7 +79,7 @@ impl Client {
                 }
                 self.socket
                     .set_read_timeout(Some(left))
-                    .context(say().setting_timeout())?;
+                    .context(t!("setting-timeout"))?;
                 match self.socket.recv(&mut self.buf) {
                     Ok(n) => {
                         let datagram = &self.buf[..n];
@@ -86,11 +92,16 @@ impl Client {
                         };
                         if let Some(why) = earlier {
                             debug!("set aside a {n}-byte datagram that is not the answer");
-                            step!(4, Step::Receive, say().set_aside(n, &why));
+                            step!(4, Step::Receive, why.said(n));
                             set_aside_now += 1;
                             continue;
                         }
-                        step!(4, Step::Receive, say().received(n, self.server, own));
+                        let reply = if own { "expected" } else { "other" };
+                        step!(
+                            4,
+                            Step::Receive,
+                            t!("received", len = n, server = self.server, reply = reply)
+                        );
                         let answer = datagram.to_vec();
                         // Each earlier try of this message may still bring a reply: a repeat.
                         self.earlier.answered(message, &answer, attempt - 1);
@@ -104,7 +115,11 @@ impl Client {
             step!(
                 4,
                 Step::Receive,
-                say().timed_out(self.timeout, set_aside_now)
+                t!(
+                    "timed-out",
+                    timeout = format!("{:?}", self.timeout),
+                    n = set_aside_now
+                )
             );
             set_aside += set_aside_now;
             if attempt < self.tries {
@@ -119,10 +134,16 @@ impl Client {
         }
         // Every try may still bring its reply, late.
         self.earlier.gave_up(message, &expected, self.tries);
-        let words = say();
+        let what = t!(
+            "no-answer",
+            server = self.server,
+            tries = self.tries,
+            timeout = format!("{:?}", self.timeout),
+            n = set_aside
+        );
         Err(error::hint(
-            anyhow!(words.no_answer(self.server, self.tries, self.timeout, set_aside)),
-            words.hint_no_answer(set_aside),
+            anyhow!(what),
+            t!("hint-no-answer", n = set_aside),
         ))
     }
 
@@ -141,7 +162,7 @@ impl Client {
                         "set aside a {n}-byte datagram that came before {:?} was sent",
                         lossy(message)
                     );
-                    step!(4, Step::Receive, say().set_aside(n, &why));
+                    step!(4, Step::Receive, why.said(n));
                 }
                 // An earlier datagram's "port unreachable": this one will learn afresh.
                 Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {}
@@ -154,6 +175,48 @@ impl Client {
 
     fn failure(&self, e: io::Error, op: Op) -> anyhow::Error {
         failure(e, self.server, op)
+    }
+}
+
+/// The call on the connected socket that failed, or that an ICMP error came back on.
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    Send,
+    Receive,
+}
+
+impl Op {
+    /// Its name in the messages' choices (`{ $op -> [send] … }`).
+    fn key(self) -> &'static str {
+        match self {
+            Op::Send => "send",
+            Op::Receive => "receive",
+        }
+    }
+}
+
+/// Why a datagram that came is not the answer to the message being sent, and is set aside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum NotTheAnswer {
+    /// It is the uppercase or the echo of `message`, sent earlier and given up on: that
+    /// message's late reply.
+    Late { message: String },
+    /// It repeats the answer already taken for `message`, sent earlier more than once: the
+    /// reply to another of its tries.
+    Repeat { message: String },
+    /// It was already waiting before this message was sent.
+    Early,
+}
+
+impl NotTheAnswer {
+    /// What `--explain` says of a `len`-byte datagram set aside for this reason.
+    fn said(&self, len: usize) -> String {
+        let (why, message) = match self {
+            NotTheAnswer::Late { message } => ("late", escaped(message)),
+            NotTheAnswer::Repeat { message } => ("repeat", escaped(message)),
+            NotTheAnswer::Early => ("early", String::new()),
+        };
+        t!("set-aside", len = len, why = why, message = message)
     }
 }
 
@@ -238,14 +301,15 @@ impl Earlier {
 /// Names a failed send or receive on the connected socket. A refusal is the ICMP "port
 /// unreachable" that the server's system sent back for an earlier datagram: nothing listens there.
 fn failure(e: io::Error, server: SocketAddr, op: Op) -> anyhow::Error {
-    let words = say();
+    let (why, op) = (error::io_text(&e), op.key());
     if e.kind() == io::ErrorKind::ConnectionRefused {
+        let start = common::cli::how_to_start("udp-server");
         error::hint(
-            anyhow!(words.port_unreachable(server, &error::io_text(&e), op)),
-            words.hint_port_unreachable(&common::cli::how_to_start("udp-server")),
+            anyhow!(t!("port-unreachable", server = server, why = why, op = op)),
+            t!("hint-port-unreachable", start = start),
         )
     } else {
-        anyhow!(words.failed(op, server, &error::io_text(&e)))
+        anyhow!(t!("failed", op = op, server = server, why = why))
     }
 }
 
@@ -254,11 +318,12 @@ fn failure(e: io::Error, server: SocketAddr, op: Op) -> anyhow::Error {
 pub fn fits_in_a_datagram(len: usize, server: SocketAddr) -> Result<()> {
     let limit = addr::max_datagram(&server);
     if len > limit {
-        return Err(anyhow!(say().too_long(
-            len,
-            server,
-            limit,
-            addr::ip_version(&server)
+        return Err(anyhow!(t!(
+            "too-long",
+            len = len,
+            server = server,
+            limit = limit,
+            version = addr::ip_version(&server)
         )));
     }
     Ok(())

@@ -13,7 +13,7 @@
 //! This file holds the document's steps 1 and 2 (create the socket, connect) and its loop;
 //! steps 3 and 4 (send, receive) live in client.rs; usage.rs reads the flags people type from
 //! habit (a server where a MESSAGE goes, `--host HOST:PORT`). Every sentence for a person is in
-//! messages.rs, one table per language (`--lang`). Ping mode (`--ping`) measures instead: its
+//! locales/en.ftl and zh.ftl, one file per language (`--lang`), said with `t!`. Ping mode (`--ping`) measures instead: its
 //! flags are at the end of [`Args`], its machinery is the `measure` crate's
 //! (measure/src/ping.rs).
 //!
@@ -45,7 +45,7 @@ mod messages;
 mod usage;
 
 use client::{fits_in_a_datagram, Client};
-use messages::say;
+use messages::{escaped, t};
 
 /// Sends messages to a UDP server as datagrams and prints each reply; or pings it.
 #[derive(Parser, Debug)]
@@ -147,16 +147,19 @@ fn usage_error(error: anyhow::Error) -> ! {
 /// A warning line on stderr, in the run's language.
 fn warn(text: &str) {
     common::logging::flush();
-    eprintln!("{}{text}", say().warning());
+    eprintln!("{}{text}", t!("warning-label"));
 }
 
 /// The host and port to send to: `--host HOST:PORT` taken apart, unless `--port` names another.
 fn host_and_port(args: &Args) -> (String, u16) {
     match usage::split_host_port(&args.host) {
         Some((host, in_host)) => match args.port {
-            Some(port) if port != in_host => {
-                usage_error(anyhow!(say().two_ports(&args.host, in_host, port)))
-            }
+            Some(port) if port != in_host => usage_error(anyhow!(t!(
+                "two-ports",
+                host = &args.host,
+                in_host = in_host,
+                port = port
+            ))),
             _ => (host.to_owned(), in_host),
         },
         None => (args.host.clone(), args.port.unwrap_or(UDP_PORT)),
@@ -184,23 +187,28 @@ fn run(args: Args) -> Result<()> {
     if ping_mode {
         if let Some((message, command)) = &server_message {
             usage_error(error::hint(
-                anyhow!(say().server_given_as_a_message(message)),
-                say().hint_ping_that_server(command),
+                anyhow!(t!("server-given-as-a-message", message = escaped(message))),
+                t!("hint-ping-that-server", command = command),
             ));
         }
         if let Some(message) = args.messages.first() {
             usage_error(error::hint(
-                anyhow!(say().ping_takes_no_messages(message)),
-                say().hint_ping_takes_no_messages(),
+                anyhow!(t!("ping-takes-no-messages", message = escaped(message))),
+                t!("hint-ping-takes-no-messages"),
             ));
         }
         if let Some(interval) = args.interval.as_ref().filter(|i| i.maybe_milliseconds()) {
-            warn(&say().interval_in_seconds(interval.text()));
+            warn(&t!("interval-in-seconds", text = interval.text()));
         }
     }
     let server = addr::resolve_one(&host, port)?;
     if let Some((message, command)) = &server_message {
-        warn(&say().message_looks_like_a_server(message, server, command));
+        warn(&t!(
+            "message-looks-like-a-server",
+            message = escaped(message),
+            server = server,
+            command = command
+        ));
     }
 
     // Step 1: create a datagram socket of the server's family, as the document's
@@ -211,11 +219,15 @@ fn run(args: Args) -> Result<()> {
         Type::DGRAM,
         Some(Protocol::UDP),
     )
-    .with_context(|| say().creating_socket(server))?;
+    .with_context(|| t!("creating-socket", server = server))?;
     step!(
         1,
         Step::Socket,
-        say().created_socket(explain::family(&server), &explain::socket_type(false))
+        t!(
+            "created-socket",
+            family = explain::family(&server),
+            kind = explain::socket_type(false)
+        )
     );
     let socket: UdpSocket = socket.into();
     // Step 2: UDP has no connection, and connect() sends nothing: it binds the socket (that is
@@ -223,11 +235,15 @@ fn run(args: Args) -> Result<()> {
     // and hears of the ICMP "port unreachable" that says nothing listens there.
     socket
         .connect(server)
-        .with_context(|| say().connecting(server))?;
-    let local = socket.local_addr().context(say().reading_local_address())?;
+        .with_context(|| t!("connecting", server = server))?;
+    let local = socket.local_addr().context(t!("reading-local-address"))?;
     debug!("sending from {local}");
-    step!(2, Step::Connect, say().bound_implicitly(local));
-    step!(2, Step::Connect, say().connected(server));
+    step!(
+        2,
+        Step::Connect,
+        t!("bound-implicitly", local = local, port = local.port())
+    );
+    step!(2, Step::Connect, t!("connected", server = server));
 
     let mut out = cli::stdout();
     if ping_mode {
@@ -269,16 +285,18 @@ fn run(args: Args) -> Result<()> {
             }
         }
         if unanswered > 0 {
-            return Err(anyhow!(
-                say().messages_unanswered(unanswered, args.messages.len())
-            ));
+            return Err(anyhow!(t!(
+                "messages-unanswered",
+                unanswered = unanswered,
+                total = args.messages.len()
+            )));
         }
         return Ok(());
     }
 
     // The document's loop: read a line, send it, print the reply, until `quit`.
     let mut lines = input::MessageLines::new("Enter message (or 'quit' to exit): ");
-    while let Some(message) = lines.next_message().context(say().reading_input())? {
+    while let Some(message) = lines.next_message().context(t!("reading-input"))? {
         match client.ask(message) {
             Ok(reply) => writeln!(out, "Received from server: {}", lossy(&reply))?,
             // One lost or refused datagram is no reason to end the session.
