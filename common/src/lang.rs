@@ -1,11 +1,10 @@
 //! Which language a program explains itself in: English, or Chinese (中文), the document's.
 //!
 //! What is translated is what teaches or advises a person: the `--explain` narration, the
-//! `error:` line and its `hint:`. Each program keeps its sentences in a `messages` module, one
-//! table per language: a trait with a method per sentence, and one implementation of it per
-//! language, none of them with defaults, so the compiler refuses a table that lacks a sentence,
-//! and a third language is one more implementation. common's own sentences (step names, errors
-//! about addresses and ports) are in [`crate::messages`].
+//! `error:` line and its `hint:`. Each program keeps its sentences in one Fluent file per
+//! language (`locales/en.ftl`, `locales/zh.ftl`), read through [`crate::i18n`]; a test holds the
+//! two files to each other and to the source, and a third language is a third file. common's
+//! own sentences (step names, errors about addresses and ports) are in common/locales.
 //!
 //! What stays the same in every language: stdout, which scripts read (`listening on ADDR`, the
 //! replies), and log lines, which people search for and paste into bug reports.
@@ -34,14 +33,6 @@ pub fn current() -> Lang {
 /// Chooses the language for the rest of the run.
 pub fn set(lang: Lang) {
     CURRENT.store(lang as u8, Ordering::Relaxed);
-}
-
-/// The table of the current language, out of one per language.
-pub fn pick<T: ?Sized>(en: &'static T, zh: &'static T) -> &'static T {
-    match current() {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
 }
 
 /// The language the environment asks for: the locale variables if any is set, else the system's

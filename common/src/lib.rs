@@ -8,7 +8,7 @@
 //! - [`explain`]: `--explain`, the narration of the document's steps;
 //! - [`i18n`]: sentences for people, kept in Fluent files, one per language, and their test;
 //! - [`lang`]: `--lang`, English or Chinese, from the locale unless given;
-//! - [`messages`]: common's sentences (step names, address and OS errors), a table per language;
+//! - [`messages`]: common's sentences (step names, address and OS errors), from common/locales;
 //! - [`input`]: messages typed or piped in, one per line, until `quit`;
 //! - [`logging`]: log lines that never block the program, and a budget for frequent ones;
 //! - [`text`]: received bytes shown as text (a streaming UTF-8 decoder) and the UDP uppercase;
