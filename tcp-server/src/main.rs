@@ -44,6 +44,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 use crate::messages::t;
 
 mod connection;
+mod descriptors;
 mod messages;
 mod room;
 mod serving;
@@ -196,7 +197,7 @@ fn serve(args: Args) -> Result<()> {
         listener,
         serving::Settings {
             threads,
-            max_connections: args.max_connections as usize,
+            max_connections: descriptors::fit(args.max_connections as usize, threads),
             idle_timeout: Some(args.idle_timeout).filter(|idle| !idle.is_zero()),
             spin,
         },

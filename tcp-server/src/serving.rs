@@ -52,6 +52,7 @@ pub fn start(listener: std::net::TcpListener, settings: Settings) -> Result<Serv
         idle_timeout: settings.idle_timeout,
         spin: settings.spin,
         stopping: AtomicBool::new(false),
+        accept_failing: AtomicBool::new(false),
         served: AtomicU64::new(0),
         echoed: AtomicU64::new(0),
         refused: AtomicU64::new(0),

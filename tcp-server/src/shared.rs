@@ -19,6 +19,9 @@ pub struct Shared {
     pub spin: Duration,
     /// Set by Ctrl-C: accept no more, finish what is open.
     pub stopping: AtomicBool,
+    /// Accepting fails (out of descriptors, say): said once for the server, not every 100 ms
+    /// nor once per thread.
+    pub accept_failing: AtomicBool,
     /// Connections admitted, and bytes echoed on closed ones, for the summary at the end.
     pub served: AtomicU64,
     pub echoed: AtomicU64,

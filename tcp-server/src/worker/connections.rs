@@ -29,6 +29,17 @@ const BUF_SIZE: usize = 256 * 1024;
 /// message, a load sees one summary line a second.
 const LOG_LINES_PER_SECOND: u32 = 20;
 
+/// What `make_room` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Room {
+    /// Closed one of this worker's connections.
+    Here,
+    /// Asked another worker to close its idlest: room is on its way.
+    Asked,
+    /// Nothing has been idle long enough.
+    None,
+}
+
 /// One worker's connections and its read buffer.
 pub struct Connections {
     /// The worker's place in `shared.seats`.
@@ -85,7 +96,7 @@ impl Connections {
         now: Instant,
     ) {
         let open = self.shared.open.fetch_add(1, Ordering::Relaxed);
-        if open >= self.shared.max && !self.make_room(now) {
+        if open >= self.shared.max && self.make_room(now) == Room::None {
             self.shared.open.fetch_sub(1, Ordering::Relaxed);
             self.shared.refused.fetch_add(1, Ordering::Relaxed);
             if self.conn_lines.allow(Level::Warn, now, 0) {
@@ -217,8 +228,8 @@ impl Connections {
     }
 
     /// The server is full: closes the idlest connection of all workers, if one has been idle
-    /// long enough, here or by asking its worker. True when room is made (or on its way).
-    fn make_room(&mut self, now: Instant) -> bool {
+    /// long enough, here or by asking its worker. Also when accept() finds no descriptor left.
+    pub fn make_room(&mut self, now: Instant) -> Room {
         let epoch = self.shared.epoch;
         let own = self.idlest();
         let chosen = room::choose(
@@ -230,15 +241,15 @@ impl Connections {
         match (chosen, own) {
             (Some(worker), Some((key, _))) if worker == self.index => {
                 self.evict(key, now);
-                true
+                Room::Here
             }
             // The other worker checks again, closes its idlest, and the count comes back
             // down; until then the server holds one more than the cap.
             (Some(worker), _) if worker != self.index => {
                 self.shared.seats[worker].ask_to_evict();
-                true
+                Room::Asked
             }
-            _ => false,
+            _ => Room::None,
         }
     }
 
