@@ -76,9 +76,11 @@ pub struct Ready {
 }
 
 impl Ready {
-    /// Nothing reported: only the echo the client was slow to take is tried again.
-    pub const NONE: Ready = Ready {
-        readable: false,
+    /// Nothing reported, but data may be waiting: after a stall (the process stopped, the
+    /// machine suspended) the wait can return with no events, and a sweep must not judge a
+    /// connection idle before it has read what the client sent meanwhile.
+    pub const MAYBE: Ready = Ready {
+        readable: true,
         read_closed: false,
     };
 
@@ -105,11 +107,6 @@ impl Connection {
     /// Bytes sent back so far.
     pub fn echoed(&self) -> u64 {
         self.echoed
-    }
-
-    /// True while the client has echo it has not taken.
-    pub fn has_unsent(&self) -> bool {
-        self.unsent.is_some()
     }
 
     fn unsent_len(&self) -> usize {

@@ -205,15 +205,14 @@ impl Connections {
                 .map(|(key, _)| key),
         );
         for &key in &keys {
-            if self.open[key].has_unsent() {
-                // Epoll reports room to write only once a third of the send buffer is free, so a
-                // client that reads slowly can look still. Try: any byte taken is activity.
-                self.exchange_on(key, Ready::NONE, now);
-                if !self.open.get(key).is_some_and(|c| c.is_idle(now, idle)) {
-                    continue;
-                }
+            // Try the exchange first: any byte read or taken is activity. Epoll reports room to
+            // write only once a third of the send buffer is free, so a client that reads slowly
+            // can look still; and after a stall as long as the timeout (SIGSTOP, a suspended
+            // machine) the wait may return before the reads it has pending (issue 21).
+            self.exchange_on(key, Ready::MAYBE, now);
+            if self.open.get(key).is_some_and(|c| c.is_idle(now, idle)) {
+                self.close(key, Ending::Idle(idle), now);
             }
-            self.close(key, Ending::Idle(idle), now);
         }
         keys.clear();
         self.sweep = keys;
