@@ -119,6 +119,10 @@ impl Connection {
     }
 
     /// The last time the client sent something or took some of its echo.
+    pub fn peer(&self) -> SocketAddr {
+        self.peer
+    }
+
     pub fn last_active(&self) -> Instant {
         self.last_active
     }

@@ -95,9 +95,22 @@ impl Connections {
         peer: SocketAddr,
         now: Instant,
     ) {
+        if !self.shared.take_address_slot(peer.ip()) {
+            self.shared.refused.fetch_add(1, Ordering::Relaxed);
+            if self.conn_lines.allow(Level::Warn, now, 0) {
+                warn!(
+                    "refusing {peer}: {} connections from {} are open already \
+                     (--max-per-address)",
+                    self.shared.max_per_address,
+                    peer.ip()
+                );
+            }
+            return;
+        }
         let open = self.shared.open.fetch_add(1, Ordering::Relaxed);
         if open >= self.shared.max && self.make_room(now) == Room::None {
             self.shared.open.fetch_sub(1, Ordering::Relaxed);
+            self.shared.free_address_slot(peer.ip());
             self.shared.refused.fetch_add(1, Ordering::Relaxed);
             if self.conn_lines.allow(Level::Warn, now, 0) {
                 warn!(
@@ -118,6 +131,7 @@ impl Connections {
             Interest::READABLE | Interest::WRITABLE,
         ) {
             self.shared.open.fetch_sub(1, Ordering::Relaxed);
+            self.shared.free_address_slot(peer.ip());
             warn!("{peer}: registering the connection: {}", error::io_text(&e));
             return;
         }
@@ -272,6 +286,7 @@ impl Connections {
 /// the socket also takes it out of epoll.
 fn retire(shared: &Shared, conn: Connection, ending: Ending, now: Instant, log: &mut Budget) {
     shared.open.fetch_sub(1, Ordering::Relaxed);
+    shared.free_address_slot(conn.peer().ip());
     shared.echoed.fetch_add(conn.echoed(), Ordering::Relaxed);
     conn.close(ending, now, log);
 }
