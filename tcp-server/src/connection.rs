@@ -76,9 +76,11 @@ pub struct Ready {
 }
 
 impl Ready {
-    /// Nothing reported: only the echo the client was slow to take is tried again.
-    pub const NONE: Ready = Ready {
-        readable: false,
+    /// Nothing reported, but data may be waiting: after a stall (the process stopped, the
+    /// machine suspended) the wait can return with no events, and a sweep must not judge a
+    /// connection idle before it has read what the client sent meanwhile.
+    pub const MAYBE: Ready = Ready {
+        readable: true,
         read_closed: false,
     };
 
@@ -107,11 +109,6 @@ impl Connection {
         self.echoed
     }
 
-    /// True while the client has echo it has not taken.
-    pub fn has_unsent(&self) -> bool {
-        self.unsent.is_some()
-    }
-
     fn unsent_len(&self) -> usize {
         self.unsent.as_ref().map_or(0, |u| u.rest().len())
     }
@@ -122,6 +119,10 @@ impl Connection {
     }
 
     /// The last time the client sent something or took some of its echo.
+    pub fn peer(&self) -> SocketAddr {
+        self.peer
+    }
+
     pub fn last_active(&self) -> Instant {
         self.last_active
     }

@@ -44,6 +44,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 use crate::messages::t;
 
 mod connection;
+mod descriptors;
 mod messages;
 mod room;
 mod serving;
@@ -70,6 +71,14 @@ struct Args {
     /// for a newcomer, else the newcomer is closed at once
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
     max_connections: u32,
+
+    /// Connections from one client address (not loopback); more are closed at once
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
+    max_per_address: u32,
+
+    /// Apply --max-per-address on loopback too (for tests)
+    #[arg(long, hide = true)]
+    per_address_on_loopback: bool,
 
     /// Close a connection that has sent and taken nothing for this long; 0 never does
     #[arg(long, default_value = "300", value_name = "SECS", value_parser = cli::parse_duration_or_zero)]
@@ -196,7 +205,9 @@ fn serve(args: Args) -> Result<()> {
         listener,
         serving::Settings {
             threads,
-            max_connections: args.max_connections as usize,
+            max_connections: descriptors::fit(args.max_connections as usize, threads),
+            max_per_address: args.max_per_address as usize,
+            per_address_on_loopback: args.per_address_on_loopback,
             idle_timeout: Some(args.idle_timeout).filter(|idle| !idle.is_zero()),
             spin,
         },

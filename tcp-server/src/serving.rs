@@ -6,7 +6,7 @@
 //! to whichever worker accepts it first. The main thread is a worker too.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -27,6 +27,8 @@ use crate::worker::Worker;
 pub struct Settings {
     pub threads: usize,
     pub max_connections: usize,
+    pub max_per_address: usize,
+    pub per_address_on_loopback: bool,
     /// `None`: idle connections are never closed.
     pub idle_timeout: Option<Duration>,
     /// How long a worker keeps looking for events after the last one before it sleeps.
@@ -49,9 +51,13 @@ pub fn start(listener: std::net::TcpListener, settings: Settings) -> Result<Serv
     let shared = Arc::new(Shared {
         open: AtomicUsize::new(0),
         max: settings.max_connections,
+        max_per_address: settings.max_per_address,
+        per_address_on_loopback: settings.per_address_on_loopback,
+        per_address: Mutex::default(),
         idle_timeout: settings.idle_timeout,
         spin: settings.spin,
         stopping: AtomicBool::new(false),
+        accept_failing: AtomicBool::new(false),
         served: AtomicU64::new(0),
         echoed: AtomicU64::new(0),
         refused: AtomicU64::new(0),

@@ -19,12 +19,13 @@ use mio::net::TcpListener;
 use mio::{Events, Poll, Registry, Token, Waker};
 
 use crate::connection::{is_transient, Ready};
+use crate::descriptors;
 use crate::messages::t;
 use crate::shared::{Shared, GRACE};
 
 mod connections;
 
-use connections::Connections;
+use connections::{Connections, Room};
 
 /// How long to stop accepting after an error such as "too many open files" before trying again.
 const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
@@ -45,8 +46,6 @@ pub struct Worker {
     shared: Arc<Shared>,
     /// Set after an accept error: when to try accepting again.
     accept_paused_until: Option<Instant>,
-    /// Accepting fails (out of descriptors, say): said once, not every 100 ms.
-    accept_failing: bool,
     /// When to sweep next: close idle connections, tell the others about the idlest (room.rs).
     next_sweep: Instant,
     /// When, after Ctrl-C, to close whatever is still open.
@@ -77,7 +76,6 @@ impl Worker {
             conns: Connections::new(index, shared, now),
             shared: Arc::clone(shared),
             accept_paused_until: None,
-            accept_failing: false,
             next_sweep: now + shared.sweep_every(),
             stop_at: None,
             now,
@@ -180,27 +178,37 @@ impl Worker {
             };
             match listener.accept() {
                 Ok((stream, peer)) => {
-                    if self.accept_failing {
-                        self.accept_failing = false;
-                        info!("accepting connections again");
-                    }
                     accepted += 1;
                     self.conns
                         .admit(self.poll.registry(), stream, peer, self.now);
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return accepted,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    // Every waiting client is in: a failing episode, if any, is over.
+                    if self.shared.accept_failing.swap(false, Ordering::Relaxed) {
+                        info!("accepting connections again");
+                    }
+                    return accepted;
+                }
                 // A client that gave up before we accepted it is no reason to stop.
                 Err(e) if is_transient(&e) => continue,
+                // Out of descriptors is full too: close the longest-idle connection, as for a
+                // newcomer over --max-connections, and try again; with it closed here, at once.
+                Err(e)
+                    if descriptors::is_out_of_descriptors(&e)
+                        && self.conns.make_room(self.now) == Room::Here =>
+                {
+                    continue
+                }
                 Err(e) => {
-                    // Most likely out of file descriptors. Failing would drop every client;
-                    // retrying at once would spin. Pause, keep serving, try again.
-                    if !self.accept_failing {
+                    // Out of file descriptors with nothing idle to close, or another error.
+                    // Failing would drop every client; retrying at once would spin. Pause, keep
+                    // serving, try again.
+                    if !self.shared.accept_failing.swap(true, Ordering::Relaxed) {
                         error!(
                             "accepting a connection: {}; open clients are still served, and \
                              new ones wait in the backlog until it works again",
                             error::io_text(&e)
                         );
-                        self.accept_failing = true;
                     }
                     self.accept_paused_until = Some(self.now + ACCEPT_PAUSE);
                     return accepted;

@@ -29,6 +29,17 @@ const BUF_SIZE: usize = 256 * 1024;
 /// message, a load sees one summary line a second.
 const LOG_LINES_PER_SECOND: u32 = 20;
 
+/// What `make_room` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Room {
+    /// Closed one of this worker's connections.
+    Here,
+    /// Asked another worker to close its idlest: room is on its way.
+    Asked,
+    /// Nothing has been idle long enough.
+    None,
+}
+
 /// One worker's connections and its read buffer.
 pub struct Connections {
     /// The worker's place in `shared.seats`.
@@ -84,9 +95,22 @@ impl Connections {
         peer: SocketAddr,
         now: Instant,
     ) {
+        if !self.shared.take_address_slot(peer.ip()) {
+            self.shared.refused.fetch_add(1, Ordering::Relaxed);
+            if self.conn_lines.allow(Level::Warn, now, 0) {
+                warn!(
+                    "refusing {peer}: {} connections from {} are open already \
+                     (--max-per-address)",
+                    self.shared.max_per_address,
+                    peer.ip()
+                );
+            }
+            return;
+        }
         let open = self.shared.open.fetch_add(1, Ordering::Relaxed);
-        if open >= self.shared.max && !self.make_room(now) {
+        if open >= self.shared.max && self.make_room(now) == Room::None {
             self.shared.open.fetch_sub(1, Ordering::Relaxed);
+            self.shared.free_address_slot(peer.ip());
             self.shared.refused.fetch_add(1, Ordering::Relaxed);
             if self.conn_lines.allow(Level::Warn, now, 0) {
                 warn!(
@@ -107,6 +131,7 @@ impl Connections {
             Interest::READABLE | Interest::WRITABLE,
         ) {
             self.shared.open.fetch_sub(1, Ordering::Relaxed);
+            self.shared.free_address_slot(peer.ip());
             warn!("{peer}: registering the connection: {}", error::io_text(&e));
             return;
         }
@@ -194,15 +219,14 @@ impl Connections {
                 .map(|(key, _)| key),
         );
         for &key in &keys {
-            if self.open[key].has_unsent() {
-                // Epoll reports room to write only once a third of the send buffer is free, so a
-                // client that reads slowly can look still. Try: any byte taken is activity.
-                self.exchange_on(key, Ready::NONE, now);
-                if !self.open.get(key).is_some_and(|c| c.is_idle(now, idle)) {
-                    continue;
-                }
+            // Try the exchange first: any byte read or taken is activity. Epoll reports room to
+            // write only once a third of the send buffer is free, so a client that reads slowly
+            // can look still; and after a stall as long as the timeout (SIGSTOP, a suspended
+            // machine) the wait may return before the reads it has pending (issue 21).
+            self.exchange_on(key, Ready::MAYBE, now);
+            if self.open.get(key).is_some_and(|c| c.is_idle(now, idle)) {
+                self.close(key, Ending::Idle(idle), now);
             }
-            self.close(key, Ending::Idle(idle), now);
         }
         keys.clear();
         self.sweep = keys;
@@ -217,8 +241,8 @@ impl Connections {
     }
 
     /// The server is full: closes the idlest connection of all workers, if one has been idle
-    /// long enough, here or by asking its worker. True when room is made (or on its way).
-    fn make_room(&mut self, now: Instant) -> bool {
+    /// long enough, here or by asking its worker. Also when accept() finds no descriptor left.
+    pub fn make_room(&mut self, now: Instant) -> Room {
         let epoch = self.shared.epoch;
         let own = self.idlest();
         let chosen = room::choose(
@@ -230,15 +254,15 @@ impl Connections {
         match (chosen, own) {
             (Some(worker), Some((key, _))) if worker == self.index => {
                 self.evict(key, now);
-                true
+                Room::Here
             }
             // The other worker checks again, closes its idlest, and the count comes back
             // down; until then the server holds one more than the cap.
             (Some(worker), _) if worker != self.index => {
                 self.shared.seats[worker].ask_to_evict();
-                true
+                Room::Asked
             }
-            _ => false,
+            _ => Room::None,
         }
     }
 
@@ -262,6 +286,7 @@ impl Connections {
 /// the socket also takes it out of epoll.
 fn retire(shared: &Shared, conn: Connection, ending: Ending, now: Instant, log: &mut Budget) {
     shared.open.fetch_sub(1, Ordering::Relaxed);
+    shared.free_address_slot(conn.peer().ip());
     shared.echoed.fetch_add(conn.echoed(), Ordering::Relaxed);
     conn.close(ending, now, log);
 }

@@ -81,3 +81,13 @@ pub fn stream_flat_out(addr: SocketAddr, stop: Arc<AtomicBool>) -> thread::JoinH
         .expect("the stream's first echo within WAIT");
     handle
 }
+
+/// Lowers a running process's open-file limit (soft and hard) to `n`, as an operator's
+/// `prlimit` would, or as a system whose file table is full behaves.
+pub fn lower_open_files(pid: u32, n: u32) {
+    let lowered = std::process::Command::new("prlimit")
+        .args(["--pid", &pid.to_string(), &format!("--nofile={n}:{n}")])
+        .status()
+        .expect("running prlimit (util-linux)");
+    assert!(lowered.success(), "prlimit failed");
+}
