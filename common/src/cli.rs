@@ -117,17 +117,6 @@ pub fn parse_duration_or_zero(text: &str) -> Result<Duration, String> {
     parse_duration(text)
 }
 
-/// How the user would start `program` (a sibling, such as the server a client needs), for a
-/// hint: `cargo run -p tcp-server` when this program was itself started by `cargo run` (which
-/// sets CARGO for it), else the program's name, as an installed one is typed.
-pub fn how_to_start(program: &str) -> String {
-    if std::env::var_os("CARGO").is_some() {
-        format!("cargo run -p {program}")
-    } else {
-        program.to_string()
-    }
-}
-
 /// `--completions SHELL` and `--man`: what a package needs, generated from the program's own
 /// clap definition, so they never drift from its options.
 #[derive(Debug, Clone, clap::Args)]

@@ -11,6 +11,7 @@
 //! - [`messages`]: common's sentences (step names, address and OS errors), from common/locales;
 //! - [`input`]: messages typed or piped in, one per line, until `quit`;
 //! - [`logging`]: log lines that never block the program, and a budget for frequent ones;
+//! - [`shell`]: command lines in hints: how to start a program, its arguments quoted;
 //! - [`text`]: received bytes shown as text (a streaming UTF-8 decoder) and the UDP uppercase;
 //! - [`threads`]: `--threads` and `--spin`, the same for both servers;
 //! - [`ticker`]: a thread that wakes an event loop at a steady period;
@@ -28,6 +29,7 @@ pub mod input;
 pub mod lang;
 pub mod logging;
 pub mod messages;
+pub mod shell;
 pub mod text;
 pub mod threads;
 pub mod ticker;

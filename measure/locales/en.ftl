@@ -66,3 +66,5 @@ hint-ping-unreachable = { $unreachable ->
 # With --count and --deadline: $received replies, fewer than the $count asked for, by the
 # --deadline ($deadline as Rust shows a duration: 2s, 1.5s).
 ping-short-of-count = only { $received } of the { $count } replies --count asks for came within the --deadline of { $deadline }
+# tcp-client --size, more than this machine can address (a 32-bit system).
+size-too-large = --size does not fit in memory

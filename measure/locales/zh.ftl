@@ -57,3 +57,5 @@ hint-ping-unreachable = 有 { $unreachable } 个数据报换回了 ICMP 端口�
 # 同时给了 --count 和 --deadline：到 --deadline（$deadline，按 Rust 显示时长的写法：2s、1.5s）只收到
 # $received 个回复，少于 --count 要求的 $count 个。
 ping-short-of-count = --count 要求 { $count } 个回复，但在 --deadline 规定的 { $deadline } 内只收到 { $received } 个
+# tcp-client --size, more than this machine can address (a 32-bit system).
+size-too-large = --size 太大，内存放不下

@@ -21,11 +21,12 @@
 //! first Ctrl-C (or SIGTERM) ends the load where it is, and the report says so.
 //!
 //! This file holds the plan, [`run`] (what tcp-client calls) and the loop that waits on every
-//! connection at once; driver.rs moves each connection's round trip along (driver/bytes.rs:
-//! which bytes, and their check; driver/schedule.rs: `--rate`'s schedule), conn.rs opens the
-//! connections, intervals.rs cuts the run into `-i` intervals and tally.rs counts each,
-//! report.rs holds what happened and prints it, json.rs the same for `--json`, and timer.rs is
-//! the one timer the loop waits on with the connections.
+//! connection at once; flags.rs holds its flags as tcp-client shows them; driver.rs moves each
+//! connection's round trip along (driver/bytes.rs: which bytes, and their check;
+//! driver/schedule.rs: `--rate`'s schedule), conn.rs opens the connections, intervals.rs cuts
+//! the run into `-i` intervals and tally.rs counts each, report.rs holds what happened and
+//! prints it, json.rs the same for `--json`, and timer.rs is the one timer the loop waits on
+//! with the connections.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -44,6 +45,7 @@ use crate::messages::t;
 
 mod conn;
 mod driver;
+mod flags;
 mod intervals;
 mod json;
 mod report;
@@ -52,6 +54,7 @@ mod timer;
 
 use conn::{connect_blocking, connect_nonblocking, Conn};
 use driver::{Driver, Next};
+pub use flags::Flags;
 use intervals::Intervals;
 pub use report::{Interval, Report};
 use timer::Timer;
@@ -85,17 +88,6 @@ const TIMER: Token = Token(usize::MAX);
 const STOP: Token = Token(usize::MAX - 1);
 /// How often round trips are looked at for the timeout, and the terminal's live line written.
 const CHECK: Duration = Duration::from_secs(1);
-
-/// `--rate`: round trips a second, from one every 1000 s up to 10^9 (a clap value parser).
-pub fn parse_rate(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(n) if (0.001..=1e9).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "{text:?} is not a rate: give round trips a second, from 0.001 up to 1000000000, \
-             such as 1000 or 2.5"
-        )),
-    }
-}
 
 /// Load mode, whole: runs the plan against `server` and prints the result on stdout: `-i`
 /// lines as it goes, then the report's lines, or with `json` the one JSON document. An error

@@ -69,6 +69,7 @@ mod tests {
             ("setting-timer", vec![]),
             ("round-trips-failed", vec![("failed", n(1)), ("all", n(5))]),
             ("setting-up-stop", vec![]),
+            ("size-too-large", vec![]),
             ("waiting-for-replies", vec![("server", server())]),
             ("no-ping-answer", vec![("sent", n(2))]),
             ("no-ping-answer", vec![("sent", n(1))]),

@@ -16,7 +16,8 @@
 //! deadline end it at once, not at the next reply.
 //!
 //! This file holds the plan, [`run`] (what udp-client calls), the totals and the loop that keeps
-//! the schedule; datagrams.rs numbers what goes and matches each reply, error or timeout to its
+//! the schedule; flags.rs holds its flags as udp-client shows them and reads `--interval`;
+//! datagrams.rs numbers what goes and matches each reply, error or timeout to its
 //! datagram, wait.rs is the one wait on the socket and on Ctrl-C, and report.rs keeps the
 //! interval records and prints the summary or the `--json` document.
 
@@ -26,17 +27,19 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context, Result};
-use common::{cli, error};
+use common::{error, shell};
 use mio::net::UdpSocket;
 
 use crate::messages::t;
 use crate::stats::Latencies;
 
 mod datagrams;
+mod flags;
 mod report;
 mod wait;
 
 pub use datagrams::SEQ_DIGITS;
+pub use flags::Flags;
 
 use datagrams::Sent;
 use report::{summary, Document, Records};
@@ -46,34 +49,6 @@ use wait::Woke;
 /// How many recent datagrams a late reply can still be matched to. At 20,000 a second that is
 /// three seconds, three times the default timeout.
 const WINDOW: usize = 1 << 16;
-
-/// `--interval` as typed: the duration, and the text, to warn about `-i 200` (seconds now).
-#[derive(Debug, Clone)]
-pub struct Interval {
-    pub every: Duration,
-    text: String,
-}
-
-impl Interval {
-    /// True for a bare number of 50 or more: seconds, as ping reads it, but more likely
-    /// milliseconds typed from habit, as udp-client once read it.
-    pub fn maybe_milliseconds(&self) -> bool {
-        self.text.parse::<f64>().is_ok_and(|n| n >= 50.0)
-    }
-
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-}
-
-/// clap value parser for `--interval`: seconds (`0.2`) or with a unit (`200ms`), 0 allowed.
-pub fn parse_interval(text: &str) -> Result<Interval, String> {
-    let every = common::cli::parse_duration_or_zero(text)?;
-    Ok(Interval {
-        every,
-        text: text.trim().to_owned(),
-    })
-}
 
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -240,7 +215,7 @@ fn verdict(plan: &Plan, t: &Totals) -> Result<()> {
                 t!(
                     "hint-ping-unreachable",
                     unreachable = t.unreachable,
-                    start = cli::how_to_start("udp-server")
+                    start = shell::how_to_start("udp-server")
                 ),
             )
         } else if t.strays > 0 {
@@ -334,30 +309,4 @@ fn ping(
     }
     pinger.out.flush()?;
     Ok(totals)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn intervals_take_seconds_or_units_and_a_bare_large_number_is_suspect() {
-        let ms = Duration::from_millis;
-        for (text, every, suspect) in [
-            ("0.2", ms(200), false),
-            ("200ms", ms(200), false),
-            ("0", Duration::ZERO, false),
-            ("5", ms(5000), false),
-            ("200", ms(200_000), true),
-            ("200s", ms(200_000), false),
-        ] {
-            let i = parse_interval(text).unwrap_or_else(|e| panic!("{text}: {e}"));
-            assert_eq!(
-                (i.every, i.maybe_milliseconds()),
-                (every, suspect),
-                "{text}"
-            );
-        }
-        assert!(parse_interval("-1").is_err());
-    }
 }

@@ -70,7 +70,6 @@ sent-more = { $server } sent { $extra ->
 
 ## Load mode
 
-size-too-large = --size does not fit in memory
 
 ## Addresses typed where a MESSAGE goes, or a port inside --host. $command is how the user runs
 ## this program (tcp-client, or cargo run -p tcp-client --).

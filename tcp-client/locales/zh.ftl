@@ -68,7 +68,6 @@ sent-more = { $server } 在回显之外多发了 { $extra } 字节
 
 ## 负载模式
 
-size-too-large = --size 太大，内存放不下
 
 ## 在 MESSAGE 的位置写了地址，或在 --host 里写了端口。$command 是用户运行本程序的命令
 ## （tcp-client，或 cargo run -p tcp-client --）。

@@ -7,7 +7,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Result};
-use common::{cli, error, explain, step};
+use common::{error, explain, shell, step};
 use log::debug;
 
 use crate::messages::t;
@@ -51,7 +51,10 @@ pub fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<(TcpStream, So
     Err(match e.kind() {
         io::ErrorKind::ConnectionRefused => error::hint(
             what,
-            t!("hint-start-server", start = cli::how_to_start("tcp-server")),
+            t!(
+                "hint-start-server",
+                start = shell::how_to_start("tcp-server")
+            ),
         ),
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
             error::hint(what, t!("hint-no-answer", timeout = format!("{timeout:?}")))

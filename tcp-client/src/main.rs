@@ -10,8 +10,9 @@
 //! This file holds the arguments and the document's steps in order; connection.rs holds each
 //! step's machinery (connect, one message's echo, the end of stream), until.rs the one deadline
 //! a reply has, typed.rs the addresses typed where a MESSAGE goes, and locales/en.ftl and
-//! zh.ftl every sentence for a person (said through messages.rs). Load mode (`-n`, `--duration`) measures instead: its flags are at the
-//! end of [`Args`], its machinery is the `measure` crate's (measure/src/load.rs).
+//! zh.ftl every sentence for a person (said through messages.rs). Load mode (`-n`,
+//! `--duration`) measures instead: its flags and machinery are the `measure` crate's
+//! (measure/src/load/flags.rs, measure/src/load.rs).
 //!
 //! Start the server first, then the client in a second terminal:
 //!
@@ -31,7 +32,7 @@ use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser};
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
 use common::text::lossy;
-use common::{cli, error, explain, input, lang, step};
+use common::{cli, error, explain, input, lang, shell, step};
 use log::debug;
 use measure::load;
 
@@ -65,61 +66,16 @@ struct Args {
     timeout: Duration,
 
     /// Read messages from standard input, one per line, until `quit` or end of input
-    #[arg(long, conflicts_with = "messages")]
+    #[arg(long, conflicts_with_all = ["messages", "count", "duration"])]
     stdin: bool,
 
     /// Messages to send, each checked against its echo [default: 你好,服务器!]
-    #[arg(value_name = "MESSAGE")]
+    #[arg(value_name = "MESSAGE", conflicts_with_all = ["count", "duration"])]
     messages: Vec<String>,
 
-    /// Load mode: make this many round trips in all (after the warmup), and report rate and
-    /// latency
-    #[arg(long, short = 'n', value_name = "N", group = "load", help_heading = "Load mode",
-          conflicts_with_all = ["messages", "stdin"],
-          value_parser = clap::value_parser!(u64).range(1..))]
-    count: Option<u64>,
-
-    /// Load mode: stop after this long (10, 1.5, 500ms, 2m; after the warmup), and after
-    /// --count, if given
-    #[arg(long, value_name = "SECS", group = "load", help_heading = "Load mode",
-          conflicts_with_all = ["messages", "stdin"], value_parser = cli::parse_duration)]
-    duration: Option<Duration>,
-
-    /// Connections open at once, each with one round trip in flight
-    #[arg(long, short = 'c', default_value_t = 1, requires = "load", help_heading = "Load mode",
-          value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    connections: u32,
-
-    /// Bytes in each round trip (random, different on each connection)
-    #[arg(long, short = 's', default_value_t = 64, requires = "load", help_heading = "Load mode",
-          value_parser = clap::value_parser!(u64).range(1..=(1 << 32)))]
-    size: u64,
-
-    /// Open a new connection for each round trip and close it after (connect cycles)
-    #[arg(long, requires = "load", help_heading = "Load mode")]
-    reconnect: bool,
-
-    /// Open loop: N round trips a second in all, on a schedule spread over the connections
-    /// (wrk2's -R); latency counts from each scheduled send, so a stall of the server shows
-    #[arg(long, value_name = "N", requires = "load", help_heading = "Load mode",
-          value_parser = load::parse_rate)]
-    rate: Option<f64>,
-
-    /// A first period whose round trips are checked but not counted (10, 500ms); --duration
-    /// and --count start after it
-    #[arg(long, value_name = "SECS", requires = "load", help_heading = "Load mode",
-          value_parser = cli::parse_duration)]
-    warmup: Option<Duration>,
-
-    /// A line on stdout every SECS (1, 0.5, 500ms) while the load runs, also when piped, as
-    /// iperf3's -i; without it, only a terminal shows a live line (on stderr)
-    #[arg(long, short = 'i', value_name = "SECS", requires = "load", help_heading = "Load mode",
-          value_parser = cli::parse_duration)]
-    report_interval: Option<Duration>,
-
-    /// Print the result as one JSON document on stdout, instead of the lines
-    #[arg(long, requires = "load", help_heading = "Load mode")]
-    json: bool,
+    /// Load mode's flags (`-n`, `--duration`, `-c`, `--rate`, ...): measure/src/load/flags.rs.
+    #[command(flatten)]
+    load: load::Flags,
 
     #[command(flatten)]
     explain: explain::Flag,
@@ -150,16 +106,6 @@ fn main() {
 fn usage_error(error: &anyhow::Error) -> ! {
     error::report(error);
     std::process::exit(2)
-}
-
-/// How the user runs this program, for hints that show a whole command.
-fn this_command() -> String {
-    let start = cli::how_to_start("tcp-client");
-    if start.starts_with("cargo ") {
-        format!("{start} --")
-    } else {
-        start
-    }
 }
 
 /// Addresses typed as other tools take them (see typed.rs): `--host H:P` is taken apart, or
@@ -204,7 +150,7 @@ fn check_address(args: &mut Args, port_given: bool) -> Result<()> {
                 anyhow!(t!("message-is-a-host", message = message)),
                 t!(
                     "hint-message-is-a-host",
-                    command = this_command(),
+                    command = shell::with_args(&shell::how_to_start("tcp-client")),
                     message = message,
                     host = host,
                     port = port
@@ -225,7 +171,7 @@ fn check_address(args: &mut Args, port_given: bool) -> Result<()> {
                 common::messages::hint_label(),
                 t!(
                     "hint-message-may-be-a-host",
-                    command = this_command(),
+                    command = shell::with_args(&shell::how_to_start("tcp-client")),
                     host = host,
                     port = args.port
                 )
@@ -238,7 +184,7 @@ fn check_address(args: &mut Args, port_given: bool) -> Result<()> {
 
 fn run(args: Args) -> Result<()> {
     let addrs = addr::resolve(&args.host, args.port)?;
-    if args.count.is_some() || args.duration.is_some() {
+    if args.load.asked() {
         return load_mode(&args, &addrs);
     }
 
@@ -311,16 +257,5 @@ fn load_mode(args: &Args, addrs: &[SocketAddr]) -> Result<()> {
     // The first connection finds the address (and gives the same errors as a plain run).
     let (probe, server) = connect(addrs, args.timeout)?;
     drop(probe);
-    let plan = load::Plan {
-        count: args.count,
-        connections: args.connections as usize,
-        size: usize::try_from(args.size).with_context(|| t!("size-too-large"))?,
-        duration: args.duration,
-        reconnect: args.reconnect,
-        timeout: args.timeout,
-        rate: args.rate,
-        warmup: args.warmup.unwrap_or(Duration::ZERO),
-        interval: args.report_interval,
-    };
-    load::run(server, &plan, args.json)
+    load::run(server, &args.load.plan(args.timeout)?, args.load.json)
 }

@@ -13,9 +13,9 @@
 //! This file holds the document's steps 1 and 2 (create the socket, connect) and its loop;
 //! steps 3 and 4 (send, receive) live in client.rs; usage.rs reads the flags people type from
 //! habit (a server where a MESSAGE goes, `--host HOST:PORT`). Every sentence for a person is in
-//! locales/en.ftl and zh.ftl, one file per language (`--lang`), said with `t!`. Ping mode (`--ping`) measures instead: its
-//! flags are at the end of [`Args`], its machinery is the `measure` crate's
-//! (measure/src/ping.rs).
+//! locales/en.ftl and zh.ftl, one file per language (`--lang`), said with `t!`. Ping mode
+//! (`--ping`) measures instead: its flags and machinery are the `measure` crate's
+//! (measure/src/ping/flags.rs, measure/src/ping.rs).
 //!
 //! Start the server first, then the client in a second terminal:
 //!
@@ -33,9 +33,9 @@ use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
 use clap::Parser;
-use common::addr::{self, DEFAULT_HOST, MAX_DATAGRAM_V6, UDP_PORT};
+use common::addr::{self, DEFAULT_HOST, UDP_PORT};
 use common::text::lossy;
-use common::{cli, error, explain, input, lang, step};
+use common::{cli, error, explain, input, lang, shell, step};
 use log::debug;
 use measure::ping;
 use socket2::{Domain, Protocol, Socket, Type};
@@ -50,8 +50,6 @@ use messages::{escaped, t};
 /// Sends messages to a UDP server as datagrams and prints each reply; or pings it.
 #[derive(Parser, Debug)]
 #[command(version, about)]
-#[command(group(clap::ArgGroup::new("ping_mode").multiple(true)
-    .args(["ping", "count", "size", "interval", "deadline", "quiet", "json"])))]
 struct Args {
     /// Server to send to: IPv4, IPv6, or a name such as localhost; HOST:PORT gives the port too
     #[arg(long, default_value = DEFAULT_HOST, value_name = "HOST")]
@@ -83,49 +81,9 @@ struct Args {
     #[command(flatten)]
     packaging: cli::Packaging,
 
-    /// Ping mode: numbered datagrams, one a second, until Ctrl-C; each option below implies it
-    #[arg(long, help_heading = "Ping mode")]
-    ping: bool,
-
-    /// Stop after N datagrams (with --deadline: after N replies), as ping's -c
-    #[arg(long, short = 'c', short_alias = 'n', value_name = "N", help_heading = "Ping mode",
-          value_parser = clap::value_parser!(u64).range(1..))]
-    count: Option<u64>,
-
-    /// Bytes in each datagram (the first 10 are its sequence number); at most 65507 over IPv4 [default: 64]
-    #[arg(long, short = 's', value_name = "BYTES", help_heading = "Ping mode",
-          value_parser = clap::value_parser!(u64).range(ping::SEQ_DIGITS as u64..=MAX_DATAGRAM_V6 as u64))]
-    size: Option<u64>,
-
-    /// Time between datagrams, in seconds as ping's -i (0.2) or with a unit (200ms); 0 sends each as soon as the last is answered or given up [default: 1]
-    #[arg(long, short = 'i', value_name = "SECS", help_heading = "Ping mode",
-          value_parser = ping::parse_interval)]
-    interval: Option<ping::Interval>,
-
-    /// Stop after this long, whatever the count (ping's -w): seconds or with a unit (2m)
-    #[arg(long, short = 'w', value_name = "SECS", help_heading = "Ping mode",
-          value_parser = cli::parse_duration)]
-    deadline: Option<Duration>,
-
-    /// Print the summary only, not a line per reply
-    #[arg(long, short = 'q', help_heading = "Ping mode")]
-    quiet: bool,
-
-    /// Print one JSON document at the end (on Ctrl-C too) instead of the lines and the summary
-    #[arg(long, help_heading = "Ping mode")]
-    json: bool,
-}
-
-impl Args {
-    fn ping_mode(&self) -> bool {
-        self.ping
-            || self.count.is_some()
-            || self.size.is_some()
-            || self.interval.is_some()
-            || self.deadline.is_some()
-            || self.quiet
-            || self.json
-    }
+    /// Ping mode's flags (`--ping`, `-c`, `-i`, ...), the `ping_mode` group: measure/src/ping/flags.rs.
+    #[command(flatten)]
+    ping: ping::Flags,
 }
 
 fn main() {
@@ -169,8 +127,8 @@ fn host_and_port(args: &Args) -> (String, u16) {
 /// The command that talks to the server `message` names, from the arguments given.
 fn command_for(message: &str, host: &str, port: Option<u16>, default_port: u16) -> String {
     let given: Vec<String> = std::env::args().skip(1).collect();
-    usage::corrected_command(
-        &cli::how_to_start("udp-client"),
+    shell::corrected_command(
+        &shell::how_to_start("udp-client"),
         &given,
         message,
         host,
@@ -180,7 +138,7 @@ fn command_for(message: &str, host: &str, port: Option<u16>, default_port: u16) 
 
 fn run(args: Args) -> Result<()> {
     let (host, port) = host_and_port(&args);
-    let ping_mode = args.ping_mode();
+    let ping_mode = args.ping.asked();
     let server_message = args.messages.first().and_then(|m| {
         usage::looks_like_server(m).map(|(h, p)| (m.clone(), command_for(m, h, p, port)))
     });
@@ -197,7 +155,12 @@ fn run(args: Args) -> Result<()> {
                 t!("hint-ping-takes-no-messages"),
             ));
         }
-        if let Some(interval) = args.interval.as_ref().filter(|i| i.maybe_milliseconds()) {
+        if let Some(interval) = args
+            .ping
+            .interval
+            .as_ref()
+            .filter(|i| i.maybe_milliseconds())
+        {
             warn(&t!("interval-in-seconds", text = interval.text()));
         }
     }
@@ -247,19 +210,9 @@ fn run(args: Args) -> Result<()> {
 
     let mut out = cli::stdout();
     if ping_mode {
-        let size = args.size.unwrap_or(64);
+        let plan = args.ping.plan(host, args.timeout);
         // --size allows IPv6's larger datagrams; the server's family decides.
-        fits_in_a_datagram(size as usize, server)?;
-        let plan = ping::Plan {
-            host,
-            count: args.count,
-            size: size as usize,
-            interval: args.interval.map_or(Duration::from_secs(1), |i| i.every),
-            timeout: args.timeout,
-            deadline: args.deadline,
-            quiet: args.quiet,
-            json: args.json,
-        };
+        fits_in_a_datagram(plan.size, server)?;
         // Ctrl-C ends the run with its summary, as ping's does.
         return ping::run(socket, server, &plan, &mut out);
     }

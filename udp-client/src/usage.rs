@@ -26,57 +26,6 @@ pub fn looks_like_server(message: &str) -> Option<(&str, Option<u16>)> {
     is_host_name(message).then_some((message, None))
 }
 
-/// The command the user meant: `start` (how they run udp-client) with `--host HOST --port PORT`,
-/// then the arguments they gave (`args`, without the program's name), less `server` (the
-/// MESSAGE that named the server) and any `--host` or `--port` they gave.
-pub fn corrected_command(
-    start: &str,
-    args: &[String],
-    server: &str,
-    host: &str,
-    port: u16,
-) -> String {
-    let mut kept: Vec<&str> = Vec::new();
-    let mut rest = args.iter().map(String::as_str);
-    while let Some(arg) = rest.next() {
-        match arg {
-            // An option and its value: dropped together.
-            "--host" | "--port" | "-p" => {
-                rest.next();
-            }
-            _ if arg.starts_with("--host=") || arg.starts_with("--port=") => {}
-            _ if arg.starts_with("-p") && arg[2..].parse::<u16>().is_ok() => {}
-            _ => kept.push(arg),
-        }
-    }
-    if let Some(at) = kept.iter().position(|&arg| arg == server) {
-        kept.remove(at);
-    }
-    // `cargo run -p udp-client` needs `--` before the program's own arguments.
-    let separator = if start.starts_with("cargo ") {
-        " --"
-    } else {
-        ""
-    };
-    let mut command = format!("{start}{separator} --host {} --port {port}", quoted(host));
-    for arg in kept {
-        command.push(' ');
-        command.push_str(&quoted(arg));
-    }
-    command
-}
-
-/// `arg` as a POSIX shell reads it back: as it is when it holds nothing the shell treats
-/// specially, else in single quotes.
-fn quoted(arg: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=@%+,[]".contains(c);
-    if !arg.is_empty() && arg.chars().all(plain) {
-        arg.to_owned()
-    } else {
-        format!("'{}'", arg.replace('\'', r"'\''"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,40 +72,5 @@ mod tests {
         ] {
             assert_eq!(looks_like_server(text), None, "{text}");
         }
-    }
-
-    #[test]
-    fn the_corrected_command_keeps_the_other_arguments_and_drops_the_old_host_and_port() {
-        let args = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
-        assert_eq!(
-            corrected_command(
-                "udp-client",
-                &args("-c 3 -i 0.2 10.0.0.5:9999"),
-                "10.0.0.5:9999",
-                "10.0.0.5",
-                9999
-            ),
-            "udp-client --host 10.0.0.5 --port 9999 -c 3 -i 0.2"
-        );
-        assert_eq!(
-            corrected_command(
-                "cargo run -p udp-client",
-                &args("--port 7 --host=x -p8 -p 9 example.com hi"),
-                "example.com",
-                "example.com",
-                7
-            ),
-            "cargo run -p udp-client -- --host example.com --port 7 hi"
-        );
-        assert_eq!(
-            corrected_command(
-                "udp-client",
-                &["h.com".into(), "it's me".into()],
-                "h.com",
-                "h.com",
-                1
-            ),
-            r"udp-client --host h.com --port 1 'it'\''s me'"
-        );
     }
 }
