@@ -17,11 +17,10 @@
 //!
 //! This file holds the plan, [`run`] (what udp-client calls), the totals and the loop that keeps
 //! the schedule; flags.rs holds its flags as udp-client shows them and reads `--interval`;
-//! datagrams.rs numbers what goes and matches each reply, error or timeout to its
-//! datagram, wait.rs is the one wait on the socket and on Ctrl-C, and report.rs keeps the
+//! pinger.rs is the run's state: it numbers what goes, matches each reply, error or timeout to
+//! its datagram and says when the next one goes; wait.rs is the one wait on the socket and on Ctrl-C, and report.rs keeps the
 //! interval records and prints the summary or the `--json` document.
 
-use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -31,24 +30,19 @@ use common::{error, shell};
 use mio::net::UdpSocket;
 
 use crate::messages::t;
-use crate::stats::Latencies;
 
-mod datagrams;
 mod flags;
+mod pinger;
 mod report;
 mod wait;
 
-pub use datagrams::SEQ_DIGITS;
 pub use flags::Flags;
+pub use pinger::SEQ_DIGITS;
 
-use datagrams::Sent;
-use report::{summary, Document, Records};
+use pinger::Pinger;
+use report::{summary, Document};
 use wait::Wait;
 use wait::Woke;
-
-/// How many recent datagrams a late reply can still be matched to. At 20,000 a second that is
-/// three seconds, three times the default timeout.
-const WINDOW: usize = 1 << 16;
 
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -121,68 +115,6 @@ impl Totals {
     }
 }
 
-/// The run: what was sent, what came back, and the figures.
-struct Pinger<'a, W: Write> {
-    socket: &'a UdpSocket,
-    server: SocketAddr,
-    plan: &'a Plan,
-    out: &'a mut W,
-    /// Each recent datagram by sequence number modulo the window: memory stays the same however
-    /// many datagrams a run sends.
-    window: Vec<Option<Sent>>,
-    /// Sequence numbers still waiting (or errored) in the order they went, so the first is the
-    /// first to time out. Answered ones leave it when they reach the front.
-    pending: VecDeque<u64>,
-    last_sent: Option<Instant>,
-    totals: Totals,
-    latencies: Latencies,
-    records: Records,
-    buf: Vec<u8>,
-}
-
-impl<W: Write> Pinger<'_, W> {
-    /// True while the plan wants more datagrams sent.
-    fn more_to_send(&self) -> bool {
-        match (self.plan.count, self.plan.deadline) {
-            (None, _) => true,
-            // ping's -c with -w: go on until that many replies, or the deadline.
-            (Some(count), Some(_)) => self.totals.received < count,
-            (Some(count), None) => self.totals.sent < count,
-        }
-    }
-
-    /// True when the count is done: with a deadline, that many replies came; without, that
-    /// many datagrams went and each has its reply or its timeout is over.
-    fn done(&self) -> bool {
-        match (self.plan.count, self.plan.deadline) {
-            (None, _) => false,
-            (Some(count), Some(_)) => self.totals.received >= count,
-            (Some(count), None) => self.totals.sent >= count && self.pending.is_empty(),
-        }
-    }
-
-    /// When the next datagram goes: an interval after the last, or with `-i 0` as soon as
-    /// none is pending.
-    fn next_send(&self, now: Instant) -> Option<Instant> {
-        if !self.more_to_send() {
-            return None;
-        }
-        match self.last_sent {
-            None => Some(now),
-            Some(last) if !self.plan.interval.is_zero() => Some(last + self.plan.interval),
-            Some(_) => self.pending.is_empty().then_some(now),
-        }
-    }
-
-    fn first_expiry(&self) -> Option<Instant> {
-        let seq = *self.pending.front()?;
-        let len = self.window.len() as u64;
-        self.window[(seq % len) as usize]
-            .filter(|s| s.seq == seq)
-            .map(|s| s.at + self.plan.timeout)
-    }
-}
-
 /// Ping mode, whole: pings `server` over `socket` (connected to it) as `plan` says, a line per
 /// reply on `out`, then the summary or the `--json` document; the first Ctrl-C ends the run with
 /// its summary, as ping's does. The result is ping's exit code: an error when no reply came, or,
@@ -246,25 +178,7 @@ fn ping(
     out: &mut impl Write,
 ) -> Result<Totals> {
     let start = Instant::now();
-    let window = match plan.count {
-        Some(count) if plan.deadline.is_none() => {
-            usize::try_from(count).map_or(WINDOW, |c| c.min(WINDOW))
-        }
-        _ => WINDOW,
-    };
-    let mut pinger = Pinger {
-        socket,
-        server,
-        plan,
-        out,
-        window: vec![None; window],
-        pending: VecDeque::new(),
-        last_sent: None,
-        totals: Totals::default(),
-        latencies: Latencies::new(),
-        records: Records::new(start),
-        buf: vec![0u8; 64 * 1024],
-    };
+    let mut pinger = Pinger::new(socket, server, plan, out, start);
     let end = plan.deadline.map(|d| start + d);
     let stopped_by = loop {
         let now = Instant::now();

@@ -3,7 +3,8 @@
 //! new connection, for connect cycles), and counting what happened into the report.
 //!
 //! driver/bytes.rs holds which bytes a round trip sends and the check of the echo against them;
-//! driver/schedule.rs holds `--rate`'s schedule, when each round trip is due.
+//! driver/schedule.rs holds `--rate`'s schedule, when each round trip is due; driver/tests.rs
+//! the tests that drive a round trip.
 
 use std::io::{self, Read};
 use std::net::SocketAddr;
@@ -26,7 +27,7 @@ mod schedule;
 pub(super) use bytes::payload;
 pub(super) use schedule::warm_slots;
 
-use bytes::OFFSETS;
+use bytes::Bytes;
 use schedule::Schedule;
 
 /// What a connection does next.
@@ -45,7 +46,7 @@ pub(super) enum Next {
 pub(super) struct Driver<'a> {
     plan: &'a Plan,
     server: SocketAddr,
-    payload: &'a [u8],
+    bytes: Bytes<'a>,
     /// Round trips begun, and those ended (completed or failed).
     started: u64,
     pub(super) done: u64,
@@ -74,18 +75,21 @@ impl<'a> Driver<'a> {
     ) -> Self {
         let start = Instant::now();
         let measure_start = start + plan.warmup;
+        let deadline = plan.duration.map(|d| measure_start + d);
         Driver {
             plan,
             server,
-            payload,
+            bytes: Bytes::new(payload, plan.size),
             started: 0,
             done: 0,
             counted: 0,
             report: Report::new(setup),
             start,
             measure_start,
-            deadline: plan.duration.map(|d| measure_start + d),
-            schedule: plan.rate.map(|rate| Schedule::new(plan, rate, connections)),
+            deadline,
+            schedule: plan
+                .rate
+                .map(|rate| Schedule::new(plan, rate, connections, start, deadline)),
             tallies: None,
         }
     }
@@ -117,7 +121,7 @@ impl<'a> Driver<'a> {
         if !warm {
             self.counted += 1;
         }
-        conn.offset = (i * 7919 + conn.rounds as usize * 131) % OFFSETS;
+        conn.offset = bytes::offset(i, conn.rounds);
         conn.sent = 0;
         conn.received = 0;
         conn.busy = true;
@@ -169,14 +173,14 @@ impl<'a> Driver<'a> {
                 Err(e) => return Err(e).context(t!("connecting")),
             }
         }
-        self.send(conn)?;
+        self.bytes.send(conn)?;
         let size = self.plan.size;
         // Read what has come back, checking it against what was sent.
         while conn.received < size {
             match conn.stream.read(buf) {
                 Ok(0) => bail!(t!("load-closed-early", got = conn.received, size = size)),
                 Ok(n) => {
-                    if conn.received + n > size || !self.matches(conn, &buf[..n]) {
+                    if conn.received + n > size || !self.bytes.matches(conn, &buf[..n]) {
                         self.report.mismatches += 1;
                         bail!(t!("echo-differs"));
                     }
@@ -210,7 +214,7 @@ impl<'a> Driver<'a> {
             return Ok(Next::Done);
         }
         // Send the next one; its reply cannot be there yet, and epoll says when it is.
-        self.send(conn)?;
+        self.bytes.send(conn)?;
         Ok(Next::Going)
     }
 
@@ -266,4 +270,94 @@ impl<'a> Driver<'a> {
         *conn = fresh;
         Ok(Next::Going)
     }
+
+    /// Under `--rate`: when slot `slot` is due, if the plan wants it at all.
+    fn due(&self, slot: u64) -> Option<Instant> {
+        self.schedule?.due(slot)
+    }
+
+    /// Under `--rate`: the first slot of connection `i`, and when it is due.
+    pub(in crate::load) fn first(&mut self, conn: &mut Conn, i: usize) -> Next {
+        conn.slot = i as u64;
+        match self.due(conn.slot) {
+            Some(due) => Next::WaitUntil(due),
+            None => Next::Done,
+        }
+    }
+
+    /// Under `--rate`: starts the round trip of `conn`'s slot, due now or before (its latency
+    /// counts from then), on a new connection for connect cycles; moves it along as far as it
+    /// goes without waiting. `idle`: the connection was waiting for this slot, free, so
+    /// whatever lateness there is, is this program's own (the timer's, the loop's).
+    pub(in crate::load) fn launch(
+        &mut self,
+        conn: &mut Conn,
+        i: usize,
+        buf: &mut [u8],
+        poll: &Poll,
+        idle: bool,
+    ) -> Result<Next> {
+        let now = Instant::now();
+        let (Some(schedule), Some(due)) = (self.schedule, self.due(conn.slot)) else {
+            return Ok(Next::Done);
+        };
+        // Behind the schedule when the load ends: the rest are not sent.
+        if self.deadline.is_some_and(|d| now >= d) {
+            return Ok(Next::Done);
+        }
+        if self.plan.reconnect && conn.rounds > 0 {
+            let mut fresh = connect_nonblocking(self.server)?;
+            fresh.register(poll, i)?;
+            fresh.rounds = conn.rounds;
+            fresh.slot = conn.slot;
+            *conn = fresh;
+        }
+        let warm = schedule.is_warm(conn.slot);
+        if idle && !warm {
+            self.report
+                .send_lag
+                .record(now.saturating_duration_since(due));
+        }
+        self.start_round(conn, i, due, now, warm);
+        self.advance(conn, i, buf, poll, false)
+    }
+
+    /// Under `--rate`, after a round trip: the connection's next slot now if it is due (or
+    /// overdue: the connection is behind), else wait for it.
+    pub(super) fn after_scheduled(
+        &mut self,
+        conn: &mut Conn,
+        i: usize,
+        buf: &mut [u8],
+        poll: &Poll,
+        now: Instant,
+    ) -> Result<Next> {
+        let step = self.schedule.map_or(1, |s| s.connections);
+        conn.slot += step;
+        if self.plan.reconnect {
+            // Closed now, not when its next slot comes; the new connection opens then.
+            let _ = poll.registry().deregister(&mut conn.stream);
+            let _ = conn.stream.shutdown(std::net::Shutdown::Both);
+        }
+        match self.due(conn.slot) {
+            None => Ok(Next::Done),
+            Some(due) if due > now => Ok(Next::WaitUntil(due)),
+            Some(_) => self.launch(conn, i, buf, poll, false),
+        }
+    }
+
+    /// Fails, as a mismatch, when bytes beyond the echo are already waiting on `conn`. Nothing
+    /// (or end of stream, or an error: the echo itself came back whole) is no mismatch.
+    fn nothing_more(&mut self, conn: &mut Conn, buf: &mut [u8]) -> Result<()> {
+        match conn.stream.read(buf) {
+            Ok(n) if n > 0 => {
+                self.report.mismatches += 1;
+                bail!(t!("load-sent-more", extra = n));
+            }
+            _ => Ok(()),
+        }
+    }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,17 +1,16 @@
 //! Which bytes a load round trip sends, and the check of what comes back against them: a
 //! random block, each round trip starting at its own offset into it, compared as it comes.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
-use super::Driver;
 use crate::load::conn::Conn;
 use crate::messages::t;
 
 /// Round trips start at one of this many offsets into a random block, so that no two
 /// connections, and no two round trips on one connection, need send the same bytes.
-pub(super) const OFFSETS: usize = 4096;
+const OFFSETS: usize = 4096;
 /// A round trip longer than this repeats the block. Small enough to stay in the CPU's cache (a
 /// 128 MiB block would make the load wait on memory, not on the server), and an odd length, so
 /// that a server which drops or repeats a power-of-two chunk is still caught.
@@ -39,17 +38,24 @@ fn random_bytes(len: usize) -> Vec<u8> {
     out
 }
 
-impl<'a> Driver<'a> {
-    /// Fails, as a mismatch, when bytes beyond the echo are already waiting on `conn`. Nothing
-    /// (or end of stream, or an error: the echo itself came back whole) is no mismatch.
-    pub(super) fn nothing_more(&mut self, conn: &mut Conn, buf: &mut [u8]) -> Result<()> {
-        match conn.stream.read(buf) {
-            Ok(n) if n > 0 => {
-                self.report.mismatches += 1;
-                bail!(t!("load-sent-more", extra = n));
-            }
-            _ => Ok(()),
-        }
+/// Where round trip `round` of connection `i` starts in the block: spread so that neighbours
+/// differ.
+pub(super) fn offset(i: usize, round: u64) -> usize {
+    (i * 7919 + round as usize * 131) % OFFSETS
+}
+
+/// The bytes each round trip sends: `size` of them from the block, starting at the round
+/// trip's offset (`conn.offset`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Bytes<'a> {
+    block: &'a [u8],
+    size: usize,
+}
+
+impl<'a> Bytes<'a> {
+    /// Round trips of `size` bytes taken from `block` (a [`payload`] for that size).
+    pub(super) fn new(block: &'a [u8], size: usize) -> Self {
+        Bytes { block, size }
     }
 
     /// True when `got`, just read, is what was sent at that place in the round trip.
@@ -69,16 +75,15 @@ impl<'a> Driver<'a> {
 
     /// The bytes the round trip on `conn` sends from position `at` to the end of the period.
     fn sent_from(&self, conn: &Conn, at: usize) -> &'a [u8] {
-        let period = self.plan.size.min(PERIOD);
+        let period = self.size.min(PERIOD);
         let start = conn.offset + at % period;
-        let left = self.plan.size - at;
-        let payload: &'a [u8] = self.payload;
-        &payload[start..(conn.offset + period).min(start + left)]
+        let left = self.size - at;
+        &self.block[start..(conn.offset + period).min(start + left)]
     }
 
     /// Writes as much of the round trip's bytes as the socket takes now.
-    pub(super) fn send(&mut self, conn: &mut Conn) -> Result<()> {
-        while conn.sent < self.plan.size {
+    pub(super) fn send(&self, conn: &mut Conn) -> Result<()> {
+        while conn.sent < self.size {
             let bytes = self.sent_from(conn, conn.sent);
             match conn.stream.write(bytes) {
                 Ok(n) => conn.sent += n,
@@ -88,70 +93,5 @@ impl<'a> Driver<'a> {
             }
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::io::{Read, Write};
-    use std::net::TcpListener;
-    use std::time::{Duration, Instant};
-
-    use mio::Poll;
-
-    use super::*;
-    use crate::load::conn::connect_blocking;
-    use crate::load::driver::Next;
-    use crate::load::Plan;
-
-    #[test]
-    fn bytes_after_a_connections_last_echo_are_a_mismatch() {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let server = listener.local_addr().unwrap();
-        let plan = Plan {
-            count: Some(1),
-            connections: 1,
-            size: 64,
-            duration: None,
-            reconnect: false,
-            timeout: Duration::from_secs(5),
-            rate: None,
-            warmup: Duration::ZERO,
-            interval: None,
-        };
-        let payload = payload(plan.size);
-        let poll = Poll::new().unwrap();
-        let mut conn = connect_blocking(server, plan.timeout).unwrap();
-        let (mut peer, _) = listener.accept().unwrap();
-        let mut driver = Driver::new(&plan, server, &payload, Duration::ZERO, 1);
-        assert!(driver.begin(&mut conn, 0, Instant::now()));
-        // Sends the round trip; nothing has come back yet.
-        let mut buf = vec![0u8; plan.size];
-        assert_eq!(
-            driver
-                .advance(&mut conn, 0, &mut buf, &poll, false)
-                .unwrap(),
-            Next::Going
-        );
-
-        // The echo and 5 bytes more, all there before the client reads: its buffer holds the
-        // echo and no more, so the read that completes the round trip leaves the 5 waiting.
-        let mut reply = vec![0u8; plan.size];
-        peer.read_exact(&mut reply).unwrap();
-        reply.extend_from_slice(b"extra");
-        peer.write_all(&reply).unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let mut peek = [0u8; 128];
-        while conn.stream.peek(&mut peek).unwrap_or(0) < reply.len() {
-            assert!(Instant::now() < deadline, "the reply did not arrive");
-            std::thread::yield_now();
-        }
-
-        let e = driver
-            .advance(&mut conn, 0, &mut buf, &poll, false)
-            .unwrap_err();
-        assert_eq!(e.to_string(), "the server sent 5 bytes more than the echo");
-        assert_eq!(driver.report.mismatches, 1);
-        assert_eq!(driver.report.round_trips, 0);
     }
 }

@@ -1,15 +1,19 @@
-//! The datagrams of a ping run: each numbered as it goes, and each reply, error or timeout
-//! matched to the datagram it is about, in a window of the recent ones; a line for each on
-//! stdout.
+//! A ping run's state, [`Pinger`]: each datagram numbered as it goes, each reply, error or
+//! timeout matched to the datagram it is about, in a window of the recent ones, with a line
+//! for each on stdout; and when the next datagram goes and when the count is done.
 
+use std::collections::VecDeque;
 use std::io::{self, Write};
+use std::net::SocketAddr;
 use std::time::Instant;
 
-use crate::stats::millis;
 use anyhow::Result;
 use common::text::uppercase;
+use mio::net::UdpSocket;
 
-use super::Pinger;
+use super::report::Records;
+use super::{Plan, Totals};
+use crate::stats::{millis, Latencies};
 
 /// Digits of the sequence number at the start of each datagram.
 pub const SEQ_DIGITS: usize = 10;
@@ -48,13 +52,107 @@ enum State {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Sent {
-    pub(super) seq: u64,
-    pub(super) at: Instant,
+struct Sent {
+    seq: u64,
+    at: Instant,
     state: State,
 }
 
-impl<W: Write> Pinger<'_, W> {
+/// How many recent datagrams a late reply can still be matched to. At 20,000 a second that is
+/// three seconds, three times the default timeout.
+const WINDOW: usize = 1 << 16;
+
+/// The run: what was sent, what came back, and the figures.
+pub(super) struct Pinger<'a, W: Write> {
+    socket: &'a UdpSocket,
+    server: SocketAddr,
+    plan: &'a Plan,
+    pub(super) out: &'a mut W,
+    /// Each recent datagram by sequence number modulo the window: memory stays the same however
+    /// many datagrams a run sends.
+    window: Vec<Option<Sent>>,
+    /// Sequence numbers still waiting (or errored) in the order they went, so the first is the
+    /// first to time out. Answered ones leave it when they reach the front.
+    pending: VecDeque<u64>,
+    last_sent: Option<Instant>,
+    pub(super) totals: Totals,
+    pub(super) latencies: Latencies,
+    pub(super) records: Records,
+    buf: Vec<u8>,
+}
+
+impl<'a, W: Write> Pinger<'a, W> {
+    /// A run of `plan` on `socket` (connected to `server`), its lines on `out`, begun at
+    /// `start`.
+    pub(super) fn new(
+        socket: &'a UdpSocket,
+        server: SocketAddr,
+        plan: &'a Plan,
+        out: &'a mut W,
+        start: Instant,
+    ) -> Self {
+        let window = match plan.count {
+            Some(count) if plan.deadline.is_none() => {
+                usize::try_from(count).map_or(WINDOW, |c| c.min(WINDOW))
+            }
+            _ => WINDOW,
+        };
+        Pinger {
+            socket,
+            server,
+            plan,
+            out,
+            window: vec![None; window],
+            pending: VecDeque::new(),
+            last_sent: None,
+            totals: Totals::default(),
+            latencies: Latencies::new(),
+            records: Records::new(start),
+            buf: vec![0u8; 64 * 1024],
+        }
+    }
+
+    /// True while the plan wants more datagrams sent.
+    fn more_to_send(&self) -> bool {
+        match (self.plan.count, self.plan.deadline) {
+            (None, _) => true,
+            // ping's -c with -w: go on until that many replies, or the deadline.
+            (Some(count), Some(_)) => self.totals.received < count,
+            (Some(count), None) => self.totals.sent < count,
+        }
+    }
+
+    /// True when the count is done: with a deadline, that many replies came; without, that
+    /// many datagrams went and each has its reply or its timeout is over.
+    pub(super) fn done(&self) -> bool {
+        match (self.plan.count, self.plan.deadline) {
+            (None, _) => false,
+            (Some(count), Some(_)) => self.totals.received >= count,
+            (Some(count), None) => self.totals.sent >= count && self.pending.is_empty(),
+        }
+    }
+
+    /// When the next datagram goes: an interval after the last, or with `-i 0` as soon as
+    /// none is pending.
+    pub(super) fn next_send(&self, now: Instant) -> Option<Instant> {
+        if !self.more_to_send() {
+            return None;
+        }
+        match self.last_sent {
+            None => Some(now),
+            Some(last) if !self.plan.interval.is_zero() => Some(last + self.plan.interval),
+            Some(_) => self.pending.is_empty().then_some(now),
+        }
+    }
+
+    pub(super) fn first_expiry(&self) -> Option<Instant> {
+        let seq = *self.pending.front()?;
+        let len = self.window.len() as u64;
+        self.window[(seq % len) as usize]
+            .filter(|s| s.seq == seq)
+            .map(|s| s.at + self.plan.timeout)
+    }
+
     fn slot(&mut self, seq: u64) -> &mut Option<Sent> {
         let len = self.window.len() as u64;
         &mut self.window[(seq % len) as usize]
