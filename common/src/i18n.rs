@@ -2,8 +2,8 @@
 //! files (`locales/en.ftl`, `locales/zh.ftl`) that an editor can fix without reading Rust.
 //!
 //! A program builds one [`Catalog`] from its two files at first use, and says a sentence with
-//! `common::tr!(CATALOG, "message-id", name = value, …)` (each program wraps that in its own
-//! `t!`). The run's language ([`crate::lang`]) picks the file. Fluent is Mozilla's format, the one
+//! `common::tr!(CATALOG, "message-id", name = value, …)`; [`catalog!`] declares both, and the
+//! crate's own `t!`, in one line. The run's language ([`crate::lang`]) picks the file. Fluent is Mozilla's format, the one
 //! rustc keeps its own diagnostics in: `id = text with { $name }`, plurals and choices as
 //! `{ $n -> [one] … *[other] … }`. See `i18n/check.rs` for the test every program runs on its
 //! files: the same messages in both, the same variables in both, and every `t!` in the source
@@ -19,8 +19,6 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use crate::lang::{self, Lang};
 
 pub mod check;
-
-pub use check::assert_catalog;
 
 /// One program's sentences in both languages.
 pub struct Catalog {
@@ -135,6 +133,43 @@ number_args!(u8, u16, u32, u64, usize, i32, i64, f64);
 macro_rules! tr {
     ($catalog:expr, $id:literal $(, $name:ident = $value:expr)* $(,)?) => {
         $catalog.say($id, &[$((stringify!($name), $crate::i18n::Arg::from($value))),*])
+    };
+}
+
+/// Declares a program's catalog, once, in its `messages.rs` (`common::catalog!();`): the two
+/// Fluent files of its `locales/` read in at build time, `CATALOG` built from them at first use,
+/// the crate's own `t!("id", name = value, …)` over it (`use crate::messages::t;`), and the test
+/// that checks both files against the source (see [`check`]).
+#[macro_export]
+// `crate::messages::CATALOG` in `t!` is meant: the catalog of the crate that declares it.
+#[allow(clippy::crate_in_macro_def)]
+macro_rules! catalog {
+    () => {
+        $crate::catalog!(@with $);
+    };
+    // `$d` is a `$`, for the `t!` macro this one writes.
+    (@with $d:tt) => {
+        const EN: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/locales/en.ftl"));
+        const ZH: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/locales/zh.ftl"));
+
+        /// This crate's catalog, read from its two files at first use.
+        pub static CATALOG: std::sync::LazyLock<$crate::i18n::Catalog> =
+            std::sync::LazyLock::new(|| $crate::i18n::Catalog::new(EN, ZH));
+
+        /// Says one of this crate's messages: `t!("id")` or `t!("id", name = value, …)`.
+        macro_rules! t {
+            ($d($d arg:tt)*) => {
+                $crate::tr!(crate::messages::CATALOG, $d($d arg)*)
+            };
+        }
+        pub(crate) use t;
+
+        #[cfg(test)]
+        #[test]
+        fn both_files_hold_the_same_messages_and_the_source_says_each_as_written() {
+            let src = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
+            $crate::i18n::check::assert_catalog(EN, ZH, src);
+        }
     };
 }
 

@@ -3,23 +3,7 @@
 //! can fix without reading Rust; `t!("id", name = value)` says one in the run's language (see
 //! common::i18n). The report lines on stdout and the log lines stay in English.
 
-use std::sync::LazyLock;
-
-use common::i18n::Catalog;
-
-const EN: &str = include_str!("../locales/en.ftl");
-const ZH: &str = include_str!("../locales/zh.ftl");
-
-/// measure's catalog, read from the two files at first use.
-pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| Catalog::new(EN, ZH));
-
-/// Says one of measure's messages: `t!("id")` or `t!("id", name = value, …)`.
-macro_rules! t {
-    ($($arg:tt)*) => {
-        common::tr!(crate::messages::CATALOG, $($arg)*)
-    };
-}
-pub(crate) use t;
+common::catalog!();
 
 #[cfg(test)]
 mod tests {
@@ -27,12 +11,6 @@ mod tests {
     use common::lang::Lang;
 
     use super::CATALOG;
-
-    #[test]
-    fn both_files_hold_the_same_messages_and_the_source_says_each_as_written() {
-        let src = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
-        common::i18n::check::assert_catalog(super::EN, super::ZH, src);
-    }
 
     /// Every message of en.ftl, by its id: the lines that start one (`id = …`).
     fn ids() -> Vec<&'static str> {

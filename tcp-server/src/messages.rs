@@ -3,29 +3,4 @@
 //! says one in the run's language (see common::i18n). Log lines stay in English, in the source
 //! (see `common::lang`).
 
-use std::sync::LazyLock;
-
-use common::i18n::Catalog;
-
-const EN: &str = include_str!("../locales/en.ftl");
-const ZH: &str = include_str!("../locales/zh.ftl");
-
-/// tcp-server's catalog, read from the two files at first use.
-pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| Catalog::new(EN, ZH));
-
-/// Says one of tcp-server's messages: `t!("id")` or `t!("id", name = value, …)`.
-macro_rules! t {
-    ($($arg:tt)*) => {
-        common::tr!(crate::messages::CATALOG, $($arg)*)
-    };
-}
-pub(crate) use t;
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn both_files_hold_the_same_messages_and_the_source_says_each_as_written() {
-        let src = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
-        common::i18n::check::assert_catalog(super::EN, super::ZH, src);
-    }
-}
+common::catalog!();

@@ -4,23 +4,7 @@
 //! Log lines stay in English (see `common::lang`), and so do the errors that only ever reach the
 //! log (a reply too large, a send that failed: answer.rs).
 
-use std::sync::LazyLock;
-
-use common::i18n::Catalog;
-
-const EN: &str = include_str!("../locales/en.ftl");
-const ZH: &str = include_str!("../locales/zh.ftl");
-
-/// udp-server's catalog, read from the two files at first use.
-pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| Catalog::new(EN, ZH));
-
-/// Says one of udp-server's messages: `t!("id")` or `t!("id", name = value, …)`.
-macro_rules! t {
-    ($($arg:tt)*) => {
-        common::tr!(crate::messages::CATALOG, $($arg)*)
-    };
-}
-pub(crate) use t;
+common::catalog!();
 
 #[cfg(test)]
 mod tests {
@@ -30,12 +14,6 @@ mod tests {
     use common::lang::Lang;
 
     use super::CATALOG;
-
-    #[test]
-    fn both_files_hold_the_same_messages_and_the_source_says_each_as_written() {
-        let src = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
-        common::i18n::check::assert_catalog(super::EN, super::ZH, src);
-    }
 
     /// Every message in `lang`, each with the same made-up values.
     fn every_sentence(lang: Lang) -> Vec<String> {
