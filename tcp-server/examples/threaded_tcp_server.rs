@@ -8,11 +8,12 @@
 //! - A client that fails (a reset, say) ends its own thread, not the server.
 //!
 //! What it still does not do, compared with the real program, `tcp-server`:
-//! - each client costs a thread, even an idle one; `tcp-server` waits on many sockets from a few
-//!   threads (epoll), so a thousand idle clients cost a thousand small records;
+//! - each client costs a thread, even an idle one; rung 3 (`event_loop_tcp_server`) waits on
+//!   every socket from one thread (epoll), so a thousand idle clients cost a thousand small
+//!   records;
 //! - no limits: any number of clients, each idle for ever; `tcp-server` has
 //!   `--max-connections` and `--idle-timeout`, and when it runs out of file descriptors it
-//!   waits instead of ending (here `accept` fails and the server ends);
+//!   closes the longest idle connection to make room (here `accept` fails and the server ends);
 //! - no Ctrl-C handling: the process just dies; `tcp-server` stops accepting, lets open
 //!   connections finish, and prints what it served.
 //!
