@@ -25,6 +25,14 @@ listening = listening: the kernel now completes handshakes on its own and queues
        *[kept] {""}
     }; the backlog is that queue, not a limit on connections
 
+# Said after step 3's line: $limit, the open-file limit now (descriptors); $before, the soft
+# limit the server started with; $raised: "raised" (to the hard limit) or "kept" (it was already
+# there); $connections: how many connections the server will hold at once.
+descriptors = each connection holds a file descriptor: the open-file limit is { $limit }{ $raised ->
+        [raised] {" "}(raised from { $before } at start)
+       *[kept] {""}
+    }, so the server holds at most { $connections } connections at once (--max-connections)
+
 ## Step 4: accept
 
 # $peer: the client's address and port; $port: that port alone.

@@ -25,6 +25,13 @@ listening = 开始监听：从现在起，三次握手由内核自己完成，�
        *[kept] {""}
     }；backlog 是这个队列的长度，不是最大连接数
 
+# 第 3 步之后说：$limit 是现在的打开文件数上限；$before 是启动时的软上限；$raised 为
+# "raised"（已提高到硬上限）或 "kept"（本来就是）；$connections 是同时最多保持的连接数。
+descriptors = 每条连接都要占一个文件描述符：打开文件数上限是 { $limit }{ $raised ->
+        [raised] （启动时从 { $before } 提高上来）
+       *[kept] {""}
+    }，所以服务器同时最多保持 { $connections } 条连接（--max-connections）
+
 ## Step 4: accept
 
 # $peer: the client's address and port; $port: that port alone.

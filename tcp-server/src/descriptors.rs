@@ -3,7 +3,10 @@
 //! room (room.rs). At start the soft open-file limit is raised to the hard one, and the
 //! connection cap is fitted under what is left once the server's own descriptors are counted.
 
+use common::step;
 use log::info;
+
+use crate::messages::t;
 
 /// Descriptors the server holds besides its connections: stdin, stdout and stderr, the
 /// listener, Ctrl-C's pipe, and a few for the libraries and the log; then per worker its epoll
@@ -14,9 +17,9 @@ fn reserved(threads: usize) -> usize {
 }
 
 /// The connection cap that fits the open-file limit, after raising the soft limit to the hard
-/// one; says so in one line when the limit clips `max`.
+/// one; says so in one line when the limit clips `max`, and narrates the limit (`--explain`).
 pub fn fit(max: usize, threads: usize) -> usize {
-    let Some(limit) = raise_limit() else {
+    let Some((before, limit)) = raise_limit() else {
         return max; // No such limit here (Windows), or it cannot be read.
     };
     let fits = usize::try_from(limit)
@@ -30,19 +33,32 @@ pub fn fit(max: usize, threads: usize) -> usize {
             reserved(threads)
         );
     }
+    let raised = if before < limit { "raised" } else { "kept" };
+    step!(
+        3,
+        Step::Listen,
+        t!(
+            "descriptors",
+            limit = limit,
+            before = before,
+            raised = raised,
+            connections = fits.min(max)
+        )
+    );
     fits.min(max)
 }
 
-/// Raises the soft open-file limit to the hard one; returns the limit now in force.
+/// Raises the soft open-file limit to the hard one; returns the soft limit before, and the
+/// limit now in force.
 #[cfg(unix)]
-fn raise_limit() -> Option<u64> {
+fn raise_limit() -> Option<(u64, u64)> {
     let (soft, hard) = rlimit::getrlimit(rlimit::Resource::NOFILE).ok()?;
-    Some(rlimit::increase_nofile_limit(hard).unwrap_or(soft))
+    Some((soft, rlimit::increase_nofile_limit(hard).unwrap_or(soft)))
 }
 
 /// Windows has no open-file limit of this kind.
 #[cfg(not(unix))]
-fn raise_limit() -> Option<u64> {
+fn raise_limit() -> Option<(u64, u64)> {
     None
 }
 

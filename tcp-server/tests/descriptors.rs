@@ -17,10 +17,15 @@ use testkit::{round_trip, Server};
 
 /// A server under `ulimits` (sh's ulimit arguments).
 fn start_under(ulimits: &str) -> Server {
+    start_under_with(ulimits, "")
+}
+
+/// The same, with more arguments.
+fn start_under_with(ulimits: &str, more: &str) -> Server {
     let mut cmd = Command::new("sh");
     cmd.args([
         "-c",
-        &format!("{ulimits} && exec \"$0\" --port 0 --threads 2"),
+        &format!("{ulimits} && exec \"$0\" --port 0 --threads 2 {more}"),
         BIN,
     ]);
     Server::start_command(cmd)
@@ -61,6 +66,15 @@ fn a_newcomer_is_served_when_idle_connections_used_up_the_descriptors() {
 fn the_soft_open_file_limit_is_raised_to_the_hard_one() {
     let _turn = take_turns();
     newcomer_is_served_past_the_descriptors(&start_under("ulimit -Sn 64 && ulimit -Hn 200"));
+}
+
+/// `--explain` says what the limit is now, what it was, and how many connections that allows.
+#[test]
+fn the_raised_limit_and_the_connections_it_allows_are_narrated() {
+    let server = start_under_with("ulimit -Sn 64 && ulimit -Hn 200", "--explain");
+    let line = "[step 3 listen] each connection holds a file descriptor: the open-file limit is 200 \
+                (raised from 64 at start), so the server holds at most 178 connections at once";
+    assert!(server.wait_for_log(line, WAIT), "{}", server.stderr());
 }
 
 /// The limit lowered under a running server (or the system's table full): accept() fails for

@@ -40,7 +40,7 @@ fn a_chinese_locale_narrates_every_step_in_chinese() {
     );
     let stderr = server.stderr();
     let steps = assert_chinese_narration(&stderr);
-    assert_eq!(steps.len(), 6, "{stderr}");
+    assert_eq!(steps.len(), 7, "{stderr}");
     assert_in_order(
         &stderr,
         &[
@@ -51,6 +51,7 @@ fn a_chinese_locale_narrates_every_step_in_chinese() {
             ),
             "[步骤 3 监听连接] 开始监听",
             "不是最大连接数",
+            "[步骤 3 监听连接] 每条连接都要占一个文件描述符：打开文件数上限是 ",
             "[步骤 4 接受连接] 已接受 127.0.0.1:",
             "[步骤 5 数据交换] 从 127.0.0.1:",
             "收到 6 字节，回发 6 字节",
