@@ -11,6 +11,7 @@
 #   bash bench/ladder.sh              # build, then one run: a few minutes on 2 cores
 #   bash bench/ladder.sh --runs 3     # each figure the median of 3 runs
 #   bash bench/ladder.sh --max 5000   # stop at 5,000 connections
+#   bash bench/ladder.sh --rungs tcp-server,tokio --runs 3   # only those, 3 runs each
 #
 # Linux only (/proc). Writes bench/results/ladder-DATE-TIME.md and .json. Keep the machine quiet.
 # tcp-server is started with --max-connections above N: its default, 1,024, is the lesson's
@@ -193,6 +194,8 @@ def main():
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--max", type=int, default=None, help="the largest N (default: what the machine allows)")
     ap.add_argument("--seconds", type=float, default=2.0, help="the active client's load, each time")
+    ap.add_argument("--rungs", default=None,
+                    help="only the rungs whose name contains one of these words, comma-separated")
     args = ap.parse_args()
     hard = raise_nofile()
     # Both ends of each connection are on this machine: this script holds N, the server N.
@@ -202,7 +205,10 @@ def main():
     print(f"open-file limit {hard}, ephemeral ports {ephemeral_ports()}: up to {top} connections",
           file=sys.stderr)
     rows = []
+    wanted = args.rungs.split(",") if args.rungs else None
     for name, argv in RUNGS:
+        if wanted and not any(w in name for w in wanted):
+            continue
         stopped = False
         for n in sizes:
             if stopped:
