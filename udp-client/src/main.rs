@@ -34,18 +34,19 @@ use std::time::Duration;
 use anyhow::{anyhow, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, UDP_PORT};
-use common::text::lossy;
+use common::text::{escaped, lossy};
 use common::{cli, error, explain, input, lang, shell, step};
 use log::debug;
 use measure::ping;
 use socket2::{Domain, Protocol, Socket, Type};
 
 mod client;
+mod earlier;
 mod messages;
 mod usage;
 
 use client::{fits_in_a_datagram, Client};
-use messages::{escaped, t};
+use messages::t;
 
 /// Sends messages to a UDP server as datagrams and prints each reply; or pings it.
 #[derive(Parser, Debug)]

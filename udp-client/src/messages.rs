@@ -22,24 +22,11 @@ macro_rules! t {
 }
 pub(crate) use t;
 
-/// Text a user typed, for a sentence that shows it in quotes (`"{ $message }"`): quotes,
-/// backslashes and control characters escaped as Rust writes them, so it reads back unambiguously.
-pub fn escaped(text: &str) -> String {
-    let quoted = format!("{text:?}");
-    quoted[1..quoted.len() - 1].to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn both_files_hold_the_same_messages_and_the_source_says_each_as_written() {
         let src = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
         common::i18n::check::assert_catalog(super::EN, super::ZH, src);
-    }
-
-    #[test]
-    fn text_a_user_typed_reads_back_unambiguously() {
-        assert_eq!(super::escaped("hello"), "hello");
-        assert_eq!(super::escaped("it's \"x\"\n你好"), r#"it's \"x\"\n你好"#);
     }
 }
