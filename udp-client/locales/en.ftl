@@ -85,7 +85,7 @@ failed = { $op ->
 }
 # $version: "IPv4" or "IPv6", whose datagrams carry at most $limit bytes.
 too-long = { $len } bytes is more than a UDP datagram to { $server } carries ({ $limit }, over { $version }): nothing was sent
-# MESSAGE arguments: $unanswered of $total got no answer (each was reported already).
+# The messages sent (arguments, or lines read): $unanswered of $total got no answer (each was reported already).
 messages-unanswered = { $unanswered } of { $total } messages got no answer
 
 ## Flags people type from habit: what a ping user or a `nc HOST PORT` user would write

@@ -73,7 +73,7 @@ failed = { $op ->
 }
 # $version：“IPv4”或“IPv6”，一个数据报最多装 $limit 字节。
 too-long = { $len } 字节超过了发往 { $server } 的一个 UDP 数据报能装下的上限（经 { $version } 最多 { $limit } 字节）：什么都没有发送
-# 命令行给的 MESSAGE：$total 条中有 $unanswered 条没有得到回复（每条都已经报过错）。
+# 发出的消息（命令行给的或逐行读入的）：$total 条中有 $unanswered 条没有得到回复（每条都已经报过错）。
 messages-unanswered = { $total } 条消息中有 { $unanswered } 条没有得到回复
 
 ## 按习惯敲的参数：用惯 ping 或 `nc HOST PORT` 的人会这样写

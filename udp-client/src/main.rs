@@ -238,24 +238,36 @@ fn run(args: Args) -> Result<()> {
                 }
             }
         }
-        if unanswered > 0 {
-            return Err(anyhow!(t!(
-                "messages-unanswered",
-                unanswered = unanswered,
-                total = args.messages.len()
-            )));
-        }
-        return Ok(());
+        return all_answered(unanswered, args.messages.len());
     }
 
-    // The document's loop: read a line, send it, print the reply, until `quit`.
+    // The document's loop: read a line, send it, print the reply, until `quit`. As with
+    // MESSAGE arguments, the run fails at the end if any line got no answer.
     let mut lines = input::MessageLines::new("Enter message (or 'quit' to exit): ");
+    let (mut total, mut unanswered) = (0, 0);
     while let Some(message) = lines.next_message().context(t!("reading-input"))? {
+        total += 1;
         match client.ask(message) {
             Ok(reply) => writeln!(out, "Received from server: {}", lossy(&reply))?,
             // One lost or refused datagram is no reason to end the session.
-            Err(e) => error::report(&e),
+            Err(e) => {
+                error::report(&e);
+                unanswered += 1;
+            }
         }
+    }
+    all_answered(unanswered, total)
+}
+
+/// Fails, with the count, when `unanswered` of the `total` messages got no answer (each was
+/// reported already): a script sees the loss in the exit code.
+fn all_answered(unanswered: usize, total: usize) -> Result<()> {
+    if unanswered > 0 {
+        return Err(anyhow!(t!(
+            "messages-unanswered",
+            unanswered = unanswered,
+            total = total
+        )));
     }
     Ok(())
 }
