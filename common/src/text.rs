@@ -112,6 +112,19 @@ pub fn escaped(text: &str) -> String {
     quoted[1..quoted.len() - 1].to_owned()
 }
 
+/// Bytes escaped as [`escaped`] escapes text, each byte that is not part of UTF-8 text shown as
+/// `\xNN`.
+pub fn escaped_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&escaped(chunk.valid()));
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
+}
+
 /// The UDP server's reply: valid UTF-8 gets full Unicode uppercase (`straße` -> `STRASSE`);
 /// anything else gets its ASCII letters uppercased and every other byte kept in place.
 pub fn uppercase(data: &[u8]) -> Vec<u8> {
@@ -192,6 +205,8 @@ mod tests {
         assert_eq!(escaped("hello"), "hello");
         assert_eq!(escaped("it's \"x\"\n你好"), r#"it's \"x\"\n你好"#);
         assert_eq!(escaped("\x1b]0;pwned\x07"), r"\u{1b}]0;pwned\u{7}");
+        assert_eq!(escaped_bytes(b"ok\xff\x1b[2J"), r"ok\xff\u{1b}[2J");
+        assert_eq!(escaped_bytes("é".as_bytes()), "é");
     }
 
     #[test]

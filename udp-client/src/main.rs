@@ -27,14 +27,13 @@
 //! cargo run -p udp-client -- --ping            # ping mode, until Ctrl-C
 //! ```
 
-use std::io::Write;
 use std::net::UdpSocket;
 use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, UDP_PORT};
-use common::text::{escaped, lossy};
+use common::text::escaped;
 use common::{cli, error, explain, input, lang, shell, step};
 use log::debug;
 use measure::ping;
@@ -43,10 +42,12 @@ use socket2::{Domain, Protocol, Socket, Type};
 mod client;
 mod earlier;
 mod messages;
+mod reply;
 mod usage;
 
 use client::{fits_in_a_datagram, Client};
-use messages::t;
+use messages::{t, warn};
+use reply::Replies;
 
 /// Sends messages to a UDP server as datagrams and prints each reply; or pings it.
 #[derive(Parser, Debug)]
@@ -70,6 +71,11 @@ struct Args {
     retries: u32,
 
     /// Messages to send, one datagram each, then exit [default: read lines from standard input]
+    ///
+    /// Each reply is printed as `Received from server: <reply>`. On a terminal its control
+    /// characters are shown escaped (`\u{1b}`) and bytes that are not UTF-8 as `\xNN`, so that a
+    /// reply cannot retitle the window or clear the screen; into a pipe or a file its bytes go as
+    /// they came. The exit code is 1 when any message got no answer.
     #[arg(value_name = "MESSAGE")]
     messages: Vec<String>,
 
@@ -101,12 +107,6 @@ fn usage_error(error: anyhow::Error) -> ! {
     error::report(&error);
     common::logging::flush();
     std::process::exit(2)
-}
-
-/// A warning line on stderr, in the run's language.
-fn warn(text: &str) {
-    common::logging::flush();
-    eprintln!("{}{text}", t!("warning-label"));
 }
 
 /// The host and port to send to: `--host HOST:PORT` taken apart, unless `--port` names another.
@@ -209,17 +209,17 @@ fn run(args: Args) -> Result<()> {
     );
     step!(2, Step::Connect, t!("connected", server = server));
 
-    let mut out = cli::stdout();
     if ping_mode {
         let plan = args.ping.plan(host, args.timeout);
         // --size allows IPv6's larger datagrams; the server's family decides.
         fits_in_a_datagram(plan.size, server)?;
         // Ctrl-C ends the run with its summary, as ping's does.
-        return ping::run(socket, server, &plan, &mut out);
+        return ping::run(socket, server, &plan, &mut cli::stdout());
     }
 
     // Steps 3 and 4, send and receive, are the client's: see client.rs.
     let mut client = Client::new(socket, server, args.timeout, args.retries + 1);
+    let mut replies = Replies::new();
     if !args.messages.is_empty() {
         // Check every message before sending any, so a bad one does not stop a run halfway.
         for message in &args.messages {
@@ -229,7 +229,7 @@ fn run(args: Args) -> Result<()> {
         let mut unanswered = 0;
         for message in &args.messages {
             match client.ask(message.as_bytes()) {
-                Ok(reply) => writeln!(out, "Received from server: {}", lossy(&reply))?,
+                Ok(reply) => replies.print(&reply, server)?,
                 // One message: its own error says it all.
                 Err(e) if args.messages.len() == 1 => return Err(e),
                 Err(e) => {
@@ -248,7 +248,7 @@ fn run(args: Args) -> Result<()> {
     while let Some(message) = lines.next_message().context(t!("reading-input"))? {
         total += 1;
         match client.ask(message) {
-            Ok(reply) => writeln!(out, "Received from server: {}", lossy(&reply))?,
+            Ok(reply) => replies.print(&reply, server)?,
             // One lost or refused datagram is no reason to end the session.
             Err(e) => {
                 error::report(&e);

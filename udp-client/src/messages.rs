@@ -22,6 +22,12 @@ macro_rules! t {
 }
 pub(crate) use t;
 
+/// A warning line on stderr, in the run's language.
+pub fn warn(text: &str) {
+    common::logging::flush();
+    eprintln!("{}{text}", t!("warning-label"));
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
