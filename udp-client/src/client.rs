@@ -5,7 +5,14 @@
 //! Which datagram is the answer: the first that comes after the message was sent, unless it
 //! provably belongs to an earlier message (earlier.rs). Anything else is the answer, even when
 //! it is not the uppercase: a learner's first exercise is to change what the server answers.
+//!
+//! Which address: a name can resolve to several (`localhost` to ::1 and 127.0.0.1), and the
+//! server listens on one. Until an answer comes, an address that refuses (the ICMP "port
+//! unreachable" that says nothing listens there) or that no socket can be connected to gives
+//! way to the next, as tcp-client's connect() does. A silent address does not: silence proves
+//! nothing on UDP, and the datagram or its reply may just have been lost.
 
+use std::collections::VecDeque;
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
@@ -19,10 +26,18 @@ use log::{debug, info};
 use crate::earlier::{Earlier, NotTheAnswer};
 use crate::messages::t;
 
+/// Creates a UDP socket connected to an address: the document's steps 1 and 2 (main.rs).
+pub type Open = fn(SocketAddr) -> Result<UdpSocket>;
+
 /// A connected UDP socket that asks the server and waits for the answer.
 pub struct Client {
     socket: UdpSocket,
     server: SocketAddr,
+    /// The addresses still to try, in the resolver's order, while no answer has come.
+    next: VecDeque<SocketAddr>,
+    open: Open,
+    /// The last failure was a refusal: nothing listens on `server`.
+    refused: bool,
     timeout: Duration,
     tries: u32,
     buf: Vec<u8>,
@@ -30,22 +45,71 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client on `socket`, already connected to `server`, that waits `timeout` for each of
-    /// `tries` sends of a message.
-    pub fn new(socket: UdpSocket, server: SocketAddr, timeout: Duration, tries: u32) -> Self {
-        Client {
+    /// A client with a socket `open` connected to the first of `addrs` that one can be connected
+    /// to, that waits `timeout` for each of `tries` sends of a message.
+    pub fn new(open: Open, addrs: &[SocketAddr], timeout: Duration, tries: u32) -> Result<Self> {
+        let mut next: VecDeque<SocketAddr> = addrs.iter().copied().collect();
+        let (socket, server) = loop {
+            let server = next.pop_front().ok_or_else(|| anyhow!(t!("no-address")))?;
+            match open(server) {
+                Ok(socket) => break (socket, server),
+                Err(e) if !next.is_empty() => {
+                    let then = next[0];
+                    info!("{}: trying the next address, {then}", error::chain_text(&e));
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        Ok(Client {
             socket,
             server,
+            next,
+            open,
+            refused: false,
             timeout,
             tries,
             buf: vec![0; 64 * 1024],
             earlier: Earlier::default(),
+        })
+    }
+
+    /// The address the messages go to now.
+    pub fn server(&self) -> SocketAddr {
+        self.server
+    }
+
+    /// Sends `message` and returns the server's answer to it. Until an answer has come, an
+    /// address where nothing listens gives way to the next one, which is asked afresh.
+    pub fn ask(&mut self, message: &[u8]) -> Result<Vec<u8>> {
+        loop {
+            self.refused = false;
+            match self.ask_here(message) {
+                Ok(answer) => {
+                    // This address answers: it is the server's.
+                    self.next.clear();
+                    return Ok(answer);
+                }
+                Err(e) if self.refused && !self.next.is_empty() => {
+                    let next = self.next[0];
+                    info!("{}: trying the next address, {next}", error::chain_text(&e));
+                    self.move_on()?;
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
 
-    /// Sends `message` as one datagram and returns the server's answer to it, sending again
+    /// Opens a socket to the next address that one can be opened to, in place of this one.
+    fn move_on(&mut self) -> Result<()> {
+        let next = Vec::from(std::mem::take(&mut self.next));
+        let mut moved = Client::new(self.open, &next, self.timeout, self.tries)?;
+        std::mem::swap(self, &mut moved);
+        Ok(())
+    }
+
+    /// Sends `message` as one datagram to `server` and returns the answer to it, sending again
     /// when none came within the timeout.
-    pub fn ask(&mut self, message: &[u8]) -> Result<Vec<u8>> {
+    fn ask_here(&mut self, message: &[u8]) -> Result<Vec<u8>> {
         fits_in_a_datagram(message.len(), self.server)?;
         self.set_aside_early(message)
             .context(t!("setting-aside-early"))?;
@@ -171,7 +235,8 @@ impl Client {
         self.socket.set_nonblocking(false)
     }
 
-    fn failure(&self, e: io::Error, op: Op) -> anyhow::Error {
+    fn failure(&mut self, e: io::Error, op: Op) -> anyhow::Error {
+        self.refused = e.kind() == io::ErrorKind::ConnectionRefused;
         failure(e, self.server, op)
     }
 }
@@ -222,4 +287,60 @@ pub fn fits_in_a_datagram(len: usize, server: SocketAddr) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    // A failed unwrap here is a failed test, which is what it should be.
+    #![allow(clippy::unwrap_used)]
+
+    use std::net::Ipv6Addr;
+
+    use super::*;
+
+    /// A server on 127.0.0.1 that answers each datagram with its uppercase, as udp-server does,
+    /// until no datagram has come for 10 s; and its address.
+    fn upper_on_ipv4() -> SocketAddr {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let addr = socket.local_addr().unwrap();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 2048];
+            while let Ok((n, from)) = socket.recv_from(&mut buf) {
+                let _ = socket.send_to(&uppercase(&buf[..n]), from);
+            }
+        });
+        addr
+    }
+
+    #[test]
+    fn an_address_where_nothing_listens_gives_way_to_the_next() {
+        // `localhost` as Debian's and Fedora's hosts files resolve it: ::1 first, then 127.0.0.1,
+        // where the server listens; nothing listens on ::1 at that port.
+        let server = upper_on_ipv4();
+        let addrs = [(Ipv6Addr::LOCALHOST, server.port()).into(), server];
+        let started = Instant::now();
+        let mut client = Client::new(crate::open, &addrs, Duration::from_secs(5), 1).unwrap();
+        assert_eq!(client.ask(b"hello").unwrap(), b"HELLO");
+        assert_eq!(client.server(), server);
+        // Moved on at the refusal, not after a timeout.
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(client.ask(b"again").unwrap(), b"AGAIN");
+    }
+
+    #[test]
+    fn a_silent_address_does_not_give_way() {
+        // Something is bound there, and never answers: silence proves nothing on UDP.
+        let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let addrs = [silent.local_addr().unwrap(), upper_on_ipv4()];
+        let mut client = Client::new(crate::open, &addrs, Duration::from_millis(100), 1).unwrap();
+        assert!(client.ask(b"hello").is_err());
+        assert_eq!(client.server(), addrs[0]);
+    }
 }

@@ -27,7 +27,7 @@
 //! cargo run -p udp-client -- --ping            # ping mode, until Ctrl-C
 //! ```
 
-use std::net::UdpSocket;
+use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
@@ -54,6 +54,9 @@ use reply::Replies;
 #[command(version, about)]
 struct Args {
     /// Server to send to: IPv4, IPv6, or a name such as localhost; HOST:PORT gives the port too
+    ///
+    /// A name that resolves to several addresses (localhost: ::1, then 127.0.0.1) is tried address
+    /// by address until one does not refuse (ICMP port unreachable); a silent one is kept.
     #[arg(long, default_value = DEFAULT_HOST, value_name = "HOST")]
     host: String,
 
@@ -165,7 +168,9 @@ fn run(args: Args) -> Result<()> {
             warn(&t!("interval-in-seconds", text = interval.text()));
         }
     }
-    let server = addr::resolve_one(&host, port)?;
+    // The resolver's addresses, in its order: the client tries them until one answers.
+    let addrs = addr::resolve(&host, port)?;
+    let server = addrs[0];
     if let Some((message, command)) = &server_message {
         warn(&t!(
             "message-looks-like-a-server",
@@ -175,6 +180,74 @@ fn run(args: Args) -> Result<()> {
         ));
     }
 
+    if ping_mode {
+        let plan = args.ping.plan(host, args.timeout);
+        // --size allows IPv6's larger datagrams; the server's family decides.
+        // Ping mode measures one address: the first.
+        let socket = open(server)?;
+        fits_in_a_datagram(plan.size, server)?;
+        // Ctrl-C ends the run with its summary, as ping's does.
+        return ping::run(socket, server, &plan, &mut cli::stdout());
+    }
+
+    // Steps 1 and 2 (open, below) for the first address that works; steps 3 and 4, send and
+    // receive, are the client's: see client.rs.
+    let mut client = Client::new(open, &addrs, args.timeout, args.retries + 1)?;
+    let mut replies = Replies::new();
+    if !args.messages.is_empty() {
+        // Check every message before sending any, so a bad one does not stop a run halfway.
+        for message in &args.messages {
+            fits_in_a_datagram(message.len(), server)?;
+        }
+        // Each message is sent, whatever became of the one before, as the loop below does.
+        let mut unanswered = 0;
+        for message in &args.messages {
+            match client.ask(message.as_bytes()) {
+                Ok(reply) => replies.print(&reply, client.server())?,
+                // One message: its own error says it all.
+                Err(e) if args.messages.len() == 1 => return Err(e),
+                Err(e) => {
+                    error::report(&e);
+                    unanswered += 1;
+                }
+            }
+        }
+        return all_answered(unanswered, args.messages.len());
+    }
+
+    // The document's loop: read a line, send it, print the reply, until `quit`. As with
+    // MESSAGE arguments, the run fails at the end if any line got no answer.
+    let mut lines = input::MessageLines::new("Enter message (or 'quit' to exit): ");
+    let (mut total, mut unanswered) = (0, 0);
+    while let Some(message) = lines.next_message().context(t!("reading-input"))? {
+        total += 1;
+        match client.ask(message) {
+            Ok(reply) => replies.print(&reply, client.server())?,
+            // One lost or refused datagram is no reason to end the session.
+            Err(e) => {
+                error::report(&e);
+                unanswered += 1;
+            }
+        }
+    }
+    all_answered(unanswered, total)
+}
+
+/// Fails, with the count, when `unanswered` of the `total` messages got no answer (each was
+/// reported already): a script sees the loss in the exit code.
+fn all_answered(unanswered: usize, total: usize) -> Result<()> {
+    if unanswered > 0 {
+        return Err(anyhow!(t!(
+            "messages-unanswered",
+            unanswered = unanswered,
+            total = total
+        )));
+    }
+    Ok(())
+}
+
+/// The document's steps 1 and 2 for `server`: a datagram socket of its family, connected to it.
+fn open(server: SocketAddr) -> Result<UdpSocket> {
     // Step 1: create a datagram socket of the server's family, as the document's
     // socket.socket(AF_INET, SOCK_DGRAM). No bind(), as in the document: the system binds the
     // socket itself when it is first used.
@@ -209,65 +282,5 @@ fn run(args: Args) -> Result<()> {
     );
     step!(2, Step::Connect, t!("connected", server = server));
 
-    if ping_mode {
-        let plan = args.ping.plan(host, args.timeout);
-        // --size allows IPv6's larger datagrams; the server's family decides.
-        fits_in_a_datagram(plan.size, server)?;
-        // Ctrl-C ends the run with its summary, as ping's does.
-        return ping::run(socket, server, &plan, &mut cli::stdout());
-    }
-
-    // Steps 3 and 4, send and receive, are the client's: see client.rs.
-    let mut client = Client::new(socket, server, args.timeout, args.retries + 1);
-    let mut replies = Replies::new();
-    if !args.messages.is_empty() {
-        // Check every message before sending any, so a bad one does not stop a run halfway.
-        for message in &args.messages {
-            fits_in_a_datagram(message.len(), server)?;
-        }
-        // Each message is sent, whatever became of the one before, as the loop below does.
-        let mut unanswered = 0;
-        for message in &args.messages {
-            match client.ask(message.as_bytes()) {
-                Ok(reply) => replies.print(&reply, server)?,
-                // One message: its own error says it all.
-                Err(e) if args.messages.len() == 1 => return Err(e),
-                Err(e) => {
-                    error::report(&e);
-                    unanswered += 1;
-                }
-            }
-        }
-        return all_answered(unanswered, args.messages.len());
-    }
-
-    // The document's loop: read a line, send it, print the reply, until `quit`. As with
-    // MESSAGE arguments, the run fails at the end if any line got no answer.
-    let mut lines = input::MessageLines::new("Enter message (or 'quit' to exit): ");
-    let (mut total, mut unanswered) = (0, 0);
-    while let Some(message) = lines.next_message().context(t!("reading-input"))? {
-        total += 1;
-        match client.ask(message) {
-            Ok(reply) => replies.print(&reply, server)?,
-            // One lost or refused datagram is no reason to end the session.
-            Err(e) => {
-                error::report(&e);
-                unanswered += 1;
-            }
-        }
-    }
-    all_answered(unanswered, total)
-}
-
-/// Fails, with the count, when `unanswered` of the `total` messages got no answer (each was
-/// reported already): a script sees the loss in the exit code.
-fn all_answered(unanswered: usize, total: usize) -> Result<()> {
-    if unanswered > 0 {
-        return Err(anyhow!(t!(
-            "messages-unanswered",
-            unanswered = unanswered,
-            total = total
-        )));
-    }
-    Ok(())
+    Ok(socket)
 }
