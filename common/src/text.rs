@@ -103,6 +103,28 @@ pub fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Text shown inside quotes or on a terminal: quotes, backslashes and control characters escaped
+/// as Rust writes them (`\"`, `\\`, `\n`, `\u{1b}`), so it reads back unambiguously and
+/// cannot move the cursor, retitle the window or clear the screen. The servers' logs show what
+/// they received the same way (`{:?}`).
+pub fn escaped(text: &str) -> String {
+    let quoted = format!("{text:?}");
+    quoted[1..quoted.len() - 1].to_owned()
+}
+
+/// Bytes escaped as [`escaped`] escapes text, each byte that is not part of UTF-8 text shown as
+/// `\xNN`.
+pub fn escaped_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&escaped(chunk.valid()));
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
+}
+
 /// The UDP server's reply: valid UTF-8 gets full Unicode uppercase (`straße` -> `STRASSE`);
 /// anything else gets its ASCII letters uppercased and every other byte kept in place.
 pub fn uppercase(data: &[u8]) -> Vec<u8> {
@@ -176,6 +198,15 @@ mod tests {
         assert_eq!(shorten("hello", 5), "hello");
         assert_eq!(shorten("你好世界", 2), "你好… (4 chars)");
         assert_eq!(shorten("", 0), "");
+    }
+
+    #[test]
+    fn escaped_text_reads_back_unambiguously_and_moves_no_cursor() {
+        assert_eq!(escaped("hello"), "hello");
+        assert_eq!(escaped("it's \"x\"\n你好"), r#"it's \"x\"\n你好"#);
+        assert_eq!(escaped("\x1b]0;pwned\x07"), r"\u{1b}]0;pwned\u{7}");
+        assert_eq!(escaped_bytes(b"ok\xff\x1b[2J"), r"ok\xff\u{1b}[2J");
+        assert_eq!(escaped_bytes("é".as_bytes()), "é");
     }
 
     #[test]

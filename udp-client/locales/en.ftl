@@ -85,8 +85,16 @@ failed = { $op ->
 }
 # $version: "IPv4" or "IPv6", whose datagrams carry at most $limit bytes.
 too-long = { $len } bytes is more than a UDP datagram to { $server } carries ({ $limit }, over { $version }): nothing was sent
-# MESSAGE arguments: $unanswered of $total got no answer (each was reported already).
+# The messages sent (arguments, or lines read): $unanswered of $total got no answer (each was reported already).
 messages-unanswered = { $unanswered } of { $total } messages got no answer
+# Every address the host resolved to was tried: none is left to send to.
+no-address = no address to send to
+# A reply that is not UTF-8: $bad of its $len bytes belong to no character. $shown: "escaped"
+# when stdout is a terminal (those bytes show as \xNN), "raw" when it is not (written as they came).
+reply-not-utf8 = the reply from { $server } is not UTF-8 text: { $bad } of its { $len } bytes are not part of any character; { $shown ->
+    [escaped] they are shown as \xNN
+   *[raw] they were written to standard output as they came
+}
 
 ## Flags people type from habit: what a ping user or a `nc HOST PORT` user would write
 

@@ -73,8 +73,16 @@ failed = { $op ->
 }
 # $version：“IPv4”或“IPv6”，一个数据报最多装 $limit 字节。
 too-long = { $len } 字节超过了发往 { $server } 的一个 UDP 数据报能装下的上限（经 { $version } 最多 { $limit } 字节）：什么都没有发送
-# 命令行给的 MESSAGE：$total 条中有 $unanswered 条没有得到回复（每条都已经报过错）。
+# 发出的消息（命令行给的或逐行读入的）：$total 条中有 $unanswered 条没有得到回复（每条都已经报过错）。
 messages-unanswered = { $total } 条消息中有 { $unanswered } 条没有得到回复
+# 主机名解析出的每个地址都试过了，一个也不剩。
+no-address = 没有可以发送的地址了
+# 回复不是 UTF-8：$len 个字节里有 $bad 个不属于任何字符。$shown：标准输出是终端时为“escaped”
+# （这些字节显示成 \xNN），不是终端时为“raw”（原样写出）。
+reply-not-utf8 = 来自 { $server } 的回复不是 UTF-8 文本：它的 { $len } 个字节里有 { $bad } 个不属于任何字符；{ $shown ->
+    [escaped] 这些字节显示成了 \xNN
+   *[raw] 这些字节已原样写到标准输出
+}
 
 ## 按习惯敲的参数：用惯 ping 或 `nc HOST PORT` 的人会这样写
 

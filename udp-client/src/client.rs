@@ -3,10 +3,14 @@
 //! datagram sent again up to `--retries` times. Ping mode sends its own datagrams (ping.rs).
 //!
 //! Which datagram is the answer: the first that comes after the message was sent, unless it
-//! provably belongs to an earlier message, that is, an earlier datagram of ours is still
-//! unanswered and this one is its reply (the uppercase or echo of a message given up on, or a
-//! repeat of the answer to a message sent more than once). Anything else is the answer, even when
+//! provably belongs to an earlier message (earlier.rs). Anything else is the answer, even when
 //! it is not the uppercase: a learner's first exercise is to change what the server answers.
+//!
+//! Which address: a name can resolve to several (`localhost` to ::1 and 127.0.0.1), and the
+//! server listens on one. Until an answer comes, an address that refuses (the ICMP "port
+//! unreachable" that says nothing listens there) or that no socket can be connected to gives
+//! way to the next, as tcp-client's connect() does. A silent address does not: silence proves
+//! nothing on UDP, and the datagram or its reply may just have been lost.
 
 use std::collections::VecDeque;
 use std::io;
@@ -15,16 +19,25 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context, Result};
 use common::addr;
-use common::text::{lossy, shorten, uppercase};
+use common::text::{lossy, uppercase};
 use common::{error, step};
 use log::{debug, info};
 
-use crate::messages::{escaped, t};
+use crate::earlier::{Earlier, NotTheAnswer};
+use crate::messages::t;
+
+/// Creates a UDP socket connected to an address: the document's steps 1 and 2 (main.rs).
+pub type Open = fn(SocketAddr) -> Result<UdpSocket>;
 
 /// A connected UDP socket that asks the server and waits for the answer.
 pub struct Client {
     socket: UdpSocket,
     server: SocketAddr,
+    /// The addresses still to try, in the resolver's order, while no answer has come.
+    next: VecDeque<SocketAddr>,
+    open: Open,
+    /// The last failure was a refusal: nothing listens on `server`.
+    refused: bool,
     timeout: Duration,
     tries: u32,
     buf: Vec<u8>,
@@ -32,22 +45,71 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client on `socket`, already connected to `server`, that waits `timeout` for each of
-    /// `tries` sends of a message.
-    pub fn new(socket: UdpSocket, server: SocketAddr, timeout: Duration, tries: u32) -> Self {
-        Client {
+    /// A client with a socket `open` connected to the first of `addrs` that one can be connected
+    /// to, that waits `timeout` for each of `tries` sends of a message.
+    pub fn new(open: Open, addrs: &[SocketAddr], timeout: Duration, tries: u32) -> Result<Self> {
+        let mut next: VecDeque<SocketAddr> = addrs.iter().copied().collect();
+        let (socket, server) = loop {
+            let server = next.pop_front().ok_or_else(|| anyhow!(t!("no-address")))?;
+            match open(server) {
+                Ok(socket) => break (socket, server),
+                Err(e) if !next.is_empty() => {
+                    let then = next[0];
+                    info!("{}: trying the next address, {then}", error::chain_text(&e));
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        Ok(Client {
             socket,
             server,
+            next,
+            open,
+            refused: false,
             timeout,
             tries,
             buf: vec![0; 64 * 1024],
             earlier: Earlier::default(),
+        })
+    }
+
+    /// The address the messages go to now.
+    pub fn server(&self) -> SocketAddr {
+        self.server
+    }
+
+    /// Sends `message` and returns the server's answer to it. Until an answer has come, an
+    /// address where nothing listens gives way to the next one, which is asked afresh.
+    pub fn ask(&mut self, message: &[u8]) -> Result<Vec<u8>> {
+        loop {
+            self.refused = false;
+            match self.ask_here(message) {
+                Ok(answer) => {
+                    // This address answers: it is the server's.
+                    self.next.clear();
+                    return Ok(answer);
+                }
+                Err(e) if self.refused && !self.next.is_empty() => {
+                    let next = self.next[0];
+                    info!("{}: trying the next address, {next}", error::chain_text(&e));
+                    self.move_on()?;
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
 
-    /// Sends `message` as one datagram and returns the server's answer to it, sending again
+    /// Opens a socket to the next address that one can be opened to, in place of this one.
+    fn move_on(&mut self) -> Result<()> {
+        let next = Vec::from(std::mem::take(&mut self.next));
+        let mut moved = Client::new(self.open, &next, self.timeout, self.tries)?;
+        std::mem::swap(self, &mut moved);
+        Ok(())
+    }
+
+    /// Sends `message` as one datagram to `server` and returns the answer to it, sending again
     /// when none came within the timeout.
-    pub fn ask(&mut self, message: &[u8]) -> Result<Vec<u8>> {
+    fn ask_here(&mut self, message: &[u8]) -> Result<Vec<u8>> {
         fits_in_a_datagram(message.len(), self.server)?;
         self.set_aside_early(message)
             .context(t!("setting-aside-early"))?;
@@ -173,7 +235,8 @@ impl Client {
         self.socket.set_nonblocking(false)
     }
 
-    fn failure(&self, e: io::Error, op: Op) -> anyhow::Error {
+    fn failure(&mut self, e: io::Error, op: Op) -> anyhow::Error {
+        self.refused = e.kind() == io::ErrorKind::ConnectionRefused;
         failure(e, self.server, op)
     }
 }
@@ -192,109 +255,6 @@ impl Op {
             Op::Send => "send",
             Op::Receive => "receive",
         }
-    }
-}
-
-/// Why a datagram that came is not the answer to the message being sent, and is set aside.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum NotTheAnswer {
-    /// It is the uppercase or the echo of `message`, sent earlier and given up on: that
-    /// message's late reply.
-    Late { message: String },
-    /// It repeats the answer already taken for `message`, sent earlier more than once: the
-    /// reply to another of its tries.
-    Repeat { message: String },
-    /// It was already waiting before this message was sent.
-    Early,
-}
-
-impl NotTheAnswer {
-    /// What `--explain` says of a `len`-byte datagram set aside for this reason.
-    fn said(&self, len: usize) -> String {
-        let (why, message) = match self {
-            NotTheAnswer::Late { message } => ("late", escaped(message)),
-            NotTheAnswer::Repeat { message } => ("repeat", escaped(message)),
-            NotTheAnswer::Early => ("early", String::new()),
-        };
-        t!("set-aside", len = len, why = why, message = message)
-    }
-}
-
-/// How many earlier messages a late reply can still be matched to.
-const REMEMBERED: usize = 16;
-
-/// Earlier messages some of whose datagrams are still unanswered: the replies that provably
-/// belong to them.
-#[derive(Debug, Default)]
-struct Earlier {
-    /// Oldest first.
-    messages: VecDeque<Unanswered>,
-}
-
-#[derive(Debug)]
-struct Unanswered {
-    message: Vec<u8>,
-    /// What its replies look like: its uppercase and its echo while it has no answer, or the
-    /// answer taken for it once it has one.
-    replies: Vec<Vec<u8>>,
-    answered: bool,
-    /// Its datagrams that no reply has come for yet: each may still bring one.
-    datagrams: u32,
-}
-
-impl Earlier {
-    /// `message` was answered, and `others` of its datagrams are still unanswered: their
-    /// replies, the same answer again, are repeats.
-    fn answered(&mut self, message: &[u8], answer: &[u8], others: u32) {
-        self.remember(message, vec![answer.to_vec()], true, others);
-    }
-
-    /// `message` got no answer to any of its `tries` datagrams, each of which may still bring
-    /// its `expected` answer, or an echo.
-    fn gave_up(&mut self, message: &[u8], expected: &[u8], tries: u32) {
-        let mut replies = vec![expected.to_vec()];
-        if expected != message {
-            replies.push(message.to_vec());
-        }
-        self.remember(message, replies, false, tries);
-    }
-
-    fn remember(&mut self, message: &[u8], replies: Vec<Vec<u8>>, answered: bool, datagrams: u32) {
-        if datagrams == 0 {
-            return;
-        }
-        if self.messages.len() == REMEMBERED {
-            self.messages.pop_front();
-        }
-        self.messages.push_back(Unanswered {
-            message: message.to_vec(),
-            replies,
-            answered,
-            datagrams,
-        });
-    }
-
-    /// The earlier message `datagram` provably answers, which then has one unanswered datagram
-    /// less. A message the same as `current` does not count: a reply to it may be either's.
-    fn claim(&mut self, datagram: &[u8], current: Option<&[u8]>) -> Option<NotTheAnswer> {
-        let at = self.messages.iter().position(|earlier| {
-            current != Some(&earlier.message[..]) && earlier.replies.iter().any(|r| r == datagram)
-        })?;
-        let earlier = &mut self.messages[at];
-        earlier.datagrams -= 1;
-        let message = shorten(&lossy(&earlier.message), 40);
-        let why = if earlier.answered {
-            NotTheAnswer::Repeat { message }
-        } else {
-            NotTheAnswer::Late { message }
-        };
-        // Its first reply is its answer: any other is a repeat of that.
-        earlier.answered = true;
-        earlier.replies = vec![datagram.to_vec()];
-        if earlier.datagrams == 0 {
-            self.messages.remove(at);
-        }
-        Some(why)
     }
 }
 
@@ -331,63 +291,56 @@ pub fn fits_in_a_datagram(len: usize, server: SocketAddr) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    // A failed unwrap here is a failed test, which is what it should be.
+    #![allow(clippy::unwrap_used)]
+
+    use std::net::Ipv6Addr;
+
     use super::*;
 
-    fn late(message: &str) -> Option<NotTheAnswer> {
-        Some(NotTheAnswer::Late {
-            message: message.to_owned(),
-        })
-    }
-
-    fn repeat(message: &str) -> Option<NotTheAnswer> {
-        Some(NotTheAnswer::Repeat {
-            message: message.to_owned(),
-        })
-    }
-
-    #[test]
-    fn a_reply_is_set_aside_only_while_an_earlier_datagram_it_answers_is_unanswered() {
-        let mut earlier = Earlier::default();
-        // "first" got no answer to either of its two datagrams.
-        earlier.gave_up(b"first", b"FIRST", 2);
-        // Something else is not provably first's: it is the next message's answer.
-        assert_eq!(earlier.claim(b"tsrif", Some(b"second")), None);
-        assert_eq!(earlier.claim(b"FIRST", Some(b"second")), late("first"));
-        // first's other datagram may bring the same answer once more, and no more.
-        assert_eq!(earlier.claim(b"FIRST", Some(b"second")), repeat("first"));
-        assert_eq!(earlier.claim(b"FIRST", Some(b"second")), None);
+    /// A server on 127.0.0.1 that answers each datagram with its uppercase, as udp-server does,
+    /// until no datagram has come for 10 s; and its address.
+    fn upper_on_ipv4() -> SocketAddr {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let addr = socket.local_addr().unwrap();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 2048];
+            while let Ok((n, from)) = socket.recv_from(&mut buf) {
+                let _ = socket.send_to(&uppercase(&buf[..n]), from);
+            }
+        });
+        addr
     }
 
     #[test]
-    fn a_message_sent_again_has_its_answer_repeated_whatever_the_server_answers() {
-        let mut earlier = Earlier::default();
-        // "hello" was answered on its second try, by a server that reverses.
-        earlier.answered(b"hello", b"olleh", 1);
-        assert_eq!(earlier.claim(b"dlrow", Some(b"world")), None);
-        assert_eq!(earlier.claim(b"olleh", Some(b"world")), repeat("hello"));
-        assert_eq!(earlier.claim(b"olleh", Some(b"world")), None);
-        // Answered on the first try: nothing more to come.
-        earlier.answered(b"hello", b"olleh", 0);
-        assert_eq!(earlier.claim(b"olleh", Some(b"world")), None);
+    fn an_address_where_nothing_listens_gives_way_to_the_next() {
+        // `localhost` as Debian's and Fedora's hosts files resolve it: ::1 first, then 127.0.0.1,
+        // where the server listens; nothing listens on ::1 at that port.
+        let server = upper_on_ipv4();
+        let addrs = [(Ipv6Addr::LOCALHOST, server.port()).into(), server];
+        let started = Instant::now();
+        let mut client = Client::new(crate::open, &addrs, Duration::from_secs(5), 1).unwrap();
+        assert_eq!(client.ask(b"hello").unwrap(), b"HELLO");
+        assert_eq!(client.server(), server);
+        // Moved on at the refusal, not after a timeout.
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(client.ask(b"again").unwrap(), b"AGAIN");
     }
 
     #[test]
-    fn a_reply_to_the_same_message_sent_again_is_not_provably_the_earlier_ones() {
-        let mut earlier = Earlier::default();
-        earlier.gave_up(b"hello", b"HELLO", 1);
-        assert_eq!(earlier.claim(b"hello", Some(b"hello")), None);
-        // Before the second "hello" is sent, the reply can only be the first one's.
-        assert_eq!(earlier.claim(b"hello", None), late("hello"));
-    }
-
-    #[test]
-    fn only_the_most_recent_messages_are_remembered() {
-        let mut earlier = Earlier::default();
-        for i in 0..=REMEMBERED {
-            let m = format!("m{i}");
-            earlier.gave_up(m.as_bytes(), m.to_uppercase().as_bytes(), 1);
-        }
-        assert_eq!(earlier.claim(b"M0", None), None);
-        assert_eq!(earlier.claim(b"M1", None), late("m1"));
+    fn a_silent_address_does_not_give_way() {
+        // Something is bound there, and never answers: silence proves nothing on UDP.
+        let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let addrs = [silent.local_addr().unwrap(), upper_on_ipv4()];
+        let mut client = Client::new(crate::open, &addrs, Duration::from_millis(100), 1).unwrap();
+        assert!(client.ask(b"hello").is_err());
+        assert_eq!(client.server(), addrs[0]);
     }
 }

@@ -27,31 +27,36 @@
 //! cargo run -p udp-client -- --ping            # ping mode, until Ctrl-C
 //! ```
 
-use std::io::Write;
-use std::net::UdpSocket;
+use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, UDP_PORT};
-use common::text::lossy;
+use common::text::escaped;
 use common::{cli, error, explain, input, lang, shell, step};
 use log::debug;
 use measure::ping;
 use socket2::{Domain, Protocol, Socket, Type};
 
 mod client;
+mod earlier;
 mod messages;
+mod reply;
 mod usage;
 
 use client::{fits_in_a_datagram, Client};
-use messages::{escaped, t};
+use messages::{t, warn};
+use reply::Replies;
 
 /// Sends messages to a UDP server as datagrams and prints each reply; or pings it.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
     /// Server to send to: IPv4, IPv6, or a name such as localhost; HOST:PORT gives the port too
+    ///
+    /// A name that resolves to several addresses (localhost: ::1, then 127.0.0.1) is tried address
+    /// by address until one does not refuse (ICMP port unreachable); a silent one is kept.
     #[arg(long, default_value = DEFAULT_HOST, value_name = "HOST")]
     host: String,
 
@@ -69,6 +74,11 @@ struct Args {
     retries: u32,
 
     /// Messages to send, one datagram each, then exit [default: read lines from standard input]
+    ///
+    /// Each reply is printed as `Received from server: <reply>`. On a terminal its control
+    /// characters are shown escaped (`\u{1b}`) and bytes that are not UTF-8 as `\xNN`, so that a
+    /// reply cannot retitle the window or clear the screen; into a pipe or a file its bytes go as
+    /// they came. The exit code is 1 when any message got no answer.
     #[arg(value_name = "MESSAGE")]
     messages: Vec<String>,
 
@@ -100,12 +110,6 @@ fn usage_error(error: anyhow::Error) -> ! {
     error::report(&error);
     common::logging::flush();
     std::process::exit(2)
-}
-
-/// A warning line on stderr, in the run's language.
-fn warn(text: &str) {
-    common::logging::flush();
-    eprintln!("{}{text}", t!("warning-label"));
 }
 
 /// The host and port to send to: `--host HOST:PORT` taken apart, unless `--port` names another.
@@ -164,7 +168,9 @@ fn run(args: Args) -> Result<()> {
             warn(&t!("interval-in-seconds", text = interval.text()));
         }
     }
-    let server = addr::resolve_one(&host, port)?;
+    // The resolver's addresses, in its order: the client tries them until one answers.
+    let addrs = addr::resolve(&host, port)?;
+    let server = addrs[0];
     if let Some((message, command)) = &server_message {
         warn(&t!(
             "message-looks-like-a-server",
@@ -174,6 +180,74 @@ fn run(args: Args) -> Result<()> {
         ));
     }
 
+    if ping_mode {
+        let plan = args.ping.plan(host, args.timeout);
+        // --size allows IPv6's larger datagrams; the server's family decides.
+        // Ping mode measures one address: the first.
+        let socket = open(server)?;
+        fits_in_a_datagram(plan.size, server)?;
+        // Ctrl-C ends the run with its summary, as ping's does.
+        return ping::run(socket, server, &plan, &mut cli::stdout());
+    }
+
+    // Steps 1 and 2 (open, below) for the first address that works; steps 3 and 4, send and
+    // receive, are the client's: see client.rs.
+    let mut client = Client::new(open, &addrs, args.timeout, args.retries + 1)?;
+    let mut replies = Replies::new();
+    if !args.messages.is_empty() {
+        // Check every message before sending any, so a bad one does not stop a run halfway.
+        for message in &args.messages {
+            fits_in_a_datagram(message.len(), server)?;
+        }
+        // Each message is sent, whatever became of the one before, as the loop below does.
+        let mut unanswered = 0;
+        for message in &args.messages {
+            match client.ask(message.as_bytes()) {
+                Ok(reply) => replies.print(&reply, client.server())?,
+                // One message: its own error says it all.
+                Err(e) if args.messages.len() == 1 => return Err(e),
+                Err(e) => {
+                    error::report(&e);
+                    unanswered += 1;
+                }
+            }
+        }
+        return all_answered(unanswered, args.messages.len());
+    }
+
+    // The document's loop: read a line, send it, print the reply, until `quit`. As with
+    // MESSAGE arguments, the run fails at the end if any line got no answer.
+    let mut lines = input::MessageLines::new("Enter message (or 'quit' to exit): ");
+    let (mut total, mut unanswered) = (0, 0);
+    while let Some(message) = lines.next_message().context(t!("reading-input"))? {
+        total += 1;
+        match client.ask(message) {
+            Ok(reply) => replies.print(&reply, client.server())?,
+            // One lost or refused datagram is no reason to end the session.
+            Err(e) => {
+                error::report(&e);
+                unanswered += 1;
+            }
+        }
+    }
+    all_answered(unanswered, total)
+}
+
+/// Fails, with the count, when `unanswered` of the `total` messages got no answer (each was
+/// reported already): a script sees the loss in the exit code.
+fn all_answered(unanswered: usize, total: usize) -> Result<()> {
+    if unanswered > 0 {
+        return Err(anyhow!(t!(
+            "messages-unanswered",
+            unanswered = unanswered,
+            total = total
+        )));
+    }
+    Ok(())
+}
+
+/// The document's steps 1 and 2 for `server`: a datagram socket of its family, connected to it.
+fn open(server: SocketAddr) -> Result<UdpSocket> {
     // Step 1: create a datagram socket of the server's family, as the document's
     // socket.socket(AF_INET, SOCK_DGRAM). No bind(), as in the document: the system binds the
     // socket itself when it is first used.
@@ -208,53 +282,5 @@ fn run(args: Args) -> Result<()> {
     );
     step!(2, Step::Connect, t!("connected", server = server));
 
-    let mut out = cli::stdout();
-    if ping_mode {
-        let plan = args.ping.plan(host, args.timeout);
-        // --size allows IPv6's larger datagrams; the server's family decides.
-        fits_in_a_datagram(plan.size, server)?;
-        // Ctrl-C ends the run with its summary, as ping's does.
-        return ping::run(socket, server, &plan, &mut out);
-    }
-
-    // Steps 3 and 4, send and receive, are the client's: see client.rs.
-    let mut client = Client::new(socket, server, args.timeout, args.retries + 1);
-    if !args.messages.is_empty() {
-        // Check every message before sending any, so a bad one does not stop a run halfway.
-        for message in &args.messages {
-            fits_in_a_datagram(message.len(), server)?;
-        }
-        // Each message is sent, whatever became of the one before, as the loop below does.
-        let mut unanswered = 0;
-        for message in &args.messages {
-            match client.ask(message.as_bytes()) {
-                Ok(reply) => writeln!(out, "Received from server: {}", lossy(&reply))?,
-                // One message: its own error says it all.
-                Err(e) if args.messages.len() == 1 => return Err(e),
-                Err(e) => {
-                    error::report(&e);
-                    unanswered += 1;
-                }
-            }
-        }
-        if unanswered > 0 {
-            return Err(anyhow!(t!(
-                "messages-unanswered",
-                unanswered = unanswered,
-                total = args.messages.len()
-            )));
-        }
-        return Ok(());
-    }
-
-    // The document's loop: read a line, send it, print the reply, until `quit`.
-    let mut lines = input::MessageLines::new("Enter message (or 'quit' to exit): ");
-    while let Some(message) = lines.next_message().context(t!("reading-input"))? {
-        match client.ask(message) {
-            Ok(reply) => writeln!(out, "Received from server: {}", lossy(&reply))?,
-            // One lost or refused datagram is no reason to end the session.
-            Err(e) => error::report(&e),
-        }
-    }
-    Ok(())
+    Ok(socket)
 }

@@ -6,18 +6,8 @@
 
 common::catalog!();
 
-/// Text a user typed, for a sentence that shows it in quotes (`"{ $message }"`): quotes,
-/// backslashes and control characters escaped as Rust writes them, so it reads back unambiguously.
-pub fn escaped(text: &str) -> String {
-    let quoted = format!("{text:?}");
-    quoted[1..quoted.len() - 1].to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn text_a_user_typed_reads_back_unambiguously() {
-        assert_eq!(super::escaped("hello"), "hello");
-        assert_eq!(super::escaped("it's \"x\"\n你好"), r#"it's \"x\"\n你好"#);
-    }
+/// A warning line on stderr, in the run's language.
+pub fn warn(text: &str) {
+    common::logging::flush();
+    eprintln!("{}{text}", t!("warning-label"));
 }

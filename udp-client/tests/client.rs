@@ -135,17 +135,37 @@ fn no_server_is_reported_at_once_as_the_icmp_port_unreachable_it_is() {
 }
 
 #[test]
-fn the_interactive_loop_goes_on_after_a_lost_reply() {
+fn the_interactive_loop_goes_on_after_a_lost_reply_and_the_run_fails_at_the_end() {
     let addr = serve(|n, data, _| (n != 0).then(|| (Duration::ZERO, uppercase(data))));
     let out = client(
         addr,
         &["--timeout", "0.2", "--retries", "0"],
         b"lost\nfound\n",
     );
-    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(out.code(), Some(1), "{out:?}");
     assert_eq!(out.stdout, "Received from server: FOUND\n");
     assert!(
         out.stderr.contains("after 1 try of 200ms"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .ends_with("error: 1 of 2 messages got no answer\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn piped_lines_that_all_got_no_answer_exit_1() {
+    let addr = serve(|_, _, _| None);
+    let out = client(addr, &["--timeout", "0.1", "--retries", "0"], b"one\ntwo\n");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .ends_with("error: 2 of 2 messages got no answer\n"),
         "{}",
         out.stderr
     );

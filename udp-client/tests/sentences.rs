@@ -18,7 +18,10 @@ fn every_message(lang: Lang) -> Vec<String> {
     let ids = EN
         .lines()
         .filter_map(|line| Some(line.split_once(" = ")?.0));
-    let ids = ids.filter(|id| id.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+    let ids = ids.filter(|id| {
+        id.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    });
     let catalog = catalog();
     ids.map(|id| catalog.say_in(lang, id, &[])).collect()
 }
@@ -64,6 +67,13 @@ fn every_choice(lang: Lang) -> Vec<String> {
         all.push(say("port-unreachable", &[server(), op(), why()]));
         all.push(say("failed", &[server(), op(), why()]));
     }
+    for shown in ["escaped", "raw"] {
+        let (bad, len) = (("bad", Arg::from(2usize)), ("len", Arg::from(7usize)));
+        all.push(say(
+            "reply-not-utf8",
+            &[server(), bad, len, ("shown", Arg::from(shown))],
+        ));
+    }
     all
 }
 
@@ -77,7 +87,7 @@ fn every_sentence_is_english_in_one_file_and_chinese_in_the_other() {
     }
     assert_eq!(
         every_message(Lang::En).len(),
-        28,
+        30,
         "a message the test does not see"
     );
     for table in [every_choice(Lang::En), every_choice(Lang::Zh)] {

@@ -1,6 +1,9 @@
 //! The client run against the tests' servers (see servers/mod.rs) with a deadline, shared by the
 //! client test files.
 
+// Each test file uses some of these, not all.
+#![allow(dead_code)]
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
