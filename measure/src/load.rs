@@ -273,7 +273,10 @@ pub fn drive(
     intervals.finish(&mut driver, end, on_interval)?;
     driver.report.elapsed = end.saturating_duration_since(driver.measure_start);
     if let Some(rate) = plan.rate {
-        driver.report.schedule = Some(schedule_window(plan, rate, &driver.report));
+        let schedule = schedule_window(plan, rate, &driver.report);
+        driver.report.schedule = Some(schedule);
+        let took = driver.sends_took();
+        driver.report.sending = Some(sending_window(plan, schedule, took, &driver.report));
     }
     Ok(driver.report)
 }
@@ -286,6 +289,25 @@ fn schedule_window(plan: &Plan, rate: f64, report: &Report) -> Duration {
     if let Some(count) = plan.count {
         let slots = Duration::try_from_secs_f64(count as f64 / rate).unwrap_or(Duration::MAX);
         window = window.min(slots);
+    }
+    if report.stopped {
+        window = window.min(report.elapsed);
+    }
+    window
+}
+
+/// Under `--rate`: the time the rate is over: the schedule's, or the time the counted sends
+/// really took when they fell behind it (--count's round trips are all sent, however late; the
+/// end of --duration and the stop still end the sending).
+fn sending_window(
+    plan: &Plan,
+    schedule: Duration,
+    took: Option<Duration>,
+    report: &Report,
+) -> Duration {
+    let mut window = took.map_or(schedule, |took| took.max(schedule));
+    if let Some(duration) = plan.duration {
+        window = window.min(duration);
     }
     if report.stopped {
         window = window.min(report.elapsed);

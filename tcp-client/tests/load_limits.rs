@@ -26,3 +26,40 @@ fn wrk2s_short_flags_run_a_load() {
         out.stdout
     );
 }
+
+#[test]
+fn a_rate_no_machine_can_keep_is_reported_as_not_kept() {
+    // 20000 round trips due within 20 µs: they take far longer to send, and the rate reported
+    // is over the time they took, not over the schedule's.
+    let args = ["--rate", "1e9", "--count", "20000", "-c", "4"];
+    let doc = json_run(serve(echo), &args);
+    let (of_target, schedule, sending) = (
+        f64_at(&doc, "/totals/rate_of_target"),
+        f64_at(&doc, "/totals/schedule_s"),
+        f64_at(&doc, "/totals/sending_s"),
+    );
+    eprintln!("--rate 1e9 --count 20000: of target {of_target}, schedule {schedule} s, sending {sending} s");
+    assert_eq!(u64_at(&doc, "/totals/round_trips"), 20000, "{doc}");
+    assert!(of_target < 0.5, "{doc}");
+    assert!(sending > 1000.0 * schedule, "{doc}");
+    let rate = f64_at(&doc, "/totals/rate_per_s");
+    assert!((rate - 20000.0 / sending).abs() < 1e-6 * rate, "{doc}");
+    assert_eq!(doc["totals"]["schedule_kept"], false, "{doc}");
+
+    let out = client(serve(echo), &args);
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    let line = out.stdout.lines().find(|l| l.starts_with("rate:")).unwrap();
+    assert!(!line.contains("(100.0% of"), "{line}");
+    assert!(
+        line.contains(" s the sends took: the 0.000 s schedule could not be kept)"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_rate_kept_is_reported_as_kept() {
+    let doc = json_run(serve(echo), &["--rate", "200", "--count", "20"]);
+    assert_eq!(doc["totals"]["schedule_kept"], true, "{doc}");
+    let sending = f64_at(&doc, "/totals/sending_s");
+    assert!((0.1..0.11).contains(&sending), "{doc}");
+}

@@ -22,6 +22,9 @@ pub struct Report {
     pub elapsed: Duration,
     /// Under `--rate`: how long the schedule ran after the warmup (its rate is over this).
     pub schedule: Option<Duration>,
+    /// Under `--rate`: the time the rate is over: the schedule's, or longer when the sends fell
+    /// behind it (with --count, every round trip is sent, however late).
+    pub sending: Option<Duration>,
     /// The counted round trips' latencies: from each send, or under `--rate` from each
     /// scheduled send.
     pub latencies: Latencies,
@@ -96,6 +99,7 @@ impl Report {
             setup,
             elapsed: Duration::ZERO,
             schedule: None,
+            sending: None,
             latencies: Latencies::new(),
             send_lag: Latencies::new(),
             errors: 0,
@@ -107,9 +111,11 @@ impl Report {
         }
     }
 
-    /// The time the rate is over: under `--rate` the schedule's, else the elapsed time.
+    /// The time the rate is over: under `--rate` the time the sends took (the schedule's, when
+    /// it was kept), else the elapsed time.
     fn over(&self) -> f64 {
-        self.schedule
+        self.sending
+            .or(self.schedule)
             .unwrap_or(self.elapsed)
             .as_secs_f64()
             .max(1e-9)
@@ -118,6 +124,27 @@ impl Report {
     /// Round trips a second, counted ones over the counted time.
     pub fn rate(&self) -> f64 {
         self.round_trips as f64 / self.over()
+    }
+
+    /// Under `--rate` at `target` a second: true when the rate reached is within 1% of it.
+    pub fn schedule_kept(&self, target: f64) -> bool {
+        self.rate() >= 0.99 * target
+    }
+
+    /// Under `--rate`, the end of the rate line: the time the rate is over, and whether the
+    /// schedule was kept.
+    fn over_what(&self, target: f64) -> String {
+        let schedule = self.schedule.unwrap_or(self.elapsed).as_secs_f64();
+        if self.schedule_kept(target) {
+            format!("over the {:.3} s schedule", self.over())
+        } else if self.over() > schedule {
+            format!(
+                "over the {:.3} s the sends took: the {schedule:.3} s schedule could not be kept",
+                self.over()
+            )
+        } else {
+            format!("over the {schedule:.3} s schedule, which could not be kept")
+        }
     }
 
     pub fn mib_per_s(&self) -> f64 {
@@ -171,10 +198,10 @@ impl Report {
         match plan.rate {
             Some(target) => writeln!(
                 out,
-                " ({:.1}% of the {}/s asked, over the {:.3} s schedule)",
+                " ({:.1}% of the {}/s asked, {})",
                 100.0 * self.rate() / target,
                 number(target),
-                self.over()
+                self.over_what(target)
             )?,
             None => writeln!(out)?,
         }
