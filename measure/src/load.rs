@@ -56,7 +56,7 @@ use conn::{connect_blocking, connect_nonblocking, Conn};
 use driver::{Driver, Next};
 pub use flags::Flags;
 use intervals::Intervals;
-pub use report::{Interval, Report};
+pub use report::{Interval, KeptIntervals, Report};
 use timer::Timer;
 
 /// What to run.
@@ -93,15 +93,20 @@ const CHECK: Duration = Duration::from_secs(1);
 /// lines as it goes, then the report's lines, or with `json` the one JSON document. An error
 /// when any round trip failed (the exit code says so).
 pub fn run(server: SocketAddr, plan: &Plan, json: bool) -> Result<()> {
-    let mut print_interval = |interval: &Interval| -> Result<()> {
-        if !json {
+    // Lines are printed as they come and kept nowhere; the document keeps a bounded number.
+    let mut kept = KeptIntervals::default();
+    let mut on_interval = |interval: &Interval| -> Result<()> {
+        if json {
+            kept.keep(interval);
+        } else {
             let mut out = cli::stdout();
             writeln!(out, "{}", interval.line())?;
             out.flush()?;
         }
         Ok(())
     };
-    let report = drive(server, plan, &mut print_interval)?;
+    let mut report = drive(server, plan, &mut on_interval)?;
+    report.intervals = kept;
     let mut out = cli::stdout();
     if json {
         let document = serde_json::to_string(&json::Document::new(&report, plan, server))?;
@@ -118,7 +123,8 @@ pub fn run(server: SocketAddr, plan: &Plan, json: bool) -> Result<()> {
 }
 
 /// Drives the plan's round trips against `server`, every connection on this one thread, and
-/// reports what happened. Each `-i` interval goes to `on_interval` as it ends. The first Ctrl-C
+/// reports what happened. Each `-i` interval goes to `on_interval` as it ends (the report keeps
+/// none: `on_interval` keeps what it wants, in [`Report::intervals`]). The first Ctrl-C
 /// (or SIGTERM) ends the load early, and the report says so.
 pub fn drive(
     server: SocketAddr,

@@ -63,3 +63,26 @@ fn a_rate_kept_is_reported_as_kept() {
     let sending = f64_at(&doc, "/totals/sending_s");
     assert!((0.1..0.11).contains(&sending), "{doc}");
 }
+
+#[test]
+fn many_intervals_are_printed_as_they_come_and_the_document_keeps_a_bounded_number() {
+    // 3700 intervals of 1 ms: more than the 3600 the document keeps.
+    let doc = json_run(serve(echo), &["--duration", "3.7", "-i", "0.001"]);
+    let kept = doc["intervals"].as_array().unwrap().len() as u64;
+    let dropped = u64_at(&doc, "/intervals_dropped");
+    eprintln!("3700 intervals: {kept} kept, {dropped} dropped");
+    assert_eq!(kept, 3600, "{dropped} dropped");
+    let last = f64_at(&doc, "/intervals/3599/end_s");
+    assert!((last - 3.6).abs() < 1e-6, "{last}");
+    // The last interval, from 3.699 s, ends with the load; it is left out when nothing
+    // happened in it.
+    assert!(
+        (3699..=3700).contains(&(kept + dropped)),
+        "{kept} + {dropped}"
+    );
+    // Without --json the lines are printed as they come, every one.
+    let out = client(serve(echo), &["--duration", "0.5", "-i", "0.001"]);
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    let lines = out.stdout.lines().filter(|l| l.starts_with('[')).count();
+    assert!((499..=500).contains(&lines), "{lines}");
+}

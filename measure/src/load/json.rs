@@ -16,6 +16,8 @@ use crate::stats::Figures;
 pub struct Document {
     errors: Errors,
     intervals: Vec<IntervalFigures>,
+    /// The intervals after the first MAX_KEPT_INTERVALS, not in `intervals`.
+    intervals_dropped: u64,
     latency: Figures,
     parameters: Parameters,
     program: &'static str,
@@ -94,7 +96,13 @@ impl Document {
                 failed_round_trips: report.errors,
                 mismatches: report.mismatches,
             },
-            intervals: report.intervals.iter().map(IntervalFigures::new).collect(),
+            intervals: report
+                .intervals
+                .kept
+                .iter()
+                .map(IntervalFigures::new)
+                .collect(),
+            intervals_dropped: report.intervals.dropped,
             latency,
             parameters: Parameters {
                 connections: plan.connections,
@@ -165,7 +173,7 @@ mod tests {
         let mut report = Report::new(Duration::from_millis(1));
         report.latencies.record(Duration::from_micros(50));
         report.send_lag.record(Duration::from_micros(5));
-        report.intervals.push(Interval {
+        report.intervals.keep(&Interval {
             from: Duration::ZERO,
             to: Duration::from_secs(1),
             warm: false,

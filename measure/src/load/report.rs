@@ -39,8 +39,31 @@ pub struct Report {
     /// Stopped by Ctrl-C or SIGTERM, and the round trips then in flight (in no figure).
     pub stopped: bool,
     pub in_flight_at_stop: u64,
-    /// The `-i` intervals, in order.
-    pub intervals: Vec<Interval>,
+    /// The `-i` intervals kept for `--json`, in order.
+    pub intervals: KeptIntervals,
+}
+
+/// The most `-i` intervals `--json` keeps: an hour of one-second intervals, about 4 MiB. A run
+/// with more keeps its first ones, and says how many it dropped.
+pub const MAX_KEPT_INTERVALS: usize = 3600;
+
+/// The `-i` intervals kept for `--json`: the first [`MAX_KEPT_INTERVALS`], and how many came
+/// after them (dropped), so that a long run with short intervals does not grow without end.
+#[derive(Debug, Default)]
+pub struct KeptIntervals {
+    pub kept: Vec<Interval>,
+    pub dropped: u64,
+}
+
+impl KeptIntervals {
+    /// Keeps a copy of `interval`, if there is room.
+    pub fn keep(&mut self, interval: &Interval) {
+        if self.kept.len() < MAX_KEPT_INTERVALS {
+            self.kept.push(interval.clone());
+        } else {
+            self.dropped += 1;
+        }
+    }
 }
 
 /// One `-i` interval. Times are from the start of the load (its connections open), so the
@@ -107,7 +130,7 @@ impl Report {
             warmup_round_trips: 0,
             stopped: false,
             in_flight_at_stop: 0,
-            intervals: Vec::new(),
+            intervals: KeptIntervals::default(),
         }
     }
 
@@ -259,5 +282,29 @@ fn number(x: f64) -> String {
         format!("{x:.0}")
     } else {
         format!("{x:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_keeps_the_first_intervals_and_counts_the_rest() {
+        let interval = Interval {
+            from: Duration::ZERO,
+            to: Duration::from_millis(1),
+            warm: false,
+            round_trips: 1,
+            errors: 0,
+            latency: None,
+            figures: Latencies::new().figures(false),
+        };
+        let mut kept = KeptIntervals::default();
+        for _ in 0..MAX_KEPT_INTERVALS + 5 {
+            kept.keep(&interval);
+        }
+        assert_eq!(kept.kept.len(), MAX_KEPT_INTERVALS);
+        assert_eq!(kept.dropped, 5);
     }
 }
