@@ -23,10 +23,10 @@
 //! This file holds the plan, [`run`] (what tcp-client calls) and the loop that waits on every
 //! connection at once; flags.rs holds its flags as tcp-client shows them; driver.rs moves each
 //! connection's round trip along (driver/bytes.rs: which bytes, and their check;
-//! driver/schedule.rs: `--rate`'s schedule), conn.rs opens the connections, intervals.rs cuts
-//! the run into `-i` intervals and tally.rs counts each, report.rs holds what happened and
-//! prints it, json.rs the same for `--json`, and timer.rs is the one timer the loop waits on
-//! with the connections.
+//! driver/schedule.rs: `--rate`'s schedule), conn.rs opens the connections and descriptors.rs
+//! raises the open-file limit they need, intervals.rs cuts the run into `-i` intervals and
+//! tally.rs counts each, report.rs holds what happened and prints it, json.rs the same for
+//! `--json`, and timer.rs is the one timer the loop waits on with the connections.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -44,6 +44,7 @@ use mio::{Events, Poll, Token, Waker};
 use crate::messages::t;
 
 mod conn;
+mod descriptors;
 mod driver;
 mod flags;
 mod intervals;
@@ -132,6 +133,9 @@ pub fn drive(
     on_interval: &mut dyn FnMut(&Interval) -> Result<()>,
 ) -> Result<Report> {
     let payload = driver::payload(plan.size);
+    // Each connection holds a descriptor: as many as the hard limit allows.
+    let limit = descriptors::raise_limit();
+    debug!("open-file limit: {limit:?}");
     let mut poll = Poll::new().with_context(|| t!("creating-epoll"))?;
     let mut events = Events::with_capacity(1024);
     let mut buf = vec![0u8; READ_BUF];
@@ -160,11 +164,12 @@ pub fn drive(
         if stopped() {
             break;
         }
-        let mut conn = if plan.reconnect {
-            connect_nonblocking(server)?
+        let conn = if plan.reconnect {
+            connect_nonblocking(server)
         } else {
-            connect_blocking(server, plan.timeout)?
+            connect_blocking(server, plan.timeout)
         };
+        let mut conn = conn.map_err(|e| descriptors::explain(e, server, limit, i, wanted))?;
         conn.register(&poll, i)?;
         conns.push(Some(conn));
     }

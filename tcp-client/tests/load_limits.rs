@@ -5,8 +5,10 @@
 // A failed unwrap here is a failed test, which is what it should be.
 #![allow(clippy::unwrap_used)]
 
-use support::load::{client, f64_at, json_run, u64_at};
-use support::{echo, serve};
+use std::process::Command;
+
+use support::load::{client, f64_at, json_run, u64_at, WAIT};
+use support::{echo, serve, BIN};
 
 mod support;
 
@@ -85,4 +87,42 @@ fn many_intervals_are_printed_as_they_come_and_the_document_keeps_a_bounded_numb
     assert_eq!(out.code(), Some(0), "{out:?}");
     let lines = out.stdout.lines().filter(|l| l.starts_with('[')).count();
     assert!((499..=500).contains(&lines), "{lines}");
+}
+
+/// Runs a 200-connection load against an echo server under `prlimit --nofile=LIMITS`.
+fn load_under_prlimit(limits: &str) -> testkit::Output {
+    let port = serve(echo).port().to_string();
+    let mut cmd = Command::new("prlimit");
+    cmd.arg(format!("--nofile={limits}"))
+        .arg(BIN)
+        .args(["--port", &port, "-n", "1000", "-c", "200"]);
+    testkit::run(cmd, b"", WAIT)
+}
+
+#[test]
+fn a_load_raises_the_open_file_limit_and_says_it_when_that_is_not_enough() {
+    // A soft limit of 64 under a hard one of 4096: raised at start, so 200 connections open.
+    let out = load_under_prlimit("64:4096");
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert!(out
+        .stdout
+        .starts_with("round trips:  1000 of 64 bytes over 200 connections"));
+    // A hard limit of 64: the connects run out of descriptors, and the error says so.
+    let out = load_under_prlimit("64:64");
+    eprintln!("{}", out.stderr);
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    assert!(
+        out.stderr
+            .contains(": too many open files: the open-file limit is 64 descriptors, and "),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("\nhint: 200 connections need about 216 descriptors: ")
+            && out.stderr.contains("`ulimit -n 216`")
+            && out.stderr.contains("fewer connections with -c"),
+        "{}",
+        out.stderr
+    );
 }
