@@ -247,8 +247,8 @@ pub fn drive(
         }
 
         let mut wake = next_check;
-        if let Some(end) = intervals.next_end {
-            wake = wake.min(end);
+        if let Some(at) = intervals.close_at() {
+            wake = wake.min(at);
         }
         if let Some(&Reverse((due, _))) = waiting.peek() {
             wake = wake.min(due);

@@ -8,7 +8,7 @@
 use std::process::Command;
 
 use support::load::{client, f64_at, json_run, u64_at, WAIT};
-use support::{echo, serve, BIN};
+use support::{echo, serve, silent, BIN};
 
 mod support;
 
@@ -125,4 +125,25 @@ fn a_load_raises_the_open_file_limit_and_says_it_when_that_is_not_enough() {
         "{}",
         out.stderr
     );
+}
+
+#[test]
+fn a_load_that_ends_just_after_an_intervals_end_prints_no_sliver_after_it() {
+    // The round trip times out at the once-a-second look, just after the first interval's end,
+    // and the load ends there: the first interval ends with it, with the failure in it.
+    let out = client(
+        serve(silent),
+        &["-i", "1", "--duration", "3", "--timeout", "0.5"],
+    );
+    assert_eq!(out.code(), Some(1), "{out:?}");
+    let lines: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with('[')).collect();
+    eprintln!("{}", lines.join("\n"));
+    for line in &lines {
+        // `[  1.00-  2.00 s]`: the two times differ.
+        let (from, to) = line[1..14].split_once('-').unwrap();
+        assert_ne!(from, to, "{line}");
+    }
+    assert_eq!(lines.len(), 1, "{}", out.stdout);
+    assert!(lines[0].starts_with("[  0.00-  1.0"), "{}", lines[0]);
+    assert!(lines[0].ends_with("  no reply  errors 1"), "{}", lines[0]);
 }
