@@ -101,7 +101,7 @@ pub fn run(server: SocketAddr, plan: &Plan, json: bool) -> Result<()> {
             kept.keep(interval);
         } else {
             let mut out = cli::stdout();
-            writeln!(out, "{}", interval.line())?;
+            writeln!(out, "{}", interval.line(plan.interval))?;
             out.flush()?;
         }
         Ok(())

@@ -85,8 +85,19 @@ fn many_intervals_are_printed_as_they_come_and_the_document_keeps_a_bounded_numb
     // Without --json the lines are printed as they come, every one.
     let out = client(serve(echo), &["--duration", "0.5", "-i", "0.001"]);
     assert_eq!(out.code(), Some(0), "{out:?}");
-    let lines = out.stdout.lines().filter(|l| l.starts_with('[')).count();
-    assert!((499..=500).contains(&lines), "{lines}");
+    let lines: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with('[')).collect();
+    assert!((499..=500).contains(&lines.len()), "{}", lines.len());
+    // To the millisecond, so that each line's times differ.
+    assert!(
+        lines[0].starts_with("[  0.000-  0.001 s]  "),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("[  0.001-  0.002 s]  "),
+        "{}",
+        lines[1]
+    );
 }
 
 /// Runs a 200-connection load against an echo server under `prlimit --nofile=LIMITS`.

@@ -87,11 +87,19 @@ impl Interval {
         self.round_trips as f64 / (self.to - self.from).as_secs_f64().max(1e-9)
     }
 
-    /// The interval's line, as printed on stdout with `-i`:
+    /// The interval's line, as printed on stdout with `-i PERIOD`:
     /// `[  1.00-  2.00 s]  round trips 1999  1999/s  p50 45.1 µs  p99 80.2 µs  max 120.3 µs  errors 0`.
-    pub fn line(&self) -> String {
+    /// Times to the hundredth of a second, or to the millisecond for periods under 10 ms,
+    /// which would read `[  0.50-  0.50 s]`.
+    pub fn line(&self, period: Option<Duration>) -> String {
+        let decimals = if period.is_some_and(|p| p < Duration::from_millis(10)) {
+            3
+        } else {
+            2
+        };
+        let w = decimals + 4;
         let mut line = format!(
-            "[{:6.2}-{:6.2} s]  round trips {}  {:.0}/s",
+            "[{:w$.decimals$}-{:w$.decimals$} s]  round trips {}  {:.0}/s",
             self.from.as_secs_f64(),
             self.to.as_secs_f64(),
             self.round_trips,
