@@ -36,6 +36,11 @@ load-sent-more = the server sent { $extra ->
         [one] { $extra } byte
        *[other] { $extra } bytes
     } more than the echo
+# A connect failed for lack of descriptors: $why is the system's words (too many open files),
+# $limit the open-file limit (already raised to the hard one), $opened the connections open.
+out-of-descriptors = { $why }: the open-file limit is { $limit } descriptors, and { $opened } connections were already open
+# The hint under it: $wanted connections asked for (-c), $needed descriptors for them.
+hint-out-of-descriptors = { $wanted } connections need about { $needed } descriptors: raise the limit in the shell that starts tcp-client with `ulimit -n { $needed }` (up to the hard limit, `ulimit -Hn`), or open fewer connections with -c
 waiting-for-events = waiting for socket events
 setting-timer = setting the load's timer (timerfd)
 

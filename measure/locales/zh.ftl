@@ -33,6 +33,11 @@ load-closed-early = 服务器只回显了 { $size } 字节中的 { $got } 字节
 echo-differs = 回显与发出的内容不一致
 # $extra 是完整的回显之后又来的字节数。
 load-sent-more = 服务器在回显之外多发了 { $extra } 字节
+# 因为文件描述符不够，连接失败了：$why 是操作系统的说法（打开的文件过多），$limit 是打开文件数的
+# 上限（已经调到硬上限），$opened 是已经开着的连接数。
+out-of-descriptors = { $why }：打开文件数的上限是 { $limit } 个文件描述符，已经开了 { $opened } 个连接
+# 它下面的提示：$wanted 是要开的连接数（-c），$needed 是它们大约需要的文件描述符数。
+hint-out-of-descriptors = { $wanted } 个连接大约需要 { $needed } 个文件描述符：先在启动 tcp-client 的 shell 里用 `ulimit -n { $needed }` 调高上限（最多调到硬上限，见 `ulimit -Hn`），或者用 -c 少开一些连接
 waiting-for-events = 等待套接字事件
 setting-timer = 设置压测用的定时器 (timerfd)
 

@@ -23,10 +23,10 @@
 //! This file holds the plan, [`run`] (what tcp-client calls) and the loop that waits on every
 //! connection at once; flags.rs holds its flags as tcp-client shows them; driver.rs moves each
 //! connection's round trip along (driver/bytes.rs: which bytes, and their check;
-//! driver/schedule.rs: `--rate`'s schedule), conn.rs opens the connections, intervals.rs cuts
-//! the run into `-i` intervals and tally.rs counts each, report.rs holds what happened and
-//! prints it, json.rs the same for `--json`, and timer.rs is the one timer the loop waits on
-//! with the connections.
+//! driver/schedule.rs: `--rate`'s schedule), conn.rs opens the connections and descriptors.rs
+//! raises the open-file limit they need, intervals.rs cuts the run into `-i` intervals and
+//! tally.rs counts each, report.rs holds what happened and prints it, json.rs the same for
+//! `--json`, and timer.rs is the one timer the loop waits on with the connections.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -44,6 +44,7 @@ use mio::{Events, Poll, Token, Waker};
 use crate::messages::t;
 
 mod conn;
+mod descriptors;
 mod driver;
 mod flags;
 mod intervals;
@@ -56,7 +57,7 @@ use conn::{connect_blocking, connect_nonblocking, Conn};
 use driver::{Driver, Next};
 pub use flags::Flags;
 use intervals::Intervals;
-pub use report::{Interval, Report};
+pub use report::{Interval, KeptIntervals, Report};
 use timer::Timer;
 
 /// What to run.
@@ -93,15 +94,20 @@ const CHECK: Duration = Duration::from_secs(1);
 /// lines as it goes, then the report's lines, or with `json` the one JSON document. An error
 /// when any round trip failed (the exit code says so).
 pub fn run(server: SocketAddr, plan: &Plan, json: bool) -> Result<()> {
-    let mut print_interval = |interval: &Interval| -> Result<()> {
-        if !json {
+    // Lines are printed as they come and kept nowhere; the document keeps a bounded number.
+    let mut kept = KeptIntervals::default();
+    let mut on_interval = |interval: &Interval| -> Result<()> {
+        if json {
+            kept.keep(interval);
+        } else {
             let mut out = cli::stdout();
-            writeln!(out, "{}", interval.line())?;
+            writeln!(out, "{}", interval.line(plan.interval))?;
             out.flush()?;
         }
         Ok(())
     };
-    let report = drive(server, plan, &mut print_interval)?;
+    let mut report = drive(server, plan, &mut on_interval)?;
+    report.intervals = kept;
     let mut out = cli::stdout();
     if json {
         let document = serde_json::to_string(&json::Document::new(&report, plan, server))?;
@@ -118,7 +124,8 @@ pub fn run(server: SocketAddr, plan: &Plan, json: bool) -> Result<()> {
 }
 
 /// Drives the plan's round trips against `server`, every connection on this one thread, and
-/// reports what happened. Each `-i` interval goes to `on_interval` as it ends. The first Ctrl-C
+/// reports what happened. Each `-i` interval goes to `on_interval` as it ends (the report keeps
+/// none: `on_interval` keeps what it wants, in [`Report::intervals`]). The first Ctrl-C
 /// (or SIGTERM) ends the load early, and the report says so.
 pub fn drive(
     server: SocketAddr,
@@ -126,6 +133,9 @@ pub fn drive(
     on_interval: &mut dyn FnMut(&Interval) -> Result<()>,
 ) -> Result<Report> {
     let payload = driver::payload(plan.size);
+    // Each connection holds a descriptor: as many as the hard limit allows.
+    let limit = descriptors::raise_limit();
+    debug!("open-file limit: {limit:?}");
     let mut poll = Poll::new().with_context(|| t!("creating-epoll"))?;
     let mut events = Events::with_capacity(1024);
     let mut buf = vec![0u8; READ_BUF];
@@ -154,11 +164,12 @@ pub fn drive(
         if stopped() {
             break;
         }
-        let mut conn = if plan.reconnect {
-            connect_nonblocking(server)?
+        let conn = if plan.reconnect {
+            connect_nonblocking(server)
         } else {
-            connect_blocking(server, plan.timeout)?
+            connect_blocking(server, plan.timeout)
         };
+        let mut conn = conn.map_err(|e| descriptors::explain(e, server, limit, i, wanted))?;
         conn.register(&poll, i)?;
         conns.push(Some(conn));
     }
@@ -236,8 +247,8 @@ pub fn drive(
         }
 
         let mut wake = next_check;
-        if let Some(end) = intervals.next_end {
-            wake = wake.min(end);
+        if let Some(at) = intervals.close_at() {
+            wake = wake.min(at);
         }
         if let Some(&Reverse((due, _))) = waiting.peek() {
             wake = wake.min(due);
@@ -273,7 +284,10 @@ pub fn drive(
     intervals.finish(&mut driver, end, on_interval)?;
     driver.report.elapsed = end.saturating_duration_since(driver.measure_start);
     if let Some(rate) = plan.rate {
-        driver.report.schedule = Some(schedule_window(plan, rate, &driver.report));
+        let schedule = schedule_window(plan, rate, &driver.report);
+        driver.report.schedule = Some(schedule);
+        let took = driver.sends_took();
+        driver.report.sending = Some(sending_window(plan, schedule, took, &driver.report));
     }
     Ok(driver.report)
 }
@@ -286,6 +300,25 @@ fn schedule_window(plan: &Plan, rate: f64, report: &Report) -> Duration {
     if let Some(count) = plan.count {
         let slots = Duration::try_from_secs_f64(count as f64 / rate).unwrap_or(Duration::MAX);
         window = window.min(slots);
+    }
+    if report.stopped {
+        window = window.min(report.elapsed);
+    }
+    window
+}
+
+/// Under `--rate`: the time the rate is over: the schedule's, or the time the counted sends
+/// really took when they fell behind it (--count's round trips are all sent, however late; the
+/// end of --duration and the stop still end the sending).
+fn sending_window(
+    plan: &Plan,
+    schedule: Duration,
+    took: Option<Duration>,
+    report: &Report,
+) -> Duration {
+    let mut window = took.map_or(schedule, |took| took.max(schedule));
+    if let Some(duration) = plan.duration {
+        window = window.min(duration);
     }
     if report.stopped {
         window = window.min(report.elapsed);

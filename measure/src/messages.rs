@@ -43,6 +43,18 @@ mod tests {
             ("load-closed-early", vec![("got", n(5)), ("size", n(10))]),
             ("echo-differs", vec![]),
             ("load-sent-more", vec![("extra", n(5))]),
+            (
+                "out-of-descriptors",
+                vec![
+                    ("why", Arg::from("too many open files")),
+                    ("limit", n(64)),
+                    ("opened", n(58)),
+                ],
+            ),
+            (
+                "hint-out-of-descriptors",
+                vec![("wanted", n(200)), ("needed", n(216))],
+            ),
             ("waiting-for-events", vec![]),
             ("setting-timer", vec![]),
             ("round-trips-failed", vec![("failed", n(1)), ("all", n(5))]),

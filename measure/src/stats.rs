@@ -59,6 +59,21 @@ impl Latencies {
         self.max = self.max.max(nanos);
     }
 
+    /// Takes in every time `other` holds, as if each had been recorded here.
+    pub fn merge(&mut self, other: &Latencies) {
+        // The histogram grows its range as recording does; past its largest, at its top.
+        if self.histogram.add(&other.histogram).is_err() {
+            for v in other.histogram.iter_recorded() {
+                self.histogram
+                    .saturating_record_n(v.value_iterated_to(), v.count_at_value());
+            }
+        }
+        self.sum += other.sum;
+        self.sum_sq = self.sum_sq.saturating_add(other.sum_sq);
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+    }
+
     pub fn len(&self) -> u64 {
         self.histogram.len()
     }

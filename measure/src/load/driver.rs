@@ -58,6 +58,8 @@ pub(super) struct Driver<'a> {
     pub(super) measure_start: Instant,
     pub(super) deadline: Option<Instant>,
     schedule: Option<Schedule>,
+    /// Under `--rate`: when the last counted round trip was really sent.
+    last_counted_send: Option<Instant>,
     /// The intervals' counts, when `-i` asked for interval lines.
     pub(super) tallies: Option<Tallies>,
 }
@@ -90,6 +92,7 @@ impl<'a> Driver<'a> {
             schedule: plan
                 .rate
                 .map(|rate| Schedule::new(plan, rate, connections, start, deadline)),
+            last_counted_send: None,
             tallies: None,
         }
     }
@@ -276,6 +279,16 @@ impl<'a> Driver<'a> {
         self.schedule?.due(slot)
     }
 
+    /// Under `--rate`: how long the counted sends really took, from the first one's scheduled
+    /// time to the last one's real send, and one slot more (so a schedule kept to the
+    /// nanosecond took exactly its slots' time); `None` when none was sent.
+    pub(in crate::load) fn sends_took(&self) -> Option<Duration> {
+        let schedule = self.schedule?;
+        let last = self.last_counted_send?;
+        let took = last.saturating_duration_since(schedule.counted_start());
+        Some(took.saturating_add(schedule.period()))
+    }
+
     /// Under `--rate`: the first slot of connection `i`, and when it is due.
     pub(in crate::load) fn first(&mut self, conn: &mut Conn, i: usize) -> Next {
         conn.slot = i as u64;
@@ -313,6 +326,9 @@ impl<'a> Driver<'a> {
             *conn = fresh;
         }
         let warm = schedule.is_warm(conn.slot);
+        if !warm {
+            self.last_counted_send = Some(now);
+        }
         if idle && !warm {
             self.report
                 .send_lag

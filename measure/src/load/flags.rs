@@ -21,8 +21,8 @@ pub struct Flags {
     pub count: Option<u64>,
 
     /// Load mode: stop after this long (10, 1.5, 500ms, 2m; after the warmup), and after
-    /// --count, if given
-    #[arg(long, value_name = "SECS", group = "load", help_heading = "Load mode",
+    /// --count, if given (wrk2's -d)
+    #[arg(long, short = 'd', value_name = "SECS", group = "load", help_heading = "Load mode",
           value_parser = cli::parse_duration)]
     pub duration: Option<Duration>,
 
@@ -42,7 +42,7 @@ pub struct Flags {
 
     /// Open loop: N round trips a second in all, on a schedule spread over the connections
     /// (wrk2's -R); latency counts from each scheduled send, so a stall of the server shows
-    #[arg(long, value_name = "N", requires = "load", help_heading = "Load mode",
+    #[arg(long, short = 'R', value_name = "N", requires = "load", help_heading = "Load mode",
           value_parser = parse_rate)]
     pub rate: Option<f64>,
 

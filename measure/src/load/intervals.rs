@@ -1,7 +1,16 @@
 //! `-i`'s intervals: when each one ends, and closing each into its line (tally.rs counts what
 //! happens in them).
+//!
+//! An interval is closed a moment after its end (its grace: a tenth of it, at most 50 ms), so
+//! that a load that ends just after an interval's end (such as one whose every round trip
+//! timed out at the once-a-second look, which falls on the intervals' ends with `-i 1`) has
+//! that interval end with the load, rather than print a sliver after it that reads
+//! `[  2.00-  2.00 s]`.
 
 use std::time::{Duration, Instant};
+
+/// The longest an interval's line waits after its end for the load to end.
+const MAX_GRACE: Duration = Duration::from_millis(50);
 
 use anyhow::Result;
 
@@ -49,14 +58,27 @@ impl Intervals {
         self.deadline.is_none_or(|d| end < d).then_some(end)
     }
 
-    /// Closes every interval that has ended by `now`.
+    /// How long after its end an interval is closed.
+    fn grace(&self) -> Duration {
+        self.period
+            .map_or(Duration::ZERO, |p| (p / 10).min(MAX_GRACE))
+    }
+
+    /// When the current interval is to be closed, if before the end of the load: its end and
+    /// its grace.
+    pub(super) fn close_at(&self) -> Option<Instant> {
+        self.next_end.map(|end| end + self.grace())
+    }
+
+    /// Closes every interval that has ended by `now`, its grace over.
     pub(super) fn close_due(
         &mut self,
         driver: &mut Driver,
         now: Instant,
         on_interval: &mut dyn FnMut(&Interval) -> Result<()>,
     ) -> Result<()> {
-        while let Some(end) = self.next_end.filter(|&end| end <= now) {
+        let grace = self.grace();
+        while let Some(end) = self.next_end.filter(|&end| end + grace <= now) {
             self.close(driver, end, on_interval)?;
             self.next_end = self.end_after(end);
         }
@@ -72,6 +94,16 @@ impl Intervals {
         on_interval: &mut dyn FnMut(&Interval) -> Result<()>,
     ) -> Result<()> {
         self.close_due(driver, end, on_interval)?;
+        // An interval that ended within its grace before the load did ends with the load.
+        let tallies = driver.tallies.as_mut();
+        if self.next_end.is_some_and(|e| e <= end) && tallies.is_some_and(|t| t.absorb_next()) {
+            self.next_end = None;
+        }
+        // Else it closes at its end, and what came after it is in a last one of its own.
+        if let Some(e) = self.next_end.filter(|&e| e <= end) {
+            self.close(driver, e, on_interval)?;
+            self.next_end = None;
+        }
         let busy = driver
             .tallies
             .as_ref()
@@ -103,8 +135,6 @@ impl Intervals {
             figures: done.latencies.figures(false),
         };
         self.from = end;
-        on_interval(&interval)?;
-        driver.report.intervals.push(interval);
-        Ok(())
+        on_interval(&interval)
     }
 }

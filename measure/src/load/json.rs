@@ -16,6 +16,8 @@ use crate::stats::Figures;
 pub struct Document {
     errors: Errors,
     intervals: Vec<IntervalFigures>,
+    /// The intervals after the first MAX_KEPT_INTERVALS, not in `intervals`.
+    intervals_dropped: u64,
     latency: Figures,
     parameters: Parameters,
     program: &'static str,
@@ -67,7 +69,9 @@ struct Totals {
     rate_of_target: Option<f64>,
     rate_per_s: f64,
     round_trips: u64,
+    schedule_kept: Option<bool>,
     schedule_s: Option<f64>,
+    sending_s: Option<f64>,
     stopped_by_signal: bool,
     target_rate_per_s: Option<f64>,
     warmup_round_trips: u64,
@@ -92,7 +96,13 @@ impl Document {
                 failed_round_trips: report.errors,
                 mismatches: report.mismatches,
             },
-            intervals: report.intervals.iter().map(IntervalFigures::new).collect(),
+            intervals: report
+                .intervals
+                .kept
+                .iter()
+                .map(IntervalFigures::new)
+                .collect(),
+            intervals_dropped: report.intervals.dropped,
             latency,
             parameters: Parameters {
                 connections: plan.connections,
@@ -117,7 +127,9 @@ impl Document {
                 rate_of_target: plan.rate.map(|target| report.rate() / target),
                 rate_per_s: report.rate(),
                 round_trips: report.round_trips,
+                schedule_kept: plan.rate.map(|target| report.schedule_kept(target)),
                 schedule_s: report.schedule.map(secs),
+                sending_s: report.sending.map(secs),
                 stopped_by_signal: report.stopped,
                 target_rate_per_s: plan.rate,
                 warmup_round_trips: report.warmup_round_trips,
@@ -161,7 +173,7 @@ mod tests {
         let mut report = Report::new(Duration::from_millis(1));
         report.latencies.record(Duration::from_micros(50));
         report.send_lag.record(Duration::from_micros(5));
-        report.intervals.push(Interval {
+        report.intervals.keep(&Interval {
             from: Duration::ZERO,
             to: Duration::from_secs(1),
             warm: false,

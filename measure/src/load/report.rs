@@ -22,6 +22,9 @@ pub struct Report {
     pub elapsed: Duration,
     /// Under `--rate`: how long the schedule ran after the warmup (its rate is over this).
     pub schedule: Option<Duration>,
+    /// Under `--rate`: the time the rate is over: the schedule's, or longer when the sends fell
+    /// behind it (with --count, every round trip is sent, however late).
+    pub sending: Option<Duration>,
     /// The counted round trips' latencies: from each send, or under `--rate` from each
     /// scheduled send.
     pub latencies: Latencies,
@@ -36,8 +39,31 @@ pub struct Report {
     /// Stopped by Ctrl-C or SIGTERM, and the round trips then in flight (in no figure).
     pub stopped: bool,
     pub in_flight_at_stop: u64,
-    /// The `-i` intervals, in order.
-    pub intervals: Vec<Interval>,
+    /// The `-i` intervals kept for `--json`, in order.
+    pub intervals: KeptIntervals,
+}
+
+/// The most `-i` intervals `--json` keeps: an hour of one-second intervals, about 4 MiB. A run
+/// with more keeps its first ones, and says how many it dropped.
+pub const MAX_KEPT_INTERVALS: usize = 3600;
+
+/// The `-i` intervals kept for `--json`: the first [`MAX_KEPT_INTERVALS`], and how many came
+/// after them (dropped), so that a long run with short intervals does not grow without end.
+#[derive(Debug, Default)]
+pub struct KeptIntervals {
+    pub kept: Vec<Interval>,
+    pub dropped: u64,
+}
+
+impl KeptIntervals {
+    /// Keeps a copy of `interval`, if there is room.
+    pub fn keep(&mut self, interval: &Interval) {
+        if self.kept.len() < MAX_KEPT_INTERVALS {
+            self.kept.push(interval.clone());
+        } else {
+            self.dropped += 1;
+        }
+    }
 }
 
 /// One `-i` interval. Times are from the start of the load (its connections open), so the
@@ -61,11 +87,19 @@ impl Interval {
         self.round_trips as f64 / (self.to - self.from).as_secs_f64().max(1e-9)
     }
 
-    /// The interval's line, as printed on stdout with `-i`:
+    /// The interval's line, as printed on stdout with `-i PERIOD`:
     /// `[  1.00-  2.00 s]  round trips 1999  1999/s  p50 45.1 µs  p99 80.2 µs  max 120.3 µs  errors 0`.
-    pub fn line(&self) -> String {
+    /// Times to the hundredth of a second, or to the millisecond for periods under 10 ms,
+    /// which would read `[  0.50-  0.50 s]`.
+    pub fn line(&self, period: Option<Duration>) -> String {
+        let decimals = if period.is_some_and(|p| p < Duration::from_millis(10)) {
+            3
+        } else {
+            2
+        };
+        let w = decimals + 4;
         let mut line = format!(
-            "[{:6.2}-{:6.2} s]  round trips {}  {:.0}/s",
+            "[{:w$.decimals$}-{:w$.decimals$} s]  round trips {}  {:.0}/s",
             self.from.as_secs_f64(),
             self.to.as_secs_f64(),
             self.round_trips,
@@ -96,6 +130,7 @@ impl Report {
             setup,
             elapsed: Duration::ZERO,
             schedule: None,
+            sending: None,
             latencies: Latencies::new(),
             send_lag: Latencies::new(),
             errors: 0,
@@ -103,13 +138,15 @@ impl Report {
             warmup_round_trips: 0,
             stopped: false,
             in_flight_at_stop: 0,
-            intervals: Vec::new(),
+            intervals: KeptIntervals::default(),
         }
     }
 
-    /// The time the rate is over: under `--rate` the schedule's, else the elapsed time.
+    /// The time the rate is over: under `--rate` the time the sends took (the schedule's, when
+    /// it was kept), else the elapsed time.
     fn over(&self) -> f64 {
-        self.schedule
+        self.sending
+            .or(self.schedule)
             .unwrap_or(self.elapsed)
             .as_secs_f64()
             .max(1e-9)
@@ -118,6 +155,27 @@ impl Report {
     /// Round trips a second, counted ones over the counted time.
     pub fn rate(&self) -> f64 {
         self.round_trips as f64 / self.over()
+    }
+
+    /// Under `--rate` at `target` a second: true when the rate reached is within 1% of it.
+    pub fn schedule_kept(&self, target: f64) -> bool {
+        self.rate() >= 0.99 * target
+    }
+
+    /// Under `--rate`, the end of the rate line: the time the rate is over, and whether the
+    /// schedule was kept.
+    fn over_what(&self, target: f64) -> String {
+        let schedule = self.schedule.unwrap_or(self.elapsed).as_secs_f64();
+        if self.schedule_kept(target) {
+            format!("over the {:.3} s schedule", self.over())
+        } else if self.over() > schedule {
+            format!(
+                "over the {:.3} s the sends took: the {schedule:.3} s schedule could not be kept",
+                self.over()
+            )
+        } else {
+            format!("over the {schedule:.3} s schedule, which could not be kept")
+        }
     }
 
     pub fn mib_per_s(&self) -> f64 {
@@ -171,10 +229,10 @@ impl Report {
         match plan.rate {
             Some(target) => writeln!(
                 out,
-                " ({:.1}% of the {}/s asked, over the {:.3} s schedule)",
+                " ({:.1}% of the {}/s asked, {})",
                 100.0 * self.rate() / target,
                 number(target),
-                self.over()
+                self.over_what(target)
             )?,
             None => writeln!(out)?,
         }
@@ -232,5 +290,29 @@ fn number(x: f64) -> String {
         format!("{x:.0}")
     } else {
         format!("{x:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_keeps_the_first_intervals_and_counts_the_rest() {
+        let interval = Interval {
+            from: Duration::ZERO,
+            to: Duration::from_millis(1),
+            warm: false,
+            round_trips: 1,
+            errors: 0,
+            latency: None,
+            figures: Latencies::new().figures(false),
+        };
+        let mut kept = KeptIntervals::default();
+        for _ in 0..MAX_KEPT_INTERVALS + 5 {
+            kept.keep(&interval);
+        }
+        assert_eq!(kept.kept.len(), MAX_KEPT_INTERVALS);
+        assert_eq!(kept.dropped, 5);
     }
 }

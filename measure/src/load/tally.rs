@@ -62,6 +62,21 @@ impl Tallies {
         }
     }
 
+    /// At the end of the load, the interval after the current one's end (a sliver: the load
+    /// ended moments after that end) is taken into the current one, which then ends with the
+    /// load; false, and nothing changed, when one is of the warmup and the other not.
+    pub(super) fn absorb_next(&mut self) -> bool {
+        if self.current.warm != self.next.warm {
+            return false;
+        }
+        let next = std::mem::replace(&mut self.next, Tally::new(self.current.warm));
+        self.current.round_trips += next.round_trips;
+        self.current.errors += next.errors;
+        self.current.latencies.merge(&next.latencies);
+        self.end = None;
+        true
+    }
+
     pub(super) fn current(&self) -> &Tally {
         &self.current
     }
@@ -102,5 +117,27 @@ mod tests {
         assert_eq!(second.round_trips, 10);
         tallies.at(s(100)).round_trips += 1;
         assert_eq!(tallies.current().round_trips, 1);
+    }
+
+    #[test]
+    fn a_sliver_after_the_last_end_is_taken_into_the_interval_before_it() {
+        let start = Instant::now();
+        let s = |n: u64| start + Duration::from_secs(n);
+        let mut tallies = Tallies::new(start, Some(s(1)), start);
+        tallies.at(start).latencies.record(Duration::from_millis(1));
+        tallies.at(start).round_trips += 1;
+        tallies.at(s(1)).errors += 3;
+        tallies.at(s(1)).latencies.record(Duration::from_millis(5));
+        assert!(tallies.absorb_next());
+        let last = tallies.roll(None);
+        assert_eq!((last.round_trips, last.errors), (1, 3));
+        assert_eq!(last.latencies.len(), 2);
+        assert_eq!(
+            last.latencies.summary().unwrap().max,
+            Duration::from_millis(5)
+        );
+        // A warmup interval takes in nothing counted.
+        let mut tallies = Tallies::new(start, Some(s(1)), s(1));
+        assert!(!tallies.absorb_next());
     }
 }

@@ -52,6 +52,19 @@ impl Schedule {
         self.deadline.is_none_or(|d| due < d).then_some(due)
     }
 
+    /// When the first counted slot (the first after the warmup's) is due, and the time between
+    /// two slots: from these, how long the counted sends really took.
+    pub(super) fn counted_start(&self) -> Instant {
+        let warm = Duration::try_from_secs_f64(self.warm_slots as f64 / self.rate);
+        warm.ok()
+            .and_then(|warm| self.start.checked_add(warm))
+            .unwrap_or(self.start)
+    }
+
+    pub(super) fn period(&self) -> Duration {
+        Duration::try_from_secs_f64(1.0 / self.rate).unwrap_or(Duration::MAX)
+    }
+
     /// True for the slots of the warmup: checked, not counted.
     pub(super) fn is_warm(&self, slot: u64) -> bool {
         slot < self.warm_slots
