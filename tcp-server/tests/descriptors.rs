@@ -72,7 +72,8 @@ fn the_soft_open_file_limit_is_raised_to_the_hard_one() {
 #[test]
 fn the_raised_limit_and_the_connections_it_allows_are_narrated() {
     let server = start_under_with("ulimit -Sn 64 && ulimit -Hn 200", "--explain");
-    let line = "[step 3 listen] each connection holds a file descriptor: the open-file limit is 200 \
+    let line =
+        "[step 3 listen] each connection holds a file descriptor: the open-file limit is 200 \
                 (raised from 64 at start), so the server holds at most 178 connections at once";
     assert!(server.wait_for_log(line, WAIT), "{}", server.stderr());
 }
@@ -85,6 +86,13 @@ fn out_of_descriptors_the_longest_idle_connection_makes_room() {
     let server = Server::start(BIN, &["--port", "0", "--threads", "2"]);
     support::lower_open_files(server.pid(), 64);
     newcomer_is_served_past_the_descriptors(&server);
+    // Said once per episode, not once per thread or per failed accept: an episode begins with
+    // the error line and ends with "accepting connections again" (the backlog emptied). How
+    // many episodes there are depends on how the connects and accepts interleave (the test's
+    // connects may arrive after the backlog emptied once), so count the two against each other.
     let log = server.stderr();
-    assert_eq!(log.matches("too many open files").count(), 1, "{log}");
+    let failing = log.matches("too many open files").count();
+    let again = log.matches("accepting connections again").count();
+    assert!(failing >= 1, "{log}");
+    assert!(failing == again || failing == again + 1, "{log}");
 }

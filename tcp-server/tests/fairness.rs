@@ -69,8 +69,9 @@ fn one_thread_serves_a_small_client_promptly_beside_a_flat_out_stream() {
     times.sort();
     let p99 = times[times.len() * 99 / 100];
     // Before the per-turn share, one stream kept its thread for as long as it streamed
-    // (~45 s for 4 GiB); 20 ms leaves room for a loaded test machine.
-    assert!(p99 <= Duration::from_millis(20), "p99 {p99:?}: {times:?}");
+    // (~45 s for 4 GiB). Not a speed target (the benchmark has those): a bound 50 times what a
+    // loaded 2-CPU test machine was seen to take (20.7 ms), far under the starvation it guards.
+    assert!(p99 <= Duration::from_secs(1), "p99 {p99:?}: {times:?}");
     assert!(
         echoed > 1 << 20,
         "the stream itself barely moved: {echoed} bytes"
