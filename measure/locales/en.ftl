@@ -73,3 +73,17 @@ hint-ping-unreachable = { $unreachable ->
 ping-short-of-count = only { $received } of the { $count } replies --count asks for came within the --deadline of { $deadline }
 # tcp-client --size, more than this machine can address (a 32-bit system).
 size-too-large = --size does not fit in memory
+
+# --idle N: more connections ($wanted, the idle ones and -c's) than the open-file limit
+# ($limit, already raised to the hard one) allows; $needed descriptors would do.
+idle-over-descriptors = { $wanted } connections (--idle and -c) need more descriptors than the open-file limit of { $limit } allows
+hint-idle-over-descriptors = raise the hard limit to { $needed } or more (as root: `ulimit -Hn { $needed }`, or LimitNOFILE= for a service), or ask for fewer with --idle
+# --idle N: more connections ($wanted) than the kernel's ephemeral ports ($ports) for one server address.
+idle-over-ports = { $wanted } connections (--idle and -c) need more ephemeral ports than the { $ports } the kernel picks from
+hint-idle-over-ports = widen the range (`sysctl net.ipv4.ip_local_port_range`), or ask for fewer with --idle
+# Opening idle connection $i of $n to $server failed (the cause follows).
+opening-idle = opening idle connection { $i } of { $n } to { $server }
+# At the end, $lost of the $n idle connections did not echo one byte back.
+idle-lost = { $lost } of the { $n } idle connections no longer echo: the server closed them or stopped answering
+# The server closed an idle connection as it opened: most often a server at its cap.
+hint-idle-closed = a server at its cap closes newcomers: tcp-server serves 1024 connections at once by default; start it with a larger --max-connections

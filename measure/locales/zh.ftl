@@ -64,3 +64,17 @@ hint-ping-unreachable = 有 { $unreachable } 个数据报换回了 ICMP 端口�
 ping-short-of-count = --count 要求 { $count } 个回复，但在 --deadline 规定的 { $deadline } 内只收到 { $received } 个
 # tcp-client --size, more than this machine can address (a 32-bit system).
 size-too-large = --size 太大，内存放不下
+
+# --idle N：要开的连接数（$wanted，包括空闲的和 -c 的）超过了打开文件数上限（$limit，已提高到硬上限）；
+# 需要 $needed 个文件描述符。
+idle-over-descriptors = { $wanted } 个连接（--idle 加上 -c）需要的文件描述符，超过了打开文件数上限 { $limit }
+hint-idle-over-descriptors = 把硬上限提高到 { $needed } 以上（用 root 执行 `ulimit -Hn { $needed }`，服务则设 LimitNOFILE=），或者用 --idle 少开一些
+# --idle N：连接数（$wanted）超过了内核可选的临时端口数（$ports，连到同一个服务器地址时）。
+idle-over-ports = { $wanted } 个连接（--idle 加上 -c）需要的临时端口，超过了内核可选的 { $ports } 个
+hint-idle-over-ports = 扩大端口范围（`sysctl net.ipv4.ip_local_port_range`），或者用 --idle 少开一些
+# 打开第 $i 个（共 $n 个）空闲连接时失败，原因在后面。
+opening-idle = 打开第 { $i } 个空闲连接（共 { $n } 个，连到 { $server }）
+# 最后检查时，$n 个空闲连接里有 $lost 个不再回显。
+idle-lost = { $n } 个空闲连接里有 { $lost } 个不再回显：服务器关掉了它们，或者不再回复
+# 空闲连接刚打开就被服务器关掉：多半是服务器的连接数满了。
+hint-idle-closed = 连接数满了的服务器会关掉新来的连接：tcp-server 默认同时只服务 1024 条连接，启动时用更大的 --max-connections

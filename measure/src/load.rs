@@ -26,13 +26,13 @@
 //! driver/schedule.rs: `--rate`'s schedule), conn.rs opens the connections and descriptors.rs
 //! raises the open-file limit they need, intervals.rs cuts the run into `-i` intervals and
 //! tally.rs counts each, report.rs holds what happened and prints it, json.rs the same for
-//! `--json`, and timer.rs is the one timer the loop waits on with the connections.
+//! `--json`, timer.rs is the one timer the loop waits on with the connections, stop.rs the
+//! Ctrl-C that ends it, and idle.rs opens, holds and checks `--idle`'s connections.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::io::{self, IsTerminal, Write};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -47,9 +47,11 @@ mod conn;
 mod descriptors;
 mod driver;
 mod flags;
+mod idle;
 mod intervals;
 mod json;
 mod report;
+mod stop;
 mod tally;
 mod timer;
 
@@ -58,6 +60,7 @@ use driver::{Driver, Next};
 pub use flags::Flags;
 use intervals::Intervals;
 pub use report::{Interval, KeptIntervals, Report};
+use stop::Stop;
 use timer::Timer;
 
 /// What to run.
@@ -80,6 +83,8 @@ pub struct Plan {
     pub warmup: Duration,
     /// The `-i` interval lines' period.
     pub interval: Option<Duration>,
+    /// `--idle`: connections opened first and held idle through the load; 0 for none.
+    pub idle: usize,
 }
 
 /// Large reads keep the load's own cost per byte low, so a fast server can show it is fast.
@@ -94,6 +99,16 @@ const CHECK: Duration = Duration::from_secs(1);
 /// lines as it goes, then the report's lines, or with `json` the one JSON document. An error
 /// when any round trip failed (the exit code says so).
 pub fn run(server: SocketAddr, plan: &Plan, json: bool) -> Result<()> {
+    // --idle: the same load first without the idle connections, then with them open.
+    let idle = match plan.idle {
+        0 => None,
+        n => {
+            idle::preflight(n, plan.connections)?;
+            let alone = drive(server, plan, &mut |_| Ok(()))?;
+            failed(&alone)?;
+            Some((idle::Idle::open(server, n, plan.timeout)?, alone.latencies))
+        }
+    };
     // Lines are printed as they come and kept nowhere; the document keeps a bounded number.
     let mut kept = KeptIntervals::default();
     let mut on_interval = |interval: &Interval| -> Result<()> {
@@ -108,14 +123,24 @@ pub fn run(server: SocketAddr, plan: &Plan, json: bool) -> Result<()> {
     };
     let mut report = drive(server, plan, &mut on_interval)?;
     report.intervals = kept;
+    let beside = idle.map(|(open, without)| open.check(without));
     let mut out = cli::stdout();
     if json {
-        let document = serde_json::to_string(&json::Document::new(&report, plan, server))?;
-        writeln!(out, "{document}")?;
+        let document = json::Document::new(&report, plan, server).with_idle(beside.as_ref());
+        writeln!(out, "{}", serde_json::to_string(&document)?)?;
     } else {
         report.print(&mut out, plan)?;
+        if let Some(beside) = &beside {
+            beside.print(&mut out)?;
+        }
     }
     out.flush()?;
+    failed(&report)?;
+    beside.map_or(Ok(()), |beside| beside.verdict())
+}
+
+/// An error when any round trip of `report` failed (the exit code says so).
+fn failed(report: &Report) -> Result<()> {
     if report.errors > 0 || report.mismatches > 0 {
         let all = report.errors + report.round_trips + report.warmup_round_trips;
         bail!(t!("round-trips-failed", failed = report.errors, all = all));
@@ -140,20 +165,12 @@ pub fn drive(
     let mut events = Events::with_capacity(1024);
     let mut buf = vec![0u8; READ_BUF];
 
-    // Ctrl-C: the loop stops where it is and reports what it has.
-    let stop = Arc::new(AtomicBool::new(false));
-    // The waker stays open here too: the signal thread drops its copy once it has woken the
-    // poll, and a waker closed before the poll has taken its event takes the event with it.
+    // Ctrl-C: the loop stops where it is and reports what it has. The waker stays open here
+    // too: a waker closed before the poll has taken its event takes the event with it.
+    let stop = Stop::get()?;
     let waker = Arc::new(Waker::new(poll.registry(), STOP).with_context(|| t!("creating-waker"))?);
-    {
-        let stop = Arc::clone(&stop);
-        let waker = Arc::clone(&waker);
-        cli::on_stop_signal(move || {
-            stop.store(true, Ordering::SeqCst);
-            let _ = waker.wake();
-        })?;
-    }
-    let stopped = || stop.load(Ordering::SeqCst);
+    stop.wake(Arc::clone(&waker));
+    let stopped = || stop.is_set();
 
     // Connections open one after another, each handshake complete before the next starts, so
     // even a server with a small backlog never drops a SYN (which would cost a second each).

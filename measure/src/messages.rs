@@ -55,6 +55,22 @@ mod tests {
                 "hint-out-of-descriptors",
                 vec![("wanted", n(200)), ("needed", n(216))],
             ),
+            (
+                "idle-over-descriptors",
+                vec![("wanted", n(30000)), ("limit", n(20000))],
+            ),
+            ("hint-idle-over-descriptors", vec![("needed", n(30016))]),
+            (
+                "idle-over-ports",
+                vec![("wanted", n(30000)), ("ports", n(28232))],
+            ),
+            ("hint-idle-over-ports", vec![]),
+            (
+                "opening-idle",
+                vec![("i", n(7)), ("n", n(10)), ("server", server())],
+            ),
+            ("idle-lost", vec![("lost", n(2)), ("n", n(10))]),
+            ("hint-idle-closed", vec![]),
             ("waiting-for-events", vec![]),
             ("setting-timer", vec![]),
             ("round-trips-failed", vec![("failed", n(1)), ("all", n(5))]),

@@ -12,7 +12,7 @@ use crate::messages::t;
 
 /// Descriptors the load holds besides its connections (stdin, stdout, stderr, epoll, its waker
 /// and timer, Ctrl-C's), with a margin: what `ulimit -n` must leave on top of them.
-const RESERVED: usize = 16;
+pub(super) const RESERVED: usize = 16;
 
 /// Raises the soft open-file limit to the hard one; returns the limit now in force.
 #[cfg(unix)]

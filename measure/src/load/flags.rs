@@ -58,6 +58,13 @@ pub struct Flags {
           value_parser = cli::parse_duration)]
     pub report_interval: Option<Duration>,
 
+    /// First open N idle connections (each checked by a round trip), hold them through the load,
+    /// and check each still echoes at the end; the same load runs once before without them, to
+    /// compare (what a server holds: the C10K question)
+    #[arg(long, value_name = "N", requires = "load", help_heading = "Load mode",
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub idle: Option<u32>,
+
     /// Print the result as one JSON document on stdout, instead of the lines
     #[arg(long, requires = "load", help_heading = "Load mode")]
     pub json: bool,
@@ -81,6 +88,7 @@ impl Flags {
             rate: self.rate,
             warmup: self.warmup.unwrap_or(Duration::ZERO),
             interval: self.report_interval,
+            idle: self.idle.map_or(0, |n| n as usize),
         })
     }
 }

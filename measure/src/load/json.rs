@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use super::idle::{Beside, IdleFigures};
 use super::report::{Interval, Report};
 use super::Plan;
 use crate::stats::Figures;
@@ -15,6 +16,8 @@ use crate::stats::Figures;
 #[derive(Debug, Serialize)]
 pub struct Document {
     errors: Errors,
+    /// `--idle` only: null without it.
+    idle: Option<IdleFigures>,
     intervals: Vec<IntervalFigures>,
     /// The intervals after the first MAX_KEPT_INTERVALS, not in `intervals`.
     intervals_dropped: u64,
@@ -96,6 +99,7 @@ impl Document {
                 failed_round_trips: report.errors,
                 mismatches: report.mismatches,
             },
+            idle: None,
             intervals: report
                 .intervals
                 .kept
@@ -137,6 +141,12 @@ impl Document {
             version: env!("CARGO_PKG_VERSION"),
         }
     }
+
+    /// The document with what `--idle` found, if it was given.
+    pub fn with_idle(mut self, beside: Option<&Beside>) -> Document {
+        self.idle = beside.map(Beside::figures);
+        self
+    }
 }
 
 impl IntervalFigures {
@@ -169,6 +179,7 @@ mod tests {
             rate: Some(1000.0),
             warmup: Duration::ZERO,
             interval: Some(Duration::from_secs(1)),
+            idle: 0,
         };
         let mut report = Report::new(Duration::from_millis(1));
         report.latencies.record(Duration::from_micros(50));

@@ -24,6 +24,7 @@ fn bytes_after_a_connections_last_echo_are_a_mismatch() {
         rate: None,
         warmup: Duration::ZERO,
         interval: None,
+        idle: 0,
     };
     let payload = payload(plan.size);
     let poll = Poll::new().unwrap();
@@ -73,6 +74,7 @@ fn the_schedule_spreads_slots_evenly_and_counts_after_the_warmup() {
         rate: Some(1000.0),
         warmup: Duration::from_millis(5),
         interval: None,
+        idle: 0,
     };
     let server = "127.0.0.1:1".parse().unwrap();
     let payload = payload(plan.size);
