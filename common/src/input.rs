@@ -61,9 +61,15 @@ impl MessageLines {
         match &mut self.source {
             Source::Editor { editor, prompt } => match editor.readline(*prompt) {
                 Ok(line) => self.line = line.into_bytes(),
-                // Ctrl-D or Ctrl-C. The editor has ended the prompt's line, so the shell's prompt
-                // that comes next starts a line of its own.
-                Err(ReadlineError::Eof | ReadlineError::Interrupted) => return Ok(None),
+                // Ctrl-D, the end of input. The editor has ended the prompt's line, so the
+                // shell's prompt that comes next starts a line of its own.
+                Err(ReadlineError::Eof) => return Ok(None),
+                // Ctrl-C, which the editor takes from the terminal: ends the program as the
+                // signal would have, with the code a shell reports for it.
+                Err(ReadlineError::Interrupted) => {
+                    crate::logging::flush();
+                    std::process::exit(130)
+                }
                 Err(ReadlineError::Io(e)) => return Err(e),
                 Err(e) => return Err(io::Error::other(e)),
             },

@@ -98,3 +98,15 @@ fn typed_lines_that_got_no_answer_make_the_run_fail_at_the_end() {
         ended.stderr
     );
 }
+
+#[test]
+fn ctrl_c_at_the_prompt_ends_the_run_as_the_signal_does() {
+    let addr = serve(upper);
+    let mut term = at_terminal(addr, &[]);
+    term.wait_until(WAIT, |screen, _| screen.contains(PROMPT));
+    // The editor reads Ctrl-C from the terminal as a key; it ends the run with the code a
+    // shell shows for Ctrl-C.
+    term.type_keys(b"half a line\x03");
+    let ended = term.wait_exit(WAIT);
+    assert_eq!(ended.status.code(), Some(130), "{ended:?}");
+}
