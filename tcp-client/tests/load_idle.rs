@@ -19,8 +19,14 @@ fn idle_connections_are_held_through_the_load_and_still_echo() {
     let out = client(serve(echo), &["-n", "200", "--idle", "50"]);
     assert_eq!(out.code(), Some(0), "{out:?}");
     let idle = out.stdout.lines().find(|l| l.starts_with("idle:")).unwrap();
-    assert!(idle.starts_with("idle:         50 connections opened in "), "{idle}");
-    assert!(idle.ends_with("held through the load; 50 still echo"), "{idle}");
+    assert!(
+        idle.starts_with("idle:         50 connections opened in "),
+        "{idle}"
+    );
+    assert!(
+        idle.ends_with("held through the load; 50 still echo"),
+        "{idle}"
+    );
     let without = out.stdout.lines().find(|l| l.starts_with("without idle:"));
     assert!(without.unwrap().contains(" p99 "), "{}", out.stdout);
 
@@ -41,7 +47,8 @@ fn a_server_at_its_cap_stops_the_idle_connections_with_a_hint() {
     let out = client(server.addr, &["-n", "10", "--idle", "30"]);
     assert_eq!(out.code(), Some(1), "{out:?}");
     assert!(
-        out.stderr.contains("opening idle connection 21 of 30 to 127.0.0.1:"),
+        out.stderr
+            .contains("opening idle connection 21 of 30 to 127.0.0.1:"),
         "{}",
         out.stderr
     );
@@ -59,7 +66,8 @@ fn idle_connections_the_server_closed_meanwhile_fail_the_run() {
     assert_eq!(out.code(), Some(1), "{out:?}");
     assert!(out.stdout.contains("; 0 still echo"), "{}", out.stdout);
     assert!(
-        out.stderr.contains("5 of the 5 idle connections no longer echo"),
+        out.stderr
+            .contains("5 of the 5 idle connections no longer echo"),
         "{}",
         out.stderr
     );
@@ -71,7 +79,16 @@ fn more_connections_than_the_open_file_limit_fail_before_anything_starts() {
     let addr = serve(echo);
     let port = addr.port().to_string();
     let mut cmd = Command::new("prlimit");
-    cmd.args(["--nofile=64:64", BIN, "--port", &port, "-n", "10", "--idle", "100"]);
+    cmd.args([
+        "--nofile=64:64",
+        BIN,
+        "--port",
+        &port,
+        "-n",
+        "10",
+        "--idle",
+        "100",
+    ]);
     let out = testkit::run(cmd, b"", WAIT);
     assert_eq!(out.code(), Some(1), "{out:?}");
     assert!(
