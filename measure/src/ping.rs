@@ -40,7 +40,7 @@ pub use flags::Flags;
 pub use pinger::SEQ_DIGITS;
 
 use pinger::Pinger;
-use report::{summary, Document};
+use report::{header, summary, Document};
 use wait::Wait;
 use wait::Woke;
 
@@ -177,6 +177,9 @@ fn ping(
     mut wait: Wait,
     out: &mut impl Write,
 ) -> Result<Totals> {
+    if !plan.json {
+        header(out, plan, server)?;
+    }
     let start = Instant::now();
     let mut pinger = Pinger::new(socket, server, plan, out, start);
     let end = plan.deadline.map(|d| start + d);
@@ -219,7 +222,7 @@ fn ping(
         let text = serde_json::to_string_pretty(&document).map_err(io::Error::from)?;
         writeln!(pinger.out, "{text}")?;
     } else {
-        summary(pinger.out, server, &totals, &pinger.latencies, elapsed)?;
+        summary(pinger.out, &plan.host, &totals, &pinger.latencies, elapsed)?;
     }
     pinger.out.flush()?;
     Ok(totals)
