@@ -131,12 +131,12 @@ pub fn run(
     let mut socket = UdpSocket::from_std(socket);
     let wait = Wait::on(&mut socket, server)?;
     let totals = ping(&socket, server, plan, wait, out)?;
-    verdict(plan, &totals)
+    verdict(plan, server, &totals)
 }
 
 /// ping's exit code: an error when no reply came, or, with --count and --deadline, fewer than
 /// the count; else none, Ctrl-C or not.
-fn verdict(plan: &Plan, t: &Totals) -> Result<()> {
+fn verdict(plan: &Plan, server: SocketAddr, t: &Totals) -> Result<()> {
     if t.received == 0 {
         let none = anyhow!(t!("no-ping-answer", sent = t.sent));
         // Replies came, but none ping mode could count, or the server is not there: say so,
@@ -147,7 +147,7 @@ fn verdict(plan: &Plan, t: &Totals) -> Result<()> {
                 t!(
                     "hint-ping-unreachable",
                     unreachable = t.unreachable,
-                    start = shell::how_to_start("udp-server")
+                    start = shell::how_to_start_on("udp-server", server.port())
                 ),
             )
         } else if t.strays > 0 {
