@@ -38,7 +38,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
 use common::{cli, error, explain, lang, step, threads};
-use log::{info, warn};
+use log::info;
 use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::messages::t;
@@ -212,13 +212,7 @@ fn serve(args: Args) -> Result<()> {
             spin,
         },
     )?;
-    if let Err(e) = cli::announce_listening(local) {
-        // `tcp-server | true`: nobody reads stdout, but clients may still come.
-        warn!(
-            "could not write the `listening on` line ({}); serving anyway",
-            error::io_text(&e)
-        );
-    }
+    cli::announce_listening(local)?;
     if !addr::is_loopback(&local) {
         info!("{local} is reachable from other machines, not only this one");
     }

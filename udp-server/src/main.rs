@@ -144,6 +144,6 @@ fn run(args: Args) -> Result<()> {
             limiter,
         },
     )?;
-    cli::announce_listening(local).with_context(|| t!("writing-listening-line"))?;
+    cli::announce_listening(local)?;
     serving.run()
 }
