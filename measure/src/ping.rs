@@ -18,8 +18,9 @@
 //! This file holds the plan, [`run`] (what udp-client calls), the totals and the loop that keeps
 //! the schedule; flags.rs holds its flags as udp-client shows them and reads `--interval`;
 //! pinger.rs is the run's state: it numbers what goes, matches each reply, error or timeout to
-//! its datagram and says when the next one goes; wait.rs is the one wait on the socket and on Ctrl-C, and report.rs keeps the
-//! interval records and prints the summary or the `--json` document.
+//! its datagram and says when the next one goes; wait.rs is the one wait on the socket and on
+//! Ctrl-C; report.rs keeps the interval records and makes the `--json` document; text.rs prints
+//! ping's header and summary.
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
@@ -34,13 +35,15 @@ use crate::messages::t;
 mod flags;
 mod pinger;
 mod report;
+mod text;
 mod wait;
 
 pub use flags::Flags;
 pub use pinger::SEQ_DIGITS;
 
 use pinger::Pinger;
-use report::{header, summary, Document};
+use report::Document;
+use text::{header, summary};
 use wait::Wait;
 use wait::Woke;
 
