@@ -104,9 +104,9 @@ pub struct Packaging {
 }
 
 impl Packaging {
-    /// Prints the completion script or the man page if one was asked for, and exits 0;
-    /// returns at once otherwise.
-    pub fn print_if_asked<P: clap::CommandFactory>(&self) {
+    /// Prints the completion script or the man page (with `man`'s exit codes and examples) if
+    /// one was asked for, and exits 0; returns at once otherwise.
+    pub fn print_if_asked<P: clap::CommandFactory>(&self, man: &crate::man::ManPage) {
         if self.completions.is_none() && !self.man {
             return;
         }
@@ -118,7 +118,7 @@ impl Packaging {
                 clap_complete::generate(shell, &mut command, name, &mut out);
                 Ok(())
             }
-            None => clap_mangen::Man::new(command).render(&mut out),
+            None => man.render(command, &mut out),
         };
         match written.and_then(|()| out.flush()) {
             Ok(()) => std::process::exit(0),

@@ -45,6 +45,7 @@ use crate::messages::t;
 
 mod connection;
 mod descriptors;
+mod man;
 mod messages;
 mod room;
 mod serving;
@@ -111,7 +112,7 @@ const DEFAULT_SOCKET_BUFFER: u32 = 224 * 1024;
 
 fn main() {
     let args = Args::parse();
-    args.packaging.print_if_asked::<Args>();
+    args.packaging.print_if_asked::<Args>(&man::PAGE);
     cli::init_logging();
     args.explain.apply();
     args.lang.apply();

@@ -41,6 +41,7 @@ use measure::ping;
 use socket2::{Domain, Protocol, Socket, Type};
 
 mod client;
+mod man;
 mod messages;
 mod usage;
 
@@ -88,7 +89,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.packaging.print_if_asked::<Args>();
+    args.packaging.print_if_asked::<Args>(&man::PAGE);
     cli::init_logging();
     args.explain.apply();
     args.lang.apply();
