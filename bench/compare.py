@@ -343,8 +343,11 @@ def udp_figures(server, quick, lat):
     )
     if out:
         lat["UDP, 1 client"] = latency_us(out)
-        fig["UDP req/s, 1 client"] = found(r"(\d+) requests/s", out, "requests/s")
-        fig["UDP loss %, 1 client"] = found(r"([\d.]+)% loss", out, "% loss")
+        # ping's counts line: `N packets transmitted, R received, …, L% packet loss, time Tms`.
+        received = found(r"(\d+) received", out, "received")
+        ms = found(r", time (\d+)ms", out, "time")
+        fig["UDP req/s, 1 client"] = received / (ms / 1000) if received and ms else None
+        fig["UDP loss %, 1 client"] = found(r"([\d.]+)% packet loss", out, "% packet loss")
     # 64 in flight: udp-load's 64 sockets, each with one request waiting for its reply.
     udp_load = os.path.join(PEERS, "udp-load")
     if os.path.exists(udp_load):

@@ -45,6 +45,10 @@ cannot-resolve = cannot resolve host { $host }
 no-addresses = host { $host } has no addresses
 installing-signal-handler = installing the Ctrl-C handler
 starting-thread = starting a thread
+# Standard output was closed when the program started (PROGRAM >&-): what it prints is lost.
+stdout-closed = standard output is closed (as the shell's >&- leaves it): nothing this program prints would be seen
+# A server's `listening on` line could not be written; $addr is the address it listens on.
+announcing = writing `listening on { $addr }`
 
 ## OS errors the programs meet, as Linux words them (on Windows and macOS too, in place of the
 ## system's longer words)

@@ -44,6 +44,10 @@ cannot-resolve = 无法解析主机名 { $host }
 no-addresses = 主机 { $host } 没有任何地址
 installing-signal-handler = 安装 Ctrl-C 处理程序
 starting-thread = 启动线程
+# 程序启动时标准输出就已关闭（PROGRAM >&-）：它打印的内容都会丢失。
+stdout-closed = 标准输出已关闭（shell 里的 >&- 就会这样）：这个程序打印的内容谁也看不到
+# 服务器的 `listening on` 这一行写不出去；$addr 是它监听的地址。
+announcing = 输出 `listening on { $addr }` 这一行
 
 ## 程序会遇到的操作系统错误
 

@@ -1,7 +1,8 @@
 //! How each program starts and ends.
 //!
 //! - Logs go to stderr through `env_logger`, level info unless `RUST_LOG` says otherwise, so stdout
-//!   carries only what the program is for (the `listening on` line, the replies).
+//!   carries only what the program is for (the `listening on` line, the replies): see
+//!   [`crate::output`], where a closed stdout is an error.
 //! - A runtime error ends the program with exit code 1, shown as [`crate::error`] says; usage
 //!   errors are clap's, with exit code 2. A closed stdout pipe (`tcp-client | head -1`) ends the
 //!   program quietly, as ripgrep does.
@@ -10,7 +11,6 @@
 //! - `--completions SHELL` and `--man` print what a package installs, from the clap definition.
 
 use std::io::{self, Write};
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::error::{is_broken_pipe, report};
@@ -22,35 +22,7 @@ pub fn init_logging() {
     crate::logging::init();
 }
 
-/// Standard output, for what the program is for: each write first lets the log and narration
-/// lines queued before it reach stderr (see [`crate::logging`]), so that a terminal shows the
-/// two in the order they happened.
-#[derive(Debug)]
-pub struct Stdout(io::StdoutLock<'static>);
-
-/// Locks standard output for the program's own output.
-pub fn stdout() -> Stdout {
-    Stdout(io::stdout().lock())
-}
-
-impl Write for Stdout {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        crate::logging::flush();
-        self.0.write(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
-    }
-}
-
-/// Prints the line that tests and scripts wait for, and flushes it at once: stdout is
-/// block-buffered when it is a pipe, and a reader must not wait for the first connection to see it.
-pub fn announce_listening(addr: SocketAddr) -> io::Result<()> {
-    let mut out = stdout();
-    writeln!(out, "listening on {addr}")?;
-    out.flush()
-}
+pub use crate::output::{announce_listening, stdout, Stdout};
 
 /// Ends the program for `result`: exit 0 on success or a closed stdout pipe; otherwise the error
 /// on one line, an optional hint, and exit 1.
@@ -132,21 +104,21 @@ pub struct Packaging {
 }
 
 impl Packaging {
-    /// Prints the completion script or the man page if one was asked for, and exits 0;
-    /// returns at once otherwise.
-    pub fn print_if_asked<P: clap::CommandFactory>(&self) {
+    /// Prints the completion script or the man page (with `man`'s exit codes and examples) if
+    /// one was asked for, and exits 0; returns at once otherwise.
+    pub fn print_if_asked<P: clap::CommandFactory>(&self, man: &crate::man::ManPage) {
         if self.completions.is_none() && !self.man {
             return;
         }
         let mut command = P::command();
         let name = command.get_name().to_string();
-        let mut out = io::stdout().lock();
+        let mut out = stdout();
         let written = match self.completions {
             Some(shell) => {
                 clap_complete::generate(shell, &mut command, name, &mut out);
                 Ok(())
             }
-            None => clap_mangen::Man::new(command).render(&mut out),
+            None => man.render(command, &mut out),
         };
         match written.and_then(|()| out.flush()) {
             Ok(()) => std::process::exit(0),

@@ -11,6 +11,8 @@
 //! - [`messages`]: common's sentences (step names, address and OS errors), from common/locales;
 //! - [`input`]: messages typed or piped in, one per line, until `quit`;
 //! - [`logging`]: log lines that never block the program, and a budget for frequent ones;
+//! - [`man`]: the man page, with each program's exit codes and examples;
+//! - [`output`]: standard output, where a closed one is an error, not silence;
 //! - [`shell`]: command lines in hints: how to start a program, its arguments quoted;
 //! - [`text`]: received bytes shown as text (a streaming UTF-8 decoder) and the UDP uppercase;
 //! - [`threads`]: `--threads` and `--spin`, the same for both servers;
@@ -28,7 +30,9 @@ pub mod i18n;
 pub mod input;
 pub mod lang;
 pub mod logging;
+pub mod man;
 pub mod messages;
+pub mod output;
 pub mod shell;
 pub mod text;
 pub mod threads;

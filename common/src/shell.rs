@@ -23,6 +23,13 @@ pub fn with_args(start: &str) -> String {
     }
 }
 
+/// How the user would start `program` (a server a client needs) on `port`, for a hint that shows
+/// the whole command: `cargo run -p udp-server -- --port 9000` under `cargo run`, else
+/// `udp-server --port 9000`.
+pub fn how_to_start_on(program: &str, port: u16) -> String {
+    format!("{} --port {port}", with_args(&how_to_start(program)))
+}
+
 /// The command the user meant: `start` (how they run this program) with `--host HOST --port PORT`,
 /// then the arguments they gave (`args`, without the program's name), less `server` (the
 /// MESSAGE that named the server) and any `--host` or `--port` they gave.
@@ -71,6 +78,18 @@ pub fn quoted(arg: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_started_on_a_port_gets_the_port_where_its_command_takes_it() {
+        // Each test sets CARGO or not as it likes: the two at once, in one test.
+        let under_cargo = std::env::var_os("CARGO").is_some();
+        let expected = if under_cargo {
+            "cargo run -p tcp-server -- --port 9000"
+        } else {
+            "tcp-server --port 9000"
+        };
+        assert_eq!(how_to_start_on("tcp-server", 9000), expected);
+    }
 
     #[test]
     fn the_corrected_command_keeps_the_other_arguments_and_drops_the_old_host_and_port() {

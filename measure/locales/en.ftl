@@ -63,11 +63,11 @@ hint-ping-strays = { $strays ->
        *[other] { $strays } datagrams
     } came that answer none of them: ping mode counts only an echo or the uppercase of its datagrams, which start with their sequence number, and this server answers with something else
 # The hint under no-ping-answer when $unreachable datagrams came back as ICMP port unreachable;
-# $start is the command that starts the server: cargo run -p udp-server.
+# $start is the command that starts the server on that port: cargo run -p udp-server -- --port 9000.
 hint-ping-unreachable = { $unreachable ->
         [one] { $unreachable } datagram
        *[other] { $unreachable } datagrams
-    } came back as an ICMP port-unreachable message: nothing listens on that port; start the server with `{ $start }` (and the same --port)
+    } came back as an ICMP port-unreachable message: nothing listens on that port; start the server with `{ $start }`
 # With --count and --deadline: $received replies, fewer than the $count asked for, by the
 # --deadline ($deadline as Rust shows a duration: 2s, 1.5s).
 ping-short-of-count = only { $received } of the { $count } replies --count asks for came within the --deadline of { $deadline }

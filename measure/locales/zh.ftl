@@ -57,8 +57,8 @@ no-ping-answer = { $sent ->
 # no-ping-answer 下面的提示：来了 $strays 个数据报，但都不是 ping 发出的数据报的回复。
 hint-ping-strays = 来了 { $strays } 个数据报，但它们不是其中任何一个的回复：ping 模式只认数据报的原样回显或大写（开头是序号），而这个服务器回的是别的内容
 # no-ping-answer 下面的提示：有 $unreachable 个数据报换回了 ICMP 端口不可达消息；
-# $start 是启动服务器的命令：cargo run -p udp-server。
-hint-ping-unreachable = 有 { $unreachable } 个数据报换回了 ICMP 端口不可达消息：那个端口上没有程序在监听；先用 `{ $start }` 启动服务器（--port 要一致）
+# $start 是在那个端口上启动服务器的命令：cargo run -p udp-server -- --port 9000。
+hint-ping-unreachable = 有 { $unreachable } 个数据报换回了 ICMP 端口不可达消息：那个端口上没有程序在监听；先用 `{ $start }` 启动服务器
 # 同时给了 --count 和 --deadline：到 --deadline（$deadline，按 Rust 显示时长的写法：2s、1.5s）只收到
 # $received 个回复，少于 --count 要求的 $count 个。
 ping-short-of-count = --count 要求 { $count } 个回复，但在 --deadline 规定的 { $deadline } 内只收到 { $received } 个

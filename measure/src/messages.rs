@@ -84,7 +84,10 @@ mod tests {
                 "hint-ping-unreachable",
                 vec![
                     ("unreachable", n(2)),
-                    ("start", Arg::from("cargo run -p udp-server")),
+                    (
+                        "start",
+                        Arg::from("cargo run -p udp-server -- --port 12345"),
+                    ),
                 ],
             ),
             (

@@ -18,8 +18,9 @@
 //! This file holds the plan, [`run`] (what udp-client calls), the totals and the loop that keeps
 //! the schedule; flags.rs holds its flags as udp-client shows them and reads `--interval`;
 //! pinger.rs is the run's state: it numbers what goes, matches each reply, error or timeout to
-//! its datagram and says when the next one goes; wait.rs is the one wait on the socket and on Ctrl-C, and report.rs keeps the
-//! interval records and prints the summary or the `--json` document.
+//! its datagram and says when the next one goes; wait.rs is the one wait on the socket and on
+//! Ctrl-C; report.rs keeps the interval records and makes the `--json` document; text.rs prints
+//! ping's header and summary.
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
@@ -34,13 +35,15 @@ use crate::messages::t;
 mod flags;
 mod pinger;
 mod report;
+mod text;
 mod wait;
 
 pub use flags::Flags;
 pub use pinger::SEQ_DIGITS;
 
 use pinger::Pinger;
-use report::{summary, Document};
+use report::Document;
+use text::{header, summary};
 use wait::Wait;
 use wait::Woke;
 
@@ -131,12 +134,12 @@ pub fn run(
     let mut socket = UdpSocket::from_std(socket);
     let wait = Wait::on(&mut socket, server)?;
     let totals = ping(&socket, server, plan, wait, out)?;
-    verdict(plan, &totals)
+    verdict(plan, server, &totals)
 }
 
 /// ping's exit code: an error when no reply came, or, with --count and --deadline, fewer than
 /// the count; else none, Ctrl-C or not.
-fn verdict(plan: &Plan, t: &Totals) -> Result<()> {
+fn verdict(plan: &Plan, server: SocketAddr, t: &Totals) -> Result<()> {
     if t.received == 0 {
         let none = anyhow!(t!("no-ping-answer", sent = t.sent));
         // Replies came, but none ping mode could count, or the server is not there: say so,
@@ -147,7 +150,7 @@ fn verdict(plan: &Plan, t: &Totals) -> Result<()> {
                 t!(
                     "hint-ping-unreachable",
                     unreachable = t.unreachable,
-                    start = shell::how_to_start("udp-server")
+                    start = shell::how_to_start_on("udp-server", server.port())
                 ),
             )
         } else if t.strays > 0 {
@@ -177,6 +180,9 @@ fn ping(
     mut wait: Wait,
     out: &mut impl Write,
 ) -> Result<Totals> {
+    if !plan.json {
+        header(out, plan, server)?;
+    }
     let start = Instant::now();
     let mut pinger = Pinger::new(socket, server, plan, out, start);
     let end = plan.deadline.map(|d| start + d);
@@ -219,7 +225,7 @@ fn ping(
         let text = serde_json::to_string_pretty(&document).map_err(io::Error::from)?;
         writeln!(pinger.out, "{text}")?;
     } else {
-        summary(pinger.out, server, &totals, &pinger.latencies, elapsed)?;
+        summary(pinger.out, &plan.host, &totals, &pinger.latencies, elapsed)?;
     }
     pinger.out.flush()?;
     Ok(totals)

@@ -43,8 +43,8 @@ closed-reset = closed the socket. { $server } reset the connection (RST) after t
 no-address = no address to connect to
 # $why is the OS error's words.
 cannot-connect = cannot connect to { $addr }: { $why }
-# $start is how the user starts the server, such as `cargo run -p tcp-server`.
-hint-start-server = is the server running? Start it with `{ $start }` (and the same --port)
+# $start is how the user starts the server on the port tried, such as `cargo run -p tcp-server -- --port 9000`.
+hint-start-server = is the server running? Start it with `{ $start }`
 # $timeout is --timeout, such as 5s or 500ms.
 hint-no-answer = no answer within { $timeout }: check the host and port, or raise --timeout
 reading-local-address = reading our local address

@@ -44,8 +44,8 @@ closed-reset = 已关闭套接字。{ $server } 在回显之后用 RST 复位了
 no-address = 没有可以连接的地址
 # $why 是操作系统错误的说法。
 cannot-connect = 无法连接到 { $addr }：{ $why }
-# $start 是启动服务器的命令，比如 `cargo run -p tcp-server`。
-hint-start-server = 服务器在运行吗？用 `{ $start }` 启动它（--port 要和这里一致）
+# $start 是在所连端口上启动服务器的命令，比如 `cargo run -p tcp-server -- --port 9000`。
+hint-start-server = 服务器在运行吗？用 `{ $start }` 启动它
 # $timeout 是 --timeout，比如 5s 或 500ms。
 hint-no-answer = { $timeout } 内没有回应：检查主机和端口，或调大 --timeout
 reading-local-address = 读取本机这一端的地址

@@ -53,7 +53,7 @@ pub fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<(TcpStream, So
             what,
             t!(
                 "hint-start-server",
-                start = shell::how_to_start("tcp-server")
+                start = shell::how_to_start_on("tcp-server", addr.port())
             ),
         ),
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {

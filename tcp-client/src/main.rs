@@ -39,6 +39,7 @@ use measure::load;
 use crate::messages::t;
 
 mod connection;
+mod man;
 mod messages;
 mod typed;
 mod until;
@@ -90,7 +91,7 @@ struct Args {
 fn main() {
     let matches = Args::command().get_matches();
     let mut args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    args.packaging.print_if_asked::<Args>();
+    args.packaging.print_if_asked::<Args>(&man::PAGE);
     cli::init_logging();
     args.explain.apply();
     args.lang.apply();

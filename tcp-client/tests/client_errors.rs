@@ -138,3 +138,36 @@ fn a_reset_in_the_middle_of_a_reply_is_reported() {
     );
     assert!(out.stdout.is_empty());
 }
+
+/// The hint under "connection refused" gives the command that starts the server on the port
+/// tried, with the port where that command takes it: after `--` under `cargo run` (which sets
+/// CARGO for the program it runs), straight after the name for an installed program.
+#[test]
+fn the_start_hint_puts_the_port_where_the_command_takes_it() {
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let port = free.port();
+    for (cargo, start) in [
+        (true, format!("cargo run -p tcp-server -- --port {port}")),
+        (false, format!("tcp-server --port {port}")),
+    ] {
+        let mut cmd = std::process::Command::new(support::BIN);
+        cmd.args(["--port", &port.to_string(), "hello"]);
+        if cargo {
+            cmd.env("CARGO", env!("CARGO"));
+        } else {
+            cmd.env_remove("CARGO");
+        }
+        let out = testkit::run(cmd, b"", support::WAIT);
+        assert_eq!(out.code(), Some(1), "{out:?}");
+        assert!(
+            out.stderr.ends_with(&format!(
+                "hint: is the server running? Start it with `{start}`\n"
+            )),
+            "{}",
+            out.stderr
+        );
+    }
+}

@@ -216,7 +216,8 @@ fn errors_and_hints_come_in_chinese_too() {
         out.stderr,
         format!(
             "错误：无法连接到 {free}：连接被拒绝 (connection refused)\n\
-             提示：服务器在运行吗？用 `cargo run -p tcp-server` 启动它（--port 要和这里一致）\n"
+             提示：服务器在运行吗？用 `cargo run -p tcp-server -- --port {port}` 启动它\n",
+            port = free.port()
         )
     );
 

@@ -38,13 +38,14 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
 use common::{cli, error, explain, lang, step, threads};
-use log::{info, warn};
+use log::info;
 use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::messages::t;
 
 mod connection;
 mod descriptors;
+mod man;
 mod messages;
 mod room;
 mod serving;
@@ -111,7 +112,7 @@ const DEFAULT_SOCKET_BUFFER: u32 = 224 * 1024;
 
 fn main() {
     let args = Args::parse();
-    args.packaging.print_if_asked::<Args>();
+    args.packaging.print_if_asked::<Args>(&man::PAGE);
     cli::init_logging();
     args.explain.apply();
     args.lang.apply();
@@ -212,13 +213,7 @@ fn serve(args: Args) -> Result<()> {
             spin,
         },
     )?;
-    if let Err(e) = cli::announce_listening(local) {
-        // `tcp-server | true`: nobody reads stdout, but clients may still come.
-        warn!(
-            "could not write the `listening on` line ({}); serving anyway",
-            error::io_text(&e)
-        );
-    }
+    cli::announce_listening(local)?;
     if !addr::is_loopback(&local) {
         info!("{local} is reachable from other machines, not only this one");
     }

@@ -25,11 +25,17 @@ impl Output {
 }
 
 /// Runs a program to its end with `stdin` as input; kills it and panics after `timeout`.
-pub fn run(mut cmd: Command, stdin: &[u8], timeout: Duration) -> Output {
+pub fn run(cmd: Command, stdin: &[u8], timeout: Duration) -> Output {
+    run_with_stdout(cmd, Stdio::piped(), stdin, timeout)
+}
+
+/// [`run`] with its stdout `stdout` (a pipe nobody reads, [`crate::broken_pipe`]; a file) in
+/// place of a pipe the test reads: `Output::stdout` is then empty.
+pub fn run_with_stdout(mut cmd: Command, stdout: Stdio, stdin: &[u8], timeout: Duration) -> Output {
     english_unless_asked(&mut cmd);
     let mut child = cmd
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
+        .stdout(stdout)
         .stderr(Stdio::piped())
         .spawn()
         .expect("starting the program");
@@ -39,7 +45,10 @@ pub fn run(mut cmd: Command, stdin: &[u8], timeout: Duration) -> Output {
     let writer = thread::spawn(move || {
         let _ = input.write_all(&stdin);
     });
-    let stdout = collect(child.stdout.take().expect("stdout is piped"));
+    let stdout = match child.stdout.take() {
+        Some(pipe) => collect(pipe),
+        None => Arc::default(),
+    };
     let stderr = collect(child.stderr.take().expect("stderr is piped"));
     let status = match wait_deadline(&mut child, timeout) {
         Some(status) => status,

@@ -17,12 +17,17 @@ mod proc;
 mod process;
 mod running;
 mod server;
+mod stdout;
 
 pub use artifacts::{binary, build_dir, example};
-pub use client::{client, run, Output};
+pub use client::{client, run, run_with_stdout, Output};
 pub use data::{noise, round_trip};
 pub use narration::{assert_chinese_narration, assert_in_order};
 pub use packaging::assert_packaging;
 pub use proc::cpu_time;
 pub use running::{Finished, Running};
 pub use server::{Server, STARTUP};
+pub use stdout::{
+    assert_client_output_lost_or_not, assert_server_fails_on_a_closed_stdout, broken_pipe,
+    server_into_a_broken_pipe, with_stdout_closed, CLOSED,
+};

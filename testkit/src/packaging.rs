@@ -32,4 +32,29 @@ pub fn assert_packaging(bin: &str, name: &str) {
         out.stdout
     );
     assert!(out.stdout.contains("\\-\\-lang"), "{}", out.stdout);
+    assert_man_sections(&out.stdout, name);
+}
+
+/// The man page has the sections no clap definition holds, in the program's own words: the
+/// exit codes 0, 1 and 2, and examples that each start with the program's name.
+fn assert_man_sections(page: &str, name: &str) {
+    let (_, from_exit) = page
+        .split_once(".SH \"EXIT STATUS\"\n")
+        .unwrap_or_else(|| panic!("no EXIT STATUS section:\n{page}"));
+    let (exit, from_examples) = from_exit
+        .split_once(".SH EXAMPLES\n")
+        .unwrap_or_else(|| panic!("no EXAMPLES section after EXIT STATUS:\n{page}"));
+    for code in ["0", "1", "2"] {
+        assert!(
+            exit.contains(&format!(".TP\n\\fB{code}\\fR\n")),
+            "{code}:\n{exit}"
+        );
+    }
+    let examples = from_examples.split("\n.SH ").next().unwrap_or_default();
+    let commands: Vec<&str> = examples.split(".TP\n").skip(1).collect();
+    assert!(commands.len() >= 3, "{examples}");
+    let own = format!("\\fB{}", name.replace('-', "\\-"));
+    for command in commands {
+        assert!(command.starts_with(&own), "{command}");
+    }
 }

@@ -34,20 +34,51 @@ impl Running {
     }
 
     /// Starts a prepared command.
-    pub fn start_command(mut cmd: Command) -> Running {
+    pub fn start_command(cmd: Command) -> Running {
+        Running::spawn(cmd, Stdio::piped())
+    }
+
+    /// Starts a prepared command with its stdout a pipe nobody reads ([`crate::broken_pipe`]):
+    /// it has no stdout lines to wait for; [`Running::wait_stderr`] waits on its stderr.
+    pub fn start_into_broken_pipe(cmd: Command) -> Running {
+        Running::spawn(cmd, crate::broken_pipe())
+    }
+
+    fn spawn(mut cmd: Command, stdout: Stdio) -> Running {
         english_unless_asked(&mut cmd);
         let mut child = cmd
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
+            .stdout(stdout)
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("starting {cmd:?}: {e}"));
+        let stdout = match child.stdout.take() {
+            Some(pipe) => any_lines_of(pipe),
+            None => std::sync::mpsc::channel().1,
+        };
         Running {
             stdin: child.stdin.take(),
-            stdout: any_lines_of(child.stdout.take().expect("stdout is piped")),
+            stdout,
             stderr: collect(child.stderr.take().expect("stderr is piped")),
             child,
             seen: Vec::new(),
+        }
+    }
+
+    /// Waits until the program's stderr holds `needle`, and returns all of it; panics, with
+    /// what it holds, if it does not within `timeout`.
+    pub fn wait_stderr(&self, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let stderr = self.stderr();
+            if stderr.contains(needle) {
+                return stderr;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {needle:?} on stderr within {timeout:?}; stderr:\n{stderr}"
+            );
+            thread::sleep(Duration::from_millis(5));
         }
     }
 

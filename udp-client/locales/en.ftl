@@ -76,8 +76,8 @@ port-unreachable = nothing is listening on { $server }: the system there answere
         [send] send
        *[receive] receive
     }, as "{ $why }"
-# $start: how the user would start the server ("cargo run -p udp-server").
-hint-port-unreachable = start the server with `{ $start }` (and the same --port); we hear of that ICMP message only because our socket is connected: the document's unconnected client is never told, and waits in recvfrom() for ever
+# $start: how the user would start the server on that port ("cargo run -p udp-server -- --port 9000").
+hint-port-unreachable = start the server with `{ $start }`; we hear of that ICMP message only because our socket is connected: the document's unconnected client is never told, and waits in recvfrom() for ever
 # A send or receive on the connected socket failed; $why: the operating system's words.
 failed = { $op ->
     [send] sending to { $server }: { $why }

@@ -64,8 +64,8 @@ port-unreachable = { $server } 上没有程序在监听：那台机器的内核�
         [send] 发送
        *[receive] 接收
     }时才报上来，表现为“{ $why }”
-# $start：用户启动服务器的命令（“cargo run -p udp-server”）。
-hint-port-unreachable = 先用 `{ $start }` 启动服务器（--port 要一致）；我们能得知这条 ICMP 消息，只是因为套接字已连接：原文里未连接的客户端永远不会知道，会在 recvfrom() 里一直等下去
+# $start：用户在那个端口上启动服务器的命令（“cargo run -p udp-server -- --port 9000”）。
+hint-port-unreachable = 先用 `{ $start }` 启动服务器；我们能得知这条 ICMP 消息，只是因为套接字已连接：原文里未连接的客户端永远不会知道，会在 recvfrom() 里一直等下去
 # 已连接套接字上的一次发送或接收失败了；$why：操作系统的说法。
 failed = { $op ->
     [send] 向 { $server } 发送：{ $why }

@@ -263,7 +263,7 @@ impl Op {
 fn failure(e: io::Error, server: SocketAddr, op: Op) -> anyhow::Error {
     let (why, op) = (error::io_text(&e), op.key());
     if e.kind() == io::ErrorKind::ConnectionRefused {
-        let start = common::shell::how_to_start("udp-server");
+        let start = common::shell::how_to_start_on("udp-server", server.port());
         error::hint(
             anyhow!(t!("port-unreachable", server = server, why = why, op = op)),
             t!("hint-port-unreachable", start = start),

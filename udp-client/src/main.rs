@@ -41,6 +41,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 
 mod client;
 mod earlier;
+mod man;
 mod messages;
 mod reply;
 mod usage;
@@ -98,7 +99,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.packaging.print_if_asked::<Args>();
+    args.packaging.print_if_asked::<Args>(&man::PAGE);
     cli::init_logging();
     args.explain.apply();
     args.lang.apply();

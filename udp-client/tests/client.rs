@@ -123,9 +123,10 @@ fn no_server_is_reported_at_once_as_the_icmp_port_unreachable_it_is() {
             "error: nothing is listening on {addr}: the system there answered our datagram with \
              an ICMP port-unreachable message, which came back to this socket on its next \
              receive, as \"connection refused\"\n\
-             hint: start the server with `cargo run -p udp-server` (and the same --port); we hear \
-             of that ICMP message only because our socket is connected: the document's \
-             unconnected client is never told, and waits in recvfrom() for ever\n"
+             hint: start the server with `cargo run -p udp-server -- --port {port}`; we hear of \
+             that ICMP message only because our socket is connected: the document's \
+             unconnected client is never told, and waits in recvfrom() for ever\n",
+            port = addr.port()
         )
     );
     assert!(
@@ -289,4 +290,35 @@ fn explain_narrates_each_step_in_order_and_leaves_stdout_alone() {
             &format!("[step 4 receive] received a 3-byte datagram from {addr}"),
         ],
     );
+}
+
+/// The hints under an ICMP port unreachable, in MESSAGE mode and ping mode, give the command that
+/// starts the server on that port, the port where the command takes it: after `--` under `cargo
+/// run` (which sets CARGO for the program it runs), straight after the name when installed.
+#[test]
+fn the_start_hints_put_the_port_where_the_command_takes_it() {
+    let addr = nobody();
+    let port = addr.port();
+    for (cargo, start) in [
+        (true, format!("cargo run -p udp-server -- --port {port}")),
+        (false, format!("udp-server --port {port}")),
+    ] {
+        for args in [&["hello"][..], &["-c", "1", "-W", "0.5"]] {
+            let mut cmd = Command::new(BIN);
+            cmd.args(["--port", &port.to_string()]).args(args);
+            if cargo {
+                cmd.env("CARGO", env!("CARGO"));
+            } else {
+                cmd.env_remove("CARGO");
+            }
+            let out = run(cmd, b"", WAIT);
+            assert_eq!(out.code(), Some(1), "{out:?}");
+            assert!(
+                out.stderr
+                    .contains(&format!("start the server with `{start}`")),
+                "{args:?}: {}",
+                out.stderr
+            );
+        }
+    }
 }

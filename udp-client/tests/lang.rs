@@ -99,8 +99,9 @@ fn errors_and_hints_come_in_chinese_too() {
         format!(
             "错误：{addr} 上没有程序在监听：那台机器的内核用一条 ICMP 端口不可达消息回应了我们的\
              数据报，这个错误直到本套接字下一次接收时才报上来，表现为“连接被拒绝 (connection refused)”\n\
-             提示：先用 `cargo run -p udp-server` 启动服务器（--port 要一致）；我们能得知这条 ICMP \
-             消息，只是因为套接字已连接：原文里未连接的客户端永远不会知道，会在 recvfrom() 里一直等下去\n"
+             提示：先用 `cargo run -p udp-server -- --port {port}` 启动服务器；我们能得知这条 ICMP \
+             消息，只是因为套接字已连接：原文里未连接的客户端永远不会知道，会在 recvfrom() 里一直等下去\n",
+            port = addr.port()
         )
     );
 

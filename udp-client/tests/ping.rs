@@ -38,14 +38,14 @@ fn own_server() -> (UdpSocket, SocketAddr) {
     (socket, addr)
 }
 
-/// The seconds the summary's counts line gives: `3 sent, …, 0.401 s, 7 requests/s`.
+/// The seconds the summary's counts line gives: `3 packets transmitted, …, time 401ms, …`.
 fn elapsed_in(summary: &str) -> f64 {
     let line = summary
         .lines()
-        .find(|l| l.contains(" sent, "))
+        .find(|l| l.contains(" packets transmitted, "))
         .unwrap_or_else(|| panic!("no counts line in {summary}"));
-    let before_s = line.split(" s, ").next().unwrap();
-    before_s.rsplit(", ").next().unwrap().parse().unwrap()
+    let ms = line.split(", time ").nth(1).unwrap().split("ms").next();
+    ms.unwrap().parse::<f64>().unwrap() / 1000.0
 }
 
 fn json(text: &str) -> Value {
@@ -65,23 +65,24 @@ fn ctrl_c_ends_a_run_without_a_count_with_its_summary_and_exit_0() {
     run.signal("INT");
     let done = run.finish(WAIT);
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
-    assert_eq!(done.rest[0], format!("--- {addr} udp ping ---"));
+    // The percentiles, then ping's statistics as ping prints them.
     assert!(
-        done.rest[1].starts_with("1 sent, 1 received, 0.0% loss, "),
+        done.rest[0].starts_with("rtt p50/p90/p99/p99.9 = "),
+        "{:?}",
+        done.rest
+    );
+    assert_eq!(done.rest[1..3], ["", "--- 127.0.0.1 ping statistics ---"]);
+    assert!(
+        done.rest[3].starts_with("1 packets transmitted, 1 received, 0% packet loss, time "),
         "{:?}",
         done.rest
     );
     assert!(
-        done.rest[2].starts_with("rtt min/avg/max/mdev = "),
+        done.rest[4].starts_with("rtt min/avg/max/mdev = "),
         "{:?}",
         done.rest
     );
-    assert!(
-        done.rest[3].starts_with("rtt p50/p90/p99/p99.9 = "),
-        "{:?}",
-        done.rest
-    );
-    assert_eq!(done.rest.len(), 4, "{:?}", done.rest);
+    assert_eq!(done.rest.len(), 5, "{:?}", done.rest);
     assert!(done.stderr.is_empty(), "{}", done.stderr);
 }
 
@@ -95,15 +96,19 @@ fn ctrl_c_with_no_reply_prints_the_summary_and_exits_1() {
     run.signal("INT");
     let done = run.finish(WAIT);
     assert_eq!(done.code(), Some(1), "{}", done.stderr);
-    assert_eq!(done.rest[0], format!("--- {addr} udp ping ---"));
+    assert_eq!(
+        done.rest[0],
+        format!("PING 127.0.0.1 ({addr}) 64(92) bytes of data.")
+    );
+    assert_eq!(done.rest[1..3], ["", "--- 127.0.0.1 ping statistics ---"]);
     assert!(
-        done.rest[1].starts_with("1 sent, 0 received, 100.0% loss, "),
+        done.rest[3].starts_with("1 packets transmitted, 0 received, 100% packet loss, time "),
         "{:?}",
         done.rest
     );
     assert_eq!(
         done.rest.len(),
-        2,
+        4,
         "no rtt lines without replies: {:?}",
         done.rest
     );
@@ -140,7 +145,8 @@ fn a_server_killed_mid_ping_is_loss_and_the_run_goes_on() {
     let addr = serve_then_close(3);
     let out = client(addr, &["-c", "8", "-i", "0.05", "-W", "0.3"]);
     assert_eq!(out.code(), Some(0), "replies came: {out:?}");
-    let lines: Vec<&str> = out.stdout.lines().collect();
+    // After ping's header line.
+    let lines: Vec<&str> = out.stdout.lines().skip(1).collect();
     for seq in 1..=3 {
         assert!(
             lines[seq - 1].starts_with(&format!("64 bytes from {addr}: seq={seq} time=")),
@@ -168,7 +174,8 @@ fn a_server_killed_mid_ping_is_loss_and_the_run_goes_on() {
     assert!((1..=5).contains(&errors), "{}", out.stdout);
     assert!(
         out.stdout.contains(&format!(
-            "--- {addr} udp ping ---\n8 sent, 3 received, +{errors} errors, 62.5% loss, "
+            "--- 127.0.0.1 ping statistics ---\n8 packets transmitted, 3 received, \
+             +{errors} errors, 62.5% packet loss, time "
         )),
         "{}",
         out.stdout
@@ -191,7 +198,8 @@ fn the_interval_is_in_seconds_as_pings_or_with_a_unit() {
             );
         }
         assert!(
-            out.stdout.contains("\n3 sent, 3 received, 0.0% loss, "),
+            out.stdout
+                .contains("\n3 packets transmitted, 3 received, 0% packet loss, "),
             "{}",
             out.stdout
         );
@@ -296,7 +304,8 @@ fn with_a_deadline_the_count_is_of_replies_as_pings() {
     let out = client(addr, &["-c", "3", "-w", "10", "-i", "0", "-W", "0.2"]);
     assert_eq!(out.code(), Some(0), "{out:?}");
     assert!(
-        out.stdout.contains("\n4 sent, 3 received, 25.0% loss, "),
+        out.stdout
+            .contains("\n4 packets transmitted, 3 received, 25% packet loss, "),
         "{}",
         out.stdout
     );

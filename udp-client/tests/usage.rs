@@ -116,7 +116,11 @@ fn host_with_a_port_is_taken_apart_unless_port_says_otherwise() {
     let port = addr.port().to_string();
     let out = without_port(&["--host", &host, "--port", &port, "-c", "1", "-q"], None);
     assert_eq!(out.code(), Some(0), "{out:?}");
-    assert!(out.stdout.contains("1 sent, 1 received"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 packets transmitted, 1 received"),
+        "{}",
+        out.stdout
+    );
 
     let out = without_port(&["--host", &host, "--port", "1", "hi"], None);
     assert_eq!(out.code(), Some(2), "{out:?}");

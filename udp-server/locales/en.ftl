@@ -21,7 +21,6 @@ over-rate-limit = sent nothing: { $from } is over its rate limit
 # $addr: the address asked for (--host, --port).
 creating-socket = creating a UDP socket for { $addr }
 reading-bound-address = reading the address bound for { $addr }
-writing-listening-line = writing the `listening on` line
 setting-receive-timeout = setting the receive timeout
 starting-worker = starting a worker thread
 worker-panicked = a worker thread panicked

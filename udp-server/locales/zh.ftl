@@ -21,7 +21,6 @@ over-rate-limit = 没有回复：{ $from } 已超出速率限制
 # $addr：要求的地址（--host、--port）。
 creating-socket = 为 { $addr } 创建 UDP 套接字
 reading-bound-address = 读取 { $addr } 实际绑定的地址
-writing-listening-line = 输出 `listening on` 这一行
 setting-receive-timeout = 设置接收超时
 starting-worker = 启动工作线程
 worker-panicked = 一个工作线程崩溃了 (panic)

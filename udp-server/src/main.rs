@@ -34,6 +34,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 mod answer;
 mod batch;
 mod limit;
+mod man;
 mod messages;
 mod serving;
 
@@ -76,7 +77,7 @@ const RECV_QUEUE: usize = 4 << 20;
 
 fn main() {
     let args = Args::parse();
-    args.packaging.print_if_asked::<Args>();
+    args.packaging.print_if_asked::<Args>(&man::PAGE);
     cli::init_logging();
     args.explain.apply();
     args.lang.apply();
@@ -144,6 +145,6 @@ fn run(args: Args) -> Result<()> {
             limiter,
         },
     )?;
-    cli::announce_listening(local).with_context(|| t!("writing-listening-line"))?;
+    cli::announce_listening(local)?;
     serving.run()
 }

@@ -37,7 +37,6 @@ mod tests {
             say("over-rate-limit", &[("from", peer.into())]),
             say("creating-socket", &[("addr", addr.into())]),
             say("reading-bound-address", &[("addr", addr.into())]),
-            say("writing-listening-line", &[]),
             say("setting-receive-timeout", &[]),
             say("starting-worker", &[]),
             say("worker-panicked", &[]),

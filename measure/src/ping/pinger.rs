@@ -170,14 +170,17 @@ impl<'a, W: Write> Pinger<'a, W> {
     pub(super) fn send(&mut self) -> Result<()> {
         let seq = self.totals.sent + 1;
         let payload = datagram(seq, self.plan.size);
+        // The round trip counts from before the send, as ping's and load mode's do: the send's
+        // own system call is part of the trip (taken after it, -i 0 showed a tenth of it).
+        let mut at = Instant::now();
         let mut result = self.socket.send(&payload);
         if matches!(&result, Err(e) if e.kind() == io::ErrorKind::ConnectionRefused) {
             // The refusal is an earlier datagram's ICMP port unreachable, which the system
             // reports (and forgets) on this send, and this datagram did not go: send it again.
             self.error(None, io::ErrorKind::ConnectionRefused.into(), "send")?;
+            at = Instant::now();
             result = self.socket.send(&payload);
         }
-        let at = Instant::now();
         self.totals.sent = seq;
         self.last_sent = Some(at);
         *self.slot(seq) = Some(Sent {

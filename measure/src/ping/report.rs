@@ -1,13 +1,12 @@
-//! What a ping run shows at its end: ping's summary, or the `--json` document with its
-//! interval records (one a second, widened as a long run goes on).
+//! What a ping run keeps for its end: the `--json` document with its interval records (one a
+//! second, widened as a long run goes on). ping's own header and summary: text.rs.
 
-use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::stats::{millis, Figures, Latencies};
+use crate::stats::{Figures, Latencies};
 
 use super::{Plan, StoppedBy, Totals};
 
@@ -126,48 +125,6 @@ impl Records {
             .map(|(k, r)| r.figures(k as f64 * width))
             .collect()
     }
-}
-
-/// ping's summary: the counts, then the round-trip times in ping's own line, then percentiles.
-pub(super) fn summary(
-    out: &mut impl Write,
-    server: SocketAddr,
-    t: &Totals,
-    latencies: &Latencies,
-    elapsed: Duration,
-) -> io::Result<()> {
-    let secs = elapsed.as_secs_f64().max(1e-9);
-    let mut counts = format!("{} sent, {} received", t.sent, t.received);
-    for (n, what) in [
-        (t.duplicates, "duplicates"),
-        (t.errors(), "errors"),
-        (t.strays, "strays"),
-    ] {
-        if n > 0 {
-            counts.push_str(&format!(", +{n} {what}"));
-        }
-    }
-    writeln!(out, "--- {server} udp ping ---")?;
-    writeln!(
-        out,
-        "{counts}, {:.1}% loss, {secs:.3} s, {:.0} requests/s",
-        t.loss_percent(),
-        t.received as f64 / secs
-    )?;
-    if let Some(s) = latencies.summary() {
-        let ms = |ds: [Duration; 4]| ds.map(millis).join("/");
-        writeln!(
-            out,
-            "rtt min/avg/max/mdev = {} ms",
-            ms([s.min, s.avg, s.max, s.mdev])
-        )?;
-        writeln!(
-            out,
-            "rtt p50/p90/p99/p99.9 = {} ms",
-            ms([s.p50, s.p90, s.p99, s.p99_9])
-        )?;
-    }
-    Ok(())
 }
 
 /// The `--json` document. Its names are stable: see the README for each one's meaning. Each
