@@ -88,10 +88,14 @@ def kernel_kib():
 
 
 def status(pid, key):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
+    """A figure of /proc/PID/status; 0 once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     return 0
 
 
@@ -146,6 +150,10 @@ def hold(rung, n):
         except socket.timeout:
             return socks, time.monotonic() - began, f"connection {i + 1}: no echo within {CHECK:.0f} s"
         except OSError as e:
+            time.sleep(0.2)  # a server that crashed: let it finish dying, to say so
+            if rung.proc.poll() is not None:
+                return socks, time.monotonic() - began, \
+                    f"the server ended at connection {i + 1} (exit {rung.proc.returncode})"
             return socks, time.monotonic() - began, f"connection {i + 1}: {e.strerror or e}"
         if rung.proc.poll() is not None:
             return socks, time.monotonic() - began, f"the server ended (exit {rung.proc.returncode})"
