@@ -76,11 +76,11 @@ size-too-large = --size does not fit in memory
 
 # --idle N: more connections ($wanted, the idle ones and -c's) than the open-file limit
 # ($limit, already raised to the hard one) allows; $needed descriptors would do.
-idle-over-descriptors = { $wanted } connections (--idle and -c) need more descriptors than the open-file limit of { $limit } allows
-hint-idle-over-descriptors = raise the hard limit to { $needed } or more (as root: `ulimit -Hn { $needed }`, or LimitNOFILE= for a service), or ask for fewer with --idle
+idle-over-descriptors = { $wanted } connections (-c, and --idle if given) need more descriptors than the open-file limit of { $limit } allows
+hint-idle-over-descriptors = raise the hard limit to { $needed } or more (as root: `ulimit -Hn { $needed }`, or LimitNOFILE= for a service), or ask for fewer connections
 # --idle N: more connections ($wanted) than the kernel's ephemeral ports ($ports) for one server address.
-idle-over-ports = { $wanted } connections (--idle and -c) need more ephemeral ports than the { $ports } the kernel picks from
-hint-idle-over-ports = widen the range (`sysctl net.ipv4.ip_local_port_range`), or ask for fewer with --idle
+idle-over-ports = { $wanted } connections (-c, and --idle if given) need more ephemeral ports than the { $ports } the kernel picks from
+hint-idle-over-ports = widen the range (`sysctl net.ipv4.ip_local_port_range`), or ask for fewer connections
 # Opening idle connection $i of $n to $server failed (the cause follows).
 opening-idle = opening idle connection { $i } of { $n } to { $server }
 # At the end, $lost of the $n idle connections did not echo one byte back.

@@ -67,11 +67,11 @@ size-too-large = --size 太大，内存放不下
 
 # --idle N：要开的连接数（$wanted，包括空闲的和 -c 的）超过了打开文件数上限（$limit，已提高到硬上限）；
 # 需要 $needed 个文件描述符。
-idle-over-descriptors = { $wanted } 个连接（--idle 加上 -c）需要的文件描述符，超过了打开文件数上限 { $limit }
-hint-idle-over-descriptors = 把硬上限提高到 { $needed } 以上（用 root 执行 `ulimit -Hn { $needed }`，服务则设 LimitNOFILE=），或者用 --idle 少开一些
+idle-over-descriptors = { $wanted } 个连接（-c，以及给了的话 --idle）需要的文件描述符，超过了打开文件数上限 { $limit }
+hint-idle-over-descriptors = 把硬上限提高到 { $needed } 以上（用 root 执行 `ulimit -Hn { $needed }`，服务则设 LimitNOFILE=），或者少开一些连接
 # --idle N：连接数（$wanted）超过了内核可选的临时端口数（$ports，连到同一个服务器地址时）。
-idle-over-ports = { $wanted } 个连接（--idle 加上 -c）需要的临时端口，超过了内核可选的 { $ports } 个
-hint-idle-over-ports = 扩大端口范围（`sysctl net.ipv4.ip_local_port_range`），或者用 --idle 少开一些
+idle-over-ports = { $wanted } 个连接（-c，以及给了的话 --idle）需要的临时端口，超过了内核可选的 { $ports } 个
+hint-idle-over-ports = 扩大端口范围（`sysctl net.ipv4.ip_local_port_range`），或者少开一些连接
 # 打开第 $i 个（共 $n 个）空闲连接时失败，原因在后面。
 opening-idle = 打开第 { $i } 个空闲连接（共 { $n } 个，连到 { $server }）
 # 最后检查时，$n 个空闲连接里有 $lost 个不再回显。

@@ -99,11 +99,12 @@ const CHECK: Duration = Duration::from_secs(1);
 /// lines as it goes, then the report's lines, or with `json` the one JSON document. An error
 /// when any round trip failed (the exit code says so).
 pub fn run(server: SocketAddr, plan: &Plan, json: bool) -> Result<()> {
+    // More connections than this machine allows fail now, not half-way.
+    idle::preflight(plan.idle, plan.connections)?;
     // --idle: the same load first without the idle connections, then with them open.
     let idle = match plan.idle {
         0 => None,
         n => {
-            idle::preflight(n, plan.connections)?;
             let alone = drive(server, plan, &mut |_| Ok(()))?;
             failed(&alone)?;
             Some((idle::Idle::open(server, n, plan.timeout)?, alone.latencies))

@@ -93,8 +93,8 @@ fn more_connections_than_the_open_file_limit_fail_before_anything_starts() {
     assert_eq!(out.code(), Some(1), "{out:?}");
     assert!(
         out.stderr.starts_with(
-            "error: 101 connections (--idle and -c) need more descriptors than the open-file \
-             limit of 64 allows"
+            "error: 101 connections (-c, and --idle if given) need more descriptors than the \
+             open-file limit of 64 allows"
         ),
         "{}",
         out.stderr
