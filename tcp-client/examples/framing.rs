@@ -16,7 +16,7 @@
 
 // Both ends are in this program, on 127.0.0.1: an error here is a bug, shown by a panic.
 #![allow(clippy::unwrap_used)]
-
+// ANCHOR: program (from here to ANCHOR_END, the book shows this file: book/*/src)
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::thread;
@@ -94,3 +94,4 @@ fn main() {
         println!("收到一条消息 {message:?}");
     }
 }
+// ANCHOR_END: program

@@ -19,7 +19,7 @@
 
 // Like the Python, any error ends the program, with a message saying which line failed.
 #![allow(clippy::unwrap_used)]
-
+// ANCHOR: program (from here to ANCHOR_END, the book shows this file: book/*/src)
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
@@ -40,3 +40,4 @@ fn main() {
     println!("来自服务器的数据: {data}");
     drop(client_socket); // close()
 }
+// ANCHOR_END: program

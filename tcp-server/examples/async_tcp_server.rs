@@ -5,7 +5,7 @@
 //! ```text
 //! cargo run -p tcp-server --example async_tcp_server    # 服务器启动,监听 127.0.0.1:8888
 //! ```
-
+// ANCHOR: program (from here to ANCHOR_END, the book shows this file: book/*/src)
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -36,3 +36,4 @@ async fn main() -> std::io::Result<()> {
         });
     }
 }
+// ANCHOR_END: program

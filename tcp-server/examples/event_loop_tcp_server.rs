@@ -8,7 +8,7 @@
 //! cargo run -p tcp-server --example event_loop_tcp_server   # 服务器启动,监听 127.0.0.1:8888
 //! cargo run -p tcp-client --example seed_tcp_client         # 来自服务器的数据: 你好,服务器!
 //! ```
-
+// ANCHOR: program (from here to ANCHOR_END, the book shows this file: book/*/src)
 use std::collections::HashMap;
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::SocketAddr;
@@ -118,3 +118,4 @@ fn main() -> io::Result<()> {
     let port = std::env::args().nth(1).map_or(Ok(8888), |p| p.parse());
     start_server(port.map_err(|e| io::Error::new(ErrorKind::InvalidInput, e))?)
 }
+// ANCHOR_END: program

@@ -22,7 +22,7 @@
 
 // Like the Python, any error ends the program, with a message saying which line failed.
 #![allow(clippy::unwrap_used)]
-
+// ANCHOR: program (from here to ANCHOR_END, the book shows this file: book/*/src)
 use std::io::{Read, Write};
 use std::net::TcpListener;
 
@@ -54,3 +54,4 @@ fn main() {
     let port = arg.map_or(8888, |p| p.parse().unwrap());
     start_server("127.0.0.1", port);
 }
+// ANCHOR_END: program

@@ -28,7 +28,7 @@
 
 // Like the seed, an error of the listening socket ends the program.
 #![allow(clippy::unwrap_used)]
-
+// ANCHOR: program (from here to ANCHOR_END, the book shows this file: book/*/src)
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::thread;
@@ -61,3 +61,4 @@ fn main() {
     let port = arg.map_or(8888, |p| p.parse().unwrap());
     start_server("127.0.0.1", port);
 }
+// ANCHOR_END: program

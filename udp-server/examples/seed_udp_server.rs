@@ -20,7 +20,7 @@
 
 // Like the Python, any error ends the program, with a message saying which line failed.
 #![allow(clippy::unwrap_used)]
-
+// ANCHOR: program (from here to ANCHOR_END, the book shows this file: book/*/src)
 use std::net::UdpSocket;
 use std::str::from_utf8;
 
@@ -46,3 +46,4 @@ fn main() {
     let port = arg.map_or(12345, |p| p.parse().unwrap());
     udp_server("127.0.0.1", port);
 }
+// ANCHOR_END: program

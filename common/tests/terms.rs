@@ -1,0 +1,144 @@
+//! The term sheet, book/terms.toml, says for each term the word to use and the words never to
+//! write. This test checks every Chinese text against its "never" column: each crate's
+//! locales/zh.ftl, README.zh-CN.md, and every chapter of book/zh-CN/src. A never-word is fine
+//! inside one of its term's "allow" words (系统 in 操作系统), and a line that quotes a wrong word
+//! on purpose says `terms: quoted`.
+
+use std::path::{Path, PathBuf};
+
+struct Term {
+    use_word: String,
+    never: Vec<String>,
+    allow: Vec<String>,
+}
+
+/// The strings of a `key = "a"` or `key = ["a", "b"]` line: what sits between double quotes.
+fn strings(value: &str) -> Vec<String> {
+    value
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The terms of the sheet: [[term]] sections of one-line `key = value` entries.
+fn parse(sheet: &str) -> Vec<Term> {
+    let mut terms: Vec<Term> = Vec::new();
+    for line in sheet.lines().map(str::trim) {
+        if line == "[[term]]" {
+            terms.push(Term {
+                use_word: String::new(),
+                never: Vec::new(),
+                allow: Vec::new(),
+            });
+            continue;
+        }
+        let (Some(term), Some((key, value))) = (terms.last_mut(), line.split_once(" = ")) else {
+            continue;
+        };
+        match key {
+            "use" => term.use_word = strings(value).concat(),
+            "never" => term.never = strings(value),
+            "allow" => term.allow = strings(value),
+            _ => {}
+        }
+    }
+    terms
+}
+
+/// The breaches of `terms` in `text`, as "path:line: never-word (use …): the line".
+fn breaches(terms: &[Term], path: &str, text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.contains("terms: quoted") {
+            continue;
+        }
+        for term in terms {
+            let mut rest = line.to_owned();
+            for allowed in &term.allow {
+                rest = rest.replace(allowed.as_str(), "\u{fffc}");
+            }
+            for word in term.never.iter().filter(|w| rest.contains(w.as_str())) {
+                let n = i + 1;
+                let (use_word, line) = (&term.use_word, line.trim());
+                found.push(format!("{path}:{n}: {word} (use {use_word}): {line}"));
+            }
+        }
+    }
+    found
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Every Chinese text the sheet governs, as paths relative to the workspace root.
+fn chinese_texts() -> Vec<String> {
+    let root = root();
+    let mut paths = vec!["README.zh-CN.md".to_owned()];
+    let mut crates: Vec<String> = std::fs::read_dir(&root)
+        .expect("reading the workspace root")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|name| root.join(name).join("locales/zh.ftl").is_file())
+        .map(|name| format!("{name}/locales/zh.ftl"))
+        .collect();
+    crates.sort();
+    paths.extend(crates);
+    let mut dirs = vec!["book/zh-CN/src".to_owned()];
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(root.join(&dir)).expect("reading book/zh-CN/src");
+        for name in entries.filter_map(|e| e.ok()?.file_name().into_string().ok()) {
+            let path = format!("{dir}/{name}");
+            if root.join(&path).is_dir() {
+                dirs.push(path);
+            } else if name.ends_with(".md") {
+                paths.push(path);
+            }
+        }
+    }
+    paths
+}
+
+#[test]
+fn every_chinese_text_follows_the_term_sheet() {
+    let sheet = std::fs::read_to_string(root().join("book/terms.toml")).expect("book/terms.toml");
+    let terms = parse(&sheet);
+    // A parser that read nothing would pass everything.
+    assert!(terms.len() >= 10, "only {} terms read", terms.len());
+    assert!(terms
+        .iter()
+        .all(|t| !t.use_word.is_empty() && !t.never.is_empty()));
+    let paths = chinese_texts();
+    assert!(
+        paths.iter().filter(|p| p.ends_with("zh.ftl")).count() >= 4,
+        "{paths:?}"
+    );
+    assert!(
+        paths.iter().filter(|p| p.starts_with("book/")).count() >= 10,
+        "{paths:?}"
+    );
+    let mut found = Vec::new();
+    for path in &paths {
+        let text = std::fs::read_to_string(root().join(path)).expect(path);
+        found.extend(breaches(&terms, path, &text));
+    }
+    assert!(
+        found.is_empty(),
+        "words the term sheet (book/terms.toml) says never to write:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn a_never_word_is_found_unless_it_is_part_of_an_allowed_word_or_the_line_is_marked() {
+    let terms = parse(
+        "[[term]]\nuse = \"内核\"\nnever = [\"系统\"]\nallow = [\"操作系统\", \"系统调用\"]\n",
+    );
+    let text =
+        "系统回以 ACK\n操作系统的语言\n一次系统调用\n原文说\"系统\" <!-- terms: quoted -->\n";
+    let found = breaches(&terms, "x.md", text);
+    assert_eq!(found, ["x.md:1: 系统 (use 内核): 系统回以 ACK"]);
+    // Allowed in one place of a line, still found in another.
+    assert_eq!(breaches(&terms, "x.md", "操作系统和系统").len(), 1);
+}
