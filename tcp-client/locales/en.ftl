@@ -9,7 +9,7 @@
 # $family is "IPv4 (AF_INET)" or "IPv6 (AF_INET6)"; $kind is "stream (SOCK_STREAM)".
 creating-socket = creating a socket: { $family } + { $kind } = TCP
 # $local is our address (with the ephemeral port $port), $server the server's.
-connected = connected from { $local } to { $server }: inside connect() our SYN went out, the server's SYN-ACK came back and our ACK completed the three-way handshake; port { $port } is an ephemeral port this system picked for us
+connected = connected from { $local } to { $server }: connect() sent our SYN and returned at once (non-blocking, EINPROGRESS); while we waited in poll(), the server's SYN-ACK came back and the kernel's ACK completed the three-way handshake; port { $port } is an ephemeral port the kernel picked for us
 
 ## Steps 3 and 4: one message sent, its echo read back
 
@@ -22,7 +22,7 @@ received = received { $bytes } bytes: { $so_far } of the { $sent } sent so far (
 # After shutdown(Write). $first is "server" when the server's FIN came before ours.
 shut-down = { $first ->
     [server] closed our sending side with shutdown(Write); the server had closed its side first (its FIN came and our system ACKed it), so our FIN is the second half of the four-way close, and the server ACKs it
-   *[ours] closed our sending side with shutdown(Write): our FIN goes out and the server's system ACKs it, the first half of the four-way close; the server reads end of stream
+   *[ours] closed our sending side with shutdown(Write): our FIN is queued to go out, the first half of the four-way close (shutdown() does not wait for its ACK; on loopback that ACK usually rides on the server's own FIN); the server reads end of stream
 }
 # The server's end of stream (its FIN) has been read. $first as above.
 server-closed = { $first ->
@@ -30,9 +30,9 @@ server-closed = { $first ->
    *[ours] the server closed its side too: its FIN came and our system ACKed it, the second half of the four-way close; it sent nothing beyond the echo
 }
 # After close(), one of four: we sent the first FIN ($port is our ephemeral port, in $local)...
-closed-ours-first = closed the socket. We sent the first FIN, so our side of the connection, { $local }, stays in TIME_WAIT for 2MSL (a fixed 60 s on Linux) after the program ends: a FIN the server sends again still gets its ACK, and late packets of this connection die out before a new connection can use the same addresses and ports. `ss -tan` shows it as TIME-WAIT on our ephemeral port { $port }, not on the server's port
+closed-ours-first = closed the socket. We sent the first FIN, so our side of the connection, { $local }, stays in TIME_WAIT, from this close on, for a fixed 60 s on Linux (TCP_TIMEWAIT_LEN; the 2MSL of RFC 9293 would be 4 minutes), whether or not the program has ended: a FIN the server sends again still gets its ACK, and late packets of this connection die out before a new connection can use the same addresses and ports. `ss -tan` shows it as TIME-WAIT on our ephemeral port { $port }, not on the server's port
 # ... the server sent the first FIN ...
-closed-server-first = closed the socket. The server sent the first FIN, so TIME_WAIT (2MSL, 60 s on Linux) is on its side, { $server }; ours, { $local }, is gone once the server ACKs our FIN
+closed-server-first = closed the socket. The server sent the first FIN, so TIME_WAIT (a fixed 60 s on Linux) is on its side, { $server }; ours, { $local }, is gone once the server ACKs our FIN
 # ... the server's FIN did not come within $waited (such as 500ms) ...
 closed-server-open = closed the socket while the server keeps its side open (no FIN from it within { $waited }): our side, { $local }, waits for that FIN in FIN_WAIT_2 for at most net.ipv4.tcp_fin_timeout (60 s by default), and goes to TIME_WAIT if it comes
 # ... or the server reset the connection.

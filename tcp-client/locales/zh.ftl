@@ -10,7 +10,7 @@
 # $family 是 “IPv4 (AF_INET)” 或 “IPv6 (AF_INET6)”；$kind 是 “流式 (SOCK_STREAM)”。
 creating-socket = 正在创建套接字：{ $family } + { $kind } = TCP
 # $local 是我们这一端的地址（临时端口是 $port），$server 是服务器的地址。
-connected = 已从 { $local } 连接到 { $server }：在 connect() 里，我们发出 SYN，服务器回以 SYN-ACK，我们再回一个 ACK，三次握手就完成了；端口 { $port } 是本机内核为我们挑选的临时端口
+connected = 已从 { $local } 连接到 { $server }：connect() 发出 SYN 后立即返回（非阻塞，EINPROGRESS）；我们在 poll() 里等着，服务器的 SYN-ACK 回来了，内核再回一个 ACK，三次握手完成；端口 { $port } 是内核为我们挑选的临时端口
 
 ## 步骤 3 和 4：发出一条消息，读回它的回显
 
@@ -23,7 +23,7 @@ received = 收到 { $bytes } 字节：刚发出的 { $sent } 字节已收回 { $
 # shutdown(Write) 之后。服务器的 FIN 先于我们的到达时，$first 是 “server”。
 shut-down = { $first ->
     [server] 用 shutdown(Write) 关闭了我们的发送方向；服务器已经先关闭了它那一端（它的 FIN 已到，我们的内核回了 ACK），所以我们的 FIN 是四次挥手的后一半，由服务器回 ACK
-   *[ours] 用 shutdown(Write) 关闭了我们的发送方向：我们的 FIN 发了出去，服务器的内核回以 ACK，这是四次挥手的前一半；服务器会读到 EOF
+   *[ours] 用 shutdown(Write) 关闭了我们的发送方向：我们的 FIN 排队发出，这是四次挥手的前一半（shutdown() 不等对方的 ACK；在回环上，这个 ACK 通常捎带在服务器自己的 FIN 上）；服务器会读到 EOF
 }
 # 读到了服务器的 EOF（它的 FIN）。$first 同上。
 server-closed = { $first ->
@@ -31,9 +31,9 @@ server-closed = { $first ->
    *[ours] 服务器也关闭了它那一端：它的 FIN 到了，我们的内核回以 ACK，这是四次挥手的后一半；除了回显，它没有多发任何数据
 }
 # close() 之后，四种情况之一：先发 FIN 的是我们（$port 是 $local 里我们的临时端口）……
-closed-ours-first = 已关闭套接字。先发 FIN 的是我们，所以程序结束后，我们这一端 { $local } 还要在 TIME_WAIT 状态停留 2MSL（Linux 上固定为 60 秒）：服务器若重发 FIN，仍能得到 ACK；这个连接迟到的旧报文也有时间消失，不会被之后用同一对地址和端口的新连接误收。`ss -tan` 看到的 TIME-WAIT 在我们的临时端口 { $port } 上，而不在服务器的端口上
+closed-ours-first = 已关闭套接字。先发 FIN 的是我们，所以从这次关闭起，我们这一端 { $local } 还要在 TIME_WAIT 状态停留 60 秒（Linux 上固定为 TCP_TIMEWAIT_LEN；RFC 9293 的 2MSL 会是 4 分钟），程序结束与否都一样：服务器若重发 FIN，仍能得到 ACK；这个连接迟到的旧报文也有时间消失，不会被之后用同一对地址和端口的新连接误收。`ss -tan` 看到的 TIME-WAIT 在我们的临时端口 { $port } 上，而不在服务器的端口上
 # ……先发 FIN 的是服务器……
-closed-server-first = 已关闭套接字。先发 FIN 的是服务器，所以 TIME_WAIT（2MSL，Linux 上为 60 秒）留在它那一端 { $server }；我们这一端 { $local } 在服务器对我们的 FIN 回了 ACK 后就消失了
+closed-server-first = 已关闭套接字。先发 FIN 的是服务器，所以 TIME_WAIT（Linux 上固定 60 秒）留在它那一端 { $server }；我们这一端 { $local } 在服务器对我们的 FIN 回了 ACK 后就消失了
 # ……服务器的 FIN 在 $waited（比如 500ms）内没有来……
 closed-server-open = 已关闭套接字，但服务器还没关闭它那一端（{ $waited } 内没等到它的 FIN）：我们这一端 { $local } 在 FIN_WAIT_2 状态等这个 FIN，最多等 net.ipv4.tcp_fin_timeout（默认 60 秒）；等到了就进入 TIME_WAIT
 # ……或者服务器复位了连接。

@@ -189,11 +189,12 @@ fn run(args: Args) -> Result<()> {
         return load_mode(&args, &addrs);
     }
 
-    // Steps 1 and 2: create the socket and connect; the three-way handshake happens inside
-    // connect(), which returns once it is done.
+    // Steps 1 and 2: create the socket and connect. connect() sends the SYN; the three-way
+    // handshake completes while we wait for the socket to become writable (std's
+    // connect_timeout: connection.rs).
     let (stream, server) = connect(&addrs, args.timeout)?;
     debug!("connected to {server}");
-    // Our end of the connection: the ephemeral port the system picked, which step 5 names too.
+    // Our end of the connection: the ephemeral port the kernel picked, which step 5 names too.
     let local = stream
         .local_addr()
         .with_context(|| t!("reading-local-address"))?;

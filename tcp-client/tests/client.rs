@@ -183,11 +183,11 @@ fn explain_narrates_each_step_in_order_and_leaves_stdout_alone() {
         &[
             "[step 1 socket] creating a socket: IPv4 (AF_INET) + stream (SOCK_STREAM) = TCP",
             "[step 2 connect] connected from 127.0.0.1:",
-            &format!(" to {addr}: inside connect() our SYN went out"),
+            &format!(" to {addr}: connect() sent our SYN and returned at once"),
             "[step 3 send] sent 2 bytes",
             "[step 4 receive] received 1 bytes: 1 of the 2",
             "[step 4 receive] received 1 bytes: 2 of the 2",
-            "[step 5 close] closed our sending side with shutdown(Write): our FIN goes out",
+            "[step 5 close] closed our sending side with shutdown(Write): our FIN is queued to go out",
             "[step 5 close] the server closed its side too: its FIN came and our system ACKed it",
             "[step 5 close] closed the socket. We sent the first FIN",
         ],

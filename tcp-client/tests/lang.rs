@@ -75,18 +75,19 @@ fn a_chinese_locale_narrates_every_step_in_chinese() {
         &[
             "[步骤 1 创建套接字] 正在创建套接字：IPv4 (AF_INET) + 流式 (SOCK_STREAM) = TCP\n",
             &format!(
-                "[步骤 2 连接] 已从 {local} 连接到 {addr}：在 connect() 里，我们发出 SYN，\
-                 服务器回以 SYN-ACK，我们再回一个 ACK，三次握手就完成了；端口 {port} 是本机\
-                 内核为我们挑选的临时端口\n"
+                "[步骤 2 连接] 已从 {local} 连接到 {addr}：connect() 发出 SYN 后立即返回\
+                 （非阻塞，EINPROGRESS）；我们在 poll() 里等着，服务器的 SYN-ACK 回来了，\
+                 内核再回一个 ACK，三次握手完成；端口 {port} 是内核为我们挑选的临时端口\n"
             ),
             "[步骤 3 发送] 已发送 2 字节\n",
             "[步骤 4 接收] 收到 2 字节：刚发出的 2 字节已收回 2 字节（TCP 是字节流：\
              一个回复可能要分几次才能读完）\n",
-            "[步骤 5 关闭] 用 shutdown(Write) 关闭了我们的发送方向：我们的 FIN 发了出去，\
-             服务器的内核回以 ACK，这是四次挥手的前一半；服务器会读到 EOF\n",
+            "[步骤 5 关闭] 用 shutdown(Write) 关闭了我们的发送方向：我们的 FIN 排队发出，\
+             这是四次挥手的前一半（shutdown() 不等对方的 ACK；在回环上，这个 ACK 通常捎带在\
+             服务器自己的 FIN 上）；服务器会读到 EOF\n",
             "[步骤 5 关闭] 服务器也关闭了它那一端：它的 FIN 到了，我们的内核回以 ACK，\
              这是四次挥手的后一半；除了回显，它没有多发任何数据\n",
-            &format!("[步骤 5 关闭] 已关闭套接字。先发 FIN 的是我们，所以程序结束后，我们这一端 {local} 还要在 TIME_WAIT 状态停留 2MSL"),
+            &format!("[步骤 5 关闭] 已关闭套接字。先发 FIN 的是我们，所以从这次关闭起，我们这一端 {local} 还要在 TIME_WAIT 状态停留 60 秒"),
             &format!("`ss -tan` 看到的 TIME-WAIT 在我们的临时端口 {port} 上，而不在服务器的端口上\n"),
         ],
     );
@@ -166,8 +167,8 @@ fn a_server_that_closes_first_keeps_time_wait_itself() {
              由服务器回 ACK\n",
             "[步骤 5 关闭] 服务器在它的 FIN 之前，除了回显没有多发任何数据\n",
             &format!(
-                "[步骤 5 关闭] 已关闭套接字。先发 FIN 的是服务器，所以 TIME_WAIT（2MSL，Linux \
-                 上为 60 秒）留在它那一端 {addr}；我们这一端 {local} 在服务器对我们的 FIN 回了 \
+                "[步骤 5 关闭] 已关闭套接字。先发 FIN 的是服务器，所以 TIME_WAIT（Linux 上固定 \
+                 60 秒）留在它那一端 {addr}；我们这一端 {local} 在服务器对我们的 FIN 回了 \
                  ACK 后就消失了\n"
             ),
         ],
