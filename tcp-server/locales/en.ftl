@@ -18,11 +18,15 @@ bound = bound to { $addr }, { $reach }
 ## Step 3: listen
 
 # $queue: the accept queue's real length; $cap: whether the kernel lowered --backlog
-# ($asked) to net.core.somaxconn ($somaxconn), may lower it (its cap was not read), or took it.
+# ($asked) to net.core.somaxconn ($somaxconn), may lower it (its cap was not read), or took it;
+# $linux: "yes" on Linux, whose kernel holds one more than the backlog ($plus_one).
 listening = listening: the kernel now completes handshakes on its own and queues up to { $queue } of them for accept(){ $cap ->
         [capped] {" "}(--backlog { $asked } asked for more; the kernel caps it at net.core.somaxconn = { $somaxconn })
         [unknown] {" "}(or fewer: the operating system may cap it)
        *[kept] {""}
+    }{ $linux ->
+        [yes] ; Linux lets one more wait ({ $plus_one }: it counts the queue full only past the backlog)
+       *[other] {""}
     }; the backlog is that queue, not a limit on connections
 
 # Said after step 3's line: $limit, the open-file limit now (descriptors); $before, the soft

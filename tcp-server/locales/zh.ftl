@@ -18,11 +18,15 @@ bound = 已绑定到 { $addr }，{ $reach }
 ## Step 3: listen
 
 # $queue: the accept queue's real length; $cap: whether the kernel lowered --backlog
-# ($asked) to net.core.somaxconn ($somaxconn), may lower it (its cap was not read), or took it.
+# ($asked) to net.core.somaxconn ($somaxconn), may lower it (its cap was not read), or took it;
+# $linux：在 Linux 上为 "yes"，Linux 内核会比 backlog 多放一个（$plus_one）。
 listening = 开始监听：从现在起，三次握手由内核自己完成，已完成握手的连接最多 { $queue } 个在全连接队列里等 accept() 取走{ $cap ->
         [capped] （--backlog { $asked } 要得更多，但内核把它限制在 net.core.somaxconn = { $somaxconn }）
         [unknown] （也可能更少：操作系统可能会限制它）
        *[kept] {""}
+    }{ $linux ->
+        [yes] ；Linux 实际会多放一个（{ $plus_one } 个：超过 backlog 才算满）
+       *[other] {""}
     }；backlog 是这个队列的长度，不是最大连接数
 
 # 第 3 步之后说：$limit 是现在的打开文件数上限；$before 是启动时的软上限；$raised 为

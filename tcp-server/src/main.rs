@@ -231,12 +231,18 @@ fn listening(asked: i32) -> String {
         (None, _) => "unknown",
         (Some(_), None) => "kept",
     };
+    let queue = capped.unwrap_or(asked);
+    // A kernel fact, whichever code path this build takes: Linux counts the queue full only
+    // when it holds more than the backlog (README's correction 1 measures it).
+    let linux = if cfg!(target_os = "linux") { "yes" } else { "no" };
     t!(
         "listening",
-        queue = capped.unwrap_or(asked),
+        queue = queue,
         cap = how,
         asked = asked,
-        somaxconn = cap.unwrap_or(0)
+        somaxconn = cap.unwrap_or(0),
+        linux = linux,
+        plus_one = i64::from(queue) + 1
     )
 }
 
