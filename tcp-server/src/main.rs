@@ -234,7 +234,11 @@ fn listening(asked: i32) -> String {
     let queue = capped.unwrap_or(asked);
     // A kernel fact, whichever code path this build takes: Linux counts the queue full only
     // when it holds more than the backlog (README's correction 1 measures it).
-    let linux = if cfg!(target_os = "linux") { "yes" } else { "no" };
+    let linux = if cfg!(target_os = "linux") {
+        "yes"
+    } else {
+        "no"
+    };
     t!(
         "listening",
         queue = queue,
