@@ -100,7 +100,7 @@ const CHECK: Duration = Duration::from_secs(1);
 /// when any round trip failed (the exit code says so).
 pub fn run(server: SocketAddr, plan: &Plan, json: bool) -> Result<()> {
     // More connections than this machine allows fail now, not half-way.
-    idle::preflight(plan.idle, plan.connections)?;
+    descriptors::preflight(plan.idle, plan.connections)?;
     // --idle: the same load first without the idle connections, then with them open.
     let idle = match plan.idle {
         0 => None,

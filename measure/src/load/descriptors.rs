@@ -1,18 +1,21 @@
 //! Open files: each load connection holds a descriptor, and the soft open-file limit is often
-//! 1024 (`ulimit -n`). At start, load mode raises it to the hard limit (Unix: Linux, macOS); a
-//! connect that still fails for lack of descriptors says the limit, and what to do about it.
+//! 1024 (`ulimit -n`). At start, load mode raises it to the hard limit (Unix: Linux, macOS), and
+//! fails at once, with the number and the fix, when the connections asked for (`-c`, `--idle`)
+//! need more than that, or more ephemeral ports than the kernel picks from (Linux:
+//! net.ipv4.ip_local_port_range); a connect that still fails for lack of descriptors says the
+//! limit, and what to do about it.
 
 use std::io;
 use std::net::SocketAddr;
 
-use anyhow::anyhow;
+use anyhow::{anyhow, Result};
 use common::error;
 
 use crate::messages::t;
 
 /// Descriptors the load holds besides its connections (stdin, stdout, stderr, epoll, its waker
 /// and timer, Ctrl-C's), with a margin: what `ulimit -n` must leave on top of them.
-pub(super) const RESERVED: usize = 16;
+const RESERVED: usize = 16;
 
 /// Raises the soft open-file limit to the hard one; returns the limit now in force.
 #[cfg(unix)]
@@ -58,4 +61,43 @@ pub(super) fn explain(
             needed = wanted + RESERVED
         ),
     )
+}
+
+/// Fails at once when `idle` idle connections beside `active` ones cannot all be open here:
+/// more than the open-file limit (after raising it) or than the ephemeral ports allow.
+pub(super) fn preflight(idle: usize, active: usize) -> Result<()> {
+    let wanted = idle + active;
+    if let Some(limit) = raise_limit() {
+        let needed = wanted + RESERVED;
+        if (limit as usize) < needed {
+            return Err(error::hint(
+                anyhow!(t!("idle-over-descriptors", wanted = wanted, limit = limit)),
+                t!("hint-idle-over-descriptors", needed = needed),
+            ));
+        }
+    }
+    if let Some(ports) = ephemeral_ports() {
+        if ports < wanted {
+            return Err(error::hint(
+                anyhow!(t!("idle-over-ports", wanted = wanted, ports = ports)),
+                t!("hint-idle-over-ports"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// How many ephemeral ports the kernel picks from, for connections to one address and port.
+#[cfg(target_os = "linux")]
+fn ephemeral_ports() -> Option<usize> {
+    let range = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").ok()?;
+    let mut ends = range.split_whitespace().map(|n| n.parse::<usize>().ok());
+    let (low, high) = (ends.next()??, ends.next()??);
+    Some(high.saturating_sub(low) + 1)
+}
+
+/// Elsewhere the range is not read: a shortage shows as a connect error.
+#[cfg(not(target_os = "linux"))]
+fn ephemeral_ports() -> Option<usize> {
+    None
 }

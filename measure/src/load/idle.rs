@@ -2,20 +2,16 @@
 //! by one round trip; they are held, doing nothing, while the load runs, and at the end each is
 //! checked again. The load runs twice, first without them, so the report can put the active
 //! load's latency among N idle connections beside the same load alone (the C10K question).
-//!
-//! Asking for more than this machine allows fails before anything starts, with the number and
-//! the fix: each connection holds a descriptor here (and one in the server), and each takes an
-//! ephemeral port of the range the kernel picks from (Linux: net.ipv4.ip_local_port_range).
+//! (What this machine allows is checked before anything starts: descriptors.rs.)
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use common::error;
 use serde::Serialize;
 
-use super::descriptors;
 use crate::messages::t;
 use crate::stats::{micros, Figures, Latencies};
 
@@ -44,45 +40,6 @@ pub struct IdleFigures {
     still_echo: usize,
     /// The same load before the idle connections opened.
     latency_without: Figures,
-}
-
-/// Fails at once when `idle` idle connections beside `active` ones cannot all be open here:
-/// more than the open-file limit (after raising it) or than the ephemeral ports allow.
-pub fn preflight(idle: usize, active: usize) -> Result<()> {
-    let wanted = idle + active;
-    if let Some(limit) = descriptors::raise_limit() {
-        let needed = wanted + descriptors::RESERVED;
-        if (limit as usize) < needed {
-            return Err(error::hint(
-                anyhow!(t!("idle-over-descriptors", wanted = wanted, limit = limit)),
-                t!("hint-idle-over-descriptors", needed = needed),
-            ));
-        }
-    }
-    if let Some(ports) = ephemeral_ports() {
-        if ports < wanted {
-            return Err(error::hint(
-                anyhow!(t!("idle-over-ports", wanted = wanted, ports = ports)),
-                t!("hint-idle-over-ports"),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// How many ephemeral ports the kernel picks from, for connections to one address and port.
-#[cfg(target_os = "linux")]
-fn ephemeral_ports() -> Option<usize> {
-    let range = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").ok()?;
-    let mut ends = range.split_whitespace().map(|n| n.parse::<usize>().ok());
-    let (low, high) = (ends.next()??, ends.next()??);
-    Some(high.saturating_sub(low) + 1)
-}
-
-/// Elsewhere the range is not read: a shortage shows as a connect error.
-#[cfg(not(target_os = "linux"))]
-fn ephemeral_ports() -> Option<usize> {
-    None
 }
 
 impl Idle {
