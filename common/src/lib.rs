@@ -4,6 +4,7 @@
 //!   addresses, and the largest datagram each address family carries;
 //! - [`cli`]: how a program starts and ends: logging, the `listening on` line, exit codes,
 //!   Ctrl-C, durations in seconds;
+//! - [`descriptors`]: the open-file limit, raised at start, and "too many open files";
 //! - [`error`]: how a failure reads: one line, plain OS error words, and a `hint:`;
 //! - [`explain`]: `--explain`, the narration of the document's steps;
 //! - [`i18n`]: sentences for people, kept in Fluent files, one per language, and their test;
@@ -24,6 +25,7 @@
 
 pub mod addr;
 pub mod cli;
+pub mod descriptors;
 pub mod error;
 pub mod explain;
 pub mod i18n;

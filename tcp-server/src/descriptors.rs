@@ -3,7 +3,7 @@
 //! room (room.rs). At start the soft open-file limit is raised to the hard one, and the
 //! connection cap is fitted under what is left once the server's own descriptors are counted.
 
-use common::step;
+use common::{descriptors, step};
 use log::info;
 
 use crate::messages::t;
@@ -19,7 +19,7 @@ fn reserved(threads: usize) -> usize {
 /// The connection cap that fits the open-file limit, after raising the soft limit to the hard
 /// one; says so in one line when the limit clips `max`, and narrates the limit (`--explain`).
 pub fn fit(max: usize, threads: usize) -> usize {
-    let Some((before, limit)) = raise_limit() else {
+    let Some((before, limit)) = descriptors::raise_open_file_limit() else {
         return max; // No such limit here (Windows), or it cannot be read.
     };
     let fits = usize::try_from(limit)
@@ -46,24 +46,4 @@ pub fn fit(max: usize, threads: usize) -> usize {
         )
     );
     fits.min(max)
-}
-
-/// Raises the soft open-file limit to the hard one; returns the soft limit before, and the
-/// limit now in force.
-#[cfg(unix)]
-fn raise_limit() -> Option<(u64, u64)> {
-    let (soft, hard) = rlimit::getrlimit(rlimit::Resource::NOFILE).ok()?;
-    Some((soft, rlimit::increase_nofile_limit(hard).unwrap_or(soft)))
-}
-
-/// Windows has no open-file limit of this kind.
-#[cfg(not(unix))]
-fn raise_limit() -> Option<(u64, u64)> {
-    None
-}
-
-/// True for "too many open files", the process's (EMFILE) or the system's (ENFILE): both
-/// numbers are the same on Linux and macOS.
-pub fn is_out_of_descriptors(e: &std::io::Error) -> bool {
-    cfg!(unix) && matches!(e.raw_os_error(), Some(23 | 24))
 }

@@ -13,13 +13,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use common::error;
+use common::{descriptors, error};
 use log::{error, info};
 use mio::net::TcpListener;
 use mio::{Events, Poll, Registry, Token, Waker};
 
 use crate::connection::{is_transient, Ready};
-use crate::descriptors;
 use crate::messages::t;
 use crate::shared::{Shared, GRACE};
 

@@ -9,7 +9,7 @@ use std::io;
 use std::net::SocketAddr;
 
 use anyhow::{anyhow, Result};
-use common::error;
+use common::{descriptors, error};
 
 use crate::messages::t;
 
@@ -18,21 +18,13 @@ use crate::messages::t;
 const RESERVED: usize = 16;
 
 /// Raises the soft open-file limit to the hard one; returns the limit now in force.
-#[cfg(unix)]
 pub(super) fn raise_limit() -> Option<u64> {
-    let (soft, hard) = rlimit::getrlimit(rlimit::Resource::NOFILE).ok()?;
-    Some(rlimit::increase_nofile_limit(hard).unwrap_or(soft))
-}
-
-/// Windows has no open-file limit of this kind.
-#[cfg(not(unix))]
-pub(super) fn raise_limit() -> Option<u64> {
-    None
+    descriptors::raise_open_file_limit().map(|(_, now)| now)
 }
 
 /// The error of opening a connection to `server` when `opened` of the `wanted` connections are
-/// open: when it is "too many open files" (EMFILE, or the system's ENFILE: 24 and 23 on Linux
-/// and macOS) under the open-file limit `limit`, it says the limit, with a hint.
+/// open: when it is "too many open files" under the open-file limit `limit`, it says the limit,
+/// with a hint.
 pub(super) fn explain(
     e: anyhow::Error,
     server: SocketAddr,
@@ -43,7 +35,7 @@ pub(super) fn explain(
     let out_of_descriptors = e
         .chain()
         .filter_map(|cause| cause.downcast_ref::<io::Error>())
-        .find(|io| cfg!(unix) && matches!(io.raw_os_error(), Some(23 | 24)));
+        .find(|io| descriptors::is_out_of_descriptors(io));
     let (Some(io), Some(limit)) = (out_of_descriptors, limit) else {
         return e;
     };
