@@ -99,13 +99,15 @@ const CHECK: Duration = Duration::from_secs(1);
 /// lines as it goes, then the report's lines, or with `json` the one JSON document. An error
 /// when any round trip failed (the exit code says so).
 pub fn run(server: SocketAddr, plan: &Plan, json: bool) -> Result<()> {
-    // More connections than this machine allows fail now, not half-way.
-    descriptors::preflight(plan.idle, plan.connections)?;
+    // More connections than this machine allows fail now, not half-way. Each holds a
+    // descriptor: as many as the hard limit allows.
+    let limit = descriptors::preflight(plan.idle, plan.connections)?;
+    debug!("open-file limit: {limit:?}");
     // --idle: the same load first without the idle connections, then with them open.
     let idle = match plan.idle {
         0 => None,
         n => {
-            let alone = drive(server, plan, &mut |_| Ok(()))?;
+            let alone = drive(server, plan, limit, &mut |_| Ok(()))?;
             failed(&alone)?;
             Some((idle::Idle::open(server, n, plan.timeout)?, alone.latencies))
         }
@@ -122,7 +124,7 @@ pub fn run(server: SocketAddr, plan: &Plan, json: bool) -> Result<()> {
         }
         Ok(())
     };
-    let mut report = drive(server, plan, &mut on_interval)?;
+    let mut report = drive(server, plan, limit, &mut on_interval)?;
     report.intervals = kept;
     let beside = idle.map(|(open, without)| open.check(without));
     let mut out = cli::stdout();
@@ -152,16 +154,15 @@ fn failed(report: &Report) -> Result<()> {
 /// Drives the plan's round trips against `server`, every connection on this one thread, and
 /// reports what happened. Each `-i` interval goes to `on_interval` as it ends (the report keeps
 /// none: `on_interval` keeps what it wants, in [`Report::intervals`]). The first Ctrl-C
-/// (or SIGTERM) ends the load early, and the report says so.
+/// (or SIGTERM) ends the load early, and the report says so. `limit`, the open-file limit
+/// raised at start, goes into the error when connects run out of descriptors all the same.
 pub fn drive(
     server: SocketAddr,
     plan: &Plan,
+    limit: Option<u64>,
     on_interval: &mut dyn FnMut(&Interval) -> Result<()>,
 ) -> Result<Report> {
     let payload = driver::payload(plan.size);
-    // Each connection holds a descriptor: as many as the hard limit allows.
-    let limit = descriptors::raise_limit();
-    debug!("open-file limit: {limit:?}");
     let mut poll = Poll::new().with_context(|| t!("creating-epoll"))?;
     let mut events = Events::with_capacity(1024);
     let mut buf = vec![0u8; READ_BUF];

@@ -18,7 +18,7 @@ use crate::messages::t;
 const RESERVED: usize = 16;
 
 /// Raises the soft open-file limit to the hard one; returns the limit now in force.
-pub(super) fn raise_limit() -> Option<u64> {
+fn raise_limit() -> Option<u64> {
     descriptors::raise_open_file_limit().map(|(_, now)| now)
 }
 
@@ -55,11 +55,13 @@ pub(super) fn explain(
     )
 }
 
-/// Fails at once when `idle` idle connections beside `active` ones cannot all be open here:
-/// more than the open-file limit (after raising it) or than the ephemeral ports allow.
-pub(super) fn preflight(idle: usize, active: usize) -> Result<()> {
+/// Raises the open-file limit, and fails at once when `idle` idle connections beside `active`
+/// ones cannot all be open here: more than that limit or than the ephemeral ports allow. The
+/// limit now in force, for [`explain`].
+pub(super) fn preflight(idle: usize, active: usize) -> Result<Option<u64>> {
     let wanted = idle + active;
-    if let Some(limit) = raise_limit() {
+    let limit = raise_limit();
+    if let Some(limit) = limit {
         let needed = wanted + RESERVED;
         if (limit as usize) < needed {
             return Err(error::hint(
@@ -76,7 +78,7 @@ pub(super) fn preflight(idle: usize, active: usize) -> Result<()> {
             ));
         }
     }
-    Ok(())
+    Ok(limit)
 }
 
 /// How many ephemeral ports the kernel picks from, for connections to one address and port.
