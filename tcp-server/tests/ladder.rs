@@ -11,13 +11,15 @@
 #![allow(clippy::unwrap_used)]
 
 use std::io::{ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::process::Command;
 use std::time::Duration;
 
+mod support;
+
+use support::{connect_nodelay, WAIT};
 use testkit::{example, round_trip, run, Running};
 
-const WAIT: Duration = Duration::from_secs(10);
 /// How long the second client of the seed server waits to see that no echo comes. The seed
 /// never answers it while the first client is connected, so a loaded machine cannot make the
 /// test fail, only a server that answers.
@@ -32,15 +34,6 @@ fn seed_server() -> (Running, SocketAddr) {
 fn threaded_server() -> (Running, SocketAddr) {
     let bin = example("tcp-server", "threaded_tcp_server");
     Running::start_server(&bin, &["0"], STARTED)
-}
-
-fn connect(addr: SocketAddr) -> TcpStream {
-    let stream = TcpStream::connect_timeout(&addr, WAIT).unwrap();
-    stream.set_read_timeout(Some(WAIT)).unwrap();
-    stream.set_write_timeout(Some(WAIT)).unwrap();
-    // Each write leaves at once, in a segment of its own.
-    stream.set_nodelay(true).unwrap();
-    stream
 }
 
 #[test]
@@ -84,10 +77,10 @@ fn seed_server_echoes_the_seed_client() {
 #[test]
 fn seed_server_makes_a_second_client_wait_for_the_first() {
     let (mut server, addr) = seed_server();
-    let mut first = connect(addr);
+    let mut first = connect_nodelay(addr);
     assert_eq!(round_trip(&mut first, b"first"), b"first");
     assert_eq!(server.wait_line("收到: ", WAIT), "收到: first");
-    let mut second = connect(addr);
+    let mut second = connect_nodelay(addr);
     second.write_all(b"second").unwrap();
     second.set_read_timeout(Some(NO_ECHO)).unwrap();
     let mut buf = [0; 64];
@@ -120,9 +113,9 @@ fn seed_server_makes_a_second_client_wait_for_the_first() {
 #[test]
 fn threaded_server_answers_a_second_client_at_once() {
     let (_server, addr) = threaded_server();
-    let mut first = connect(addr);
+    let mut first = connect_nodelay(addr);
     assert_eq!(round_trip(&mut first, b"first"), b"first");
-    let mut second = connect(addr);
+    let mut second = connect_nodelay(addr);
     assert_eq!(round_trip(&mut second, b"second"), b"second");
     assert_eq!(round_trip(&mut first, b"again"), b"again");
 }
@@ -133,7 +126,7 @@ fn threaded_server_answers_a_second_client_at_once() {
 #[test]
 fn seed_server_crashes_on_a_character_split_across_two_writes() {
     let (mut server, addr) = seed_server();
-    let mut client = connect(addr);
+    let mut client = connect_nodelay(addr);
     let greeting = "你好,服务器!".as_bytes();
     assert_eq!(round_trip(&mut client, greeting), greeting);
     let ni = "你".as_bytes(); // e4 bd a0
@@ -152,7 +145,7 @@ fn seed_server_crashes_on_a_character_split_across_two_writes() {
 #[test]
 fn seed_server_crashes_on_a_message_longer_than_its_read() {
     let (mut server, addr) = seed_server();
-    let mut client = connect(addr);
+    let mut client = connect_nodelay(addr);
     client.write_all("你".repeat(342).as_bytes()).unwrap();
     let stderr = server.crashed(WAIT);
     assert!(stderr.contains("panicked"), "{stderr}");
@@ -164,7 +157,7 @@ fn seed_server_crashes_on_a_message_longer_than_its_read() {
 #[test]
 fn threaded_server_echoes_split_characters_as_bytes() {
     let (mut server, addr) = threaded_server();
-    let mut client = connect(addr);
+    let mut client = connect_nodelay(addr);
     let ni = "你".as_bytes();
     client.write_all(&ni[..2]).unwrap();
     let mut back = [0; 2];
@@ -174,7 +167,7 @@ fn threaded_server_echoes_split_characters_as_bytes() {
     let long = "你".repeat(342);
     assert_eq!(round_trip(&mut client, long.as_bytes()), long.as_bytes());
     assert!(server.wait_exit(Duration::ZERO).is_none(), "still running");
-    let mut other = connect(addr);
+    let mut other = connect_nodelay(addr);
     assert_eq!(round_trip(&mut other, b"still here"), b"still here");
 }
 
@@ -183,7 +176,7 @@ fn threaded_server_echoes_split_characters_as_bytes() {
 /// this when it fails at its undefined `data` (the Python server then dies too, when the echo
 /// has arrived before the client ends).
 fn reset_after_the_echo(addr: SocketAddr) {
-    let client = connect(addr);
+    let client = connect_nodelay(addr);
     (&client).write_all("你好,服务器!".as_bytes()).unwrap();
     let mut first = [0; 1];
     client.peek(&mut first).unwrap();
@@ -202,7 +195,7 @@ fn seed_server_crashes_when_a_client_resets_the_connection() {
 fn threaded_server_outlives_a_client_that_resets_the_connection() {
     let (mut server, addr) = threaded_server();
     reset_after_the_echo(addr);
-    let mut other = connect(addr);
+    let mut other = connect_nodelay(addr);
     assert_eq!(round_trip(&mut other, b"still here"), b"still here");
     assert!(server.wait_exit(Duration::ZERO).is_none(), "still running");
 }

@@ -11,9 +11,11 @@ use std::io::{ErrorKind, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
+mod support;
+
+use support::{connect_nodelay, WAIT};
 use testkit::{example, round_trip, Running};
 
-const WAIT: Duration = Duration::from_secs(10);
 const RUNGS: [&str; 2] = ["event_loop_tcp_server", "async_tcp_server"];
 /// More than the kernel buffers between a client and the server hold on loopback (a few MiB):
 /// a server that kept reading a client that never reads would take all of it.
@@ -24,14 +26,6 @@ const STUCK: Duration = Duration::from_secs(1);
 
 fn start(rung: &str) -> (Running, SocketAddr) {
     Running::start_server(&example("tcp-server", rung), &["0"], "服务器启动,监听 ")
-}
-
-fn connect(addr: SocketAddr) -> TcpStream {
-    let stream = TcpStream::connect_timeout(&addr, WAIT).unwrap();
-    stream.set_read_timeout(Some(WAIT)).unwrap();
-    stream.set_write_timeout(Some(WAIT)).unwrap();
-    stream.set_nodelay(true).unwrap();
-    stream
 }
 
 /// The threads of process `pid`, from /proc (Linux only).
@@ -46,7 +40,7 @@ fn threads(pid: u32) -> usize {
 fn one_thread_serves_a_hundred_clients_connected_at_once() {
     for rung in RUNGS {
         let (server, addr) = start(rung);
-        let mut clients: Vec<TcpStream> = (0..100).map(|_| connect(addr)).collect();
+        let mut clients: Vec<TcpStream> = (0..100).map(|_| connect_nodelay(addr)).collect();
         // Every client is answered while all the others stay connected, twice over.
         for round in 0..2 {
             for (i, client) in clients.iter_mut().enumerate() {
@@ -68,7 +62,7 @@ fn one_thread_serves_a_hundred_clients_connected_at_once() {
 fn a_character_split_across_two_writes_comes_back_whole() {
     for rung in RUNGS {
         let (mut server, addr) = start(rung);
-        let mut client = connect(addr);
+        let mut client = connect_nodelay(addr);
         let bytes = "你好".as_bytes();
         client.write_all(&bytes[..4]).unwrap();
         // The server prints the first part, a character cut in two, before the rest is sent.
@@ -84,7 +78,7 @@ fn a_character_split_across_two_writes_comes_back_whole() {
 fn a_client_that_never_reads_fills_its_own_buffers_and_the_others_are_still_served() {
     for rung in RUNGS {
         let (_server, addr) = start(rung);
-        let mut flooder = connect(addr);
+        let mut flooder = connect_nodelay(addr);
         flooder.set_write_timeout(Some(STUCK)).unwrap();
         let chunk = vec![b'x'; 64 * 1024];
         let mut sent = 0;
@@ -101,7 +95,7 @@ fn a_client_that_never_reads_fills_its_own_buffers_and_the_others_are_still_serv
             sent < FLOOD,
             "{rung}: the server took {sent} bytes from a client that never reads"
         );
-        let mut other = connect(addr);
+        let mut other = connect_nodelay(addr);
         assert_eq!(
             round_trip(&mut other, b"still here"),
             b"still here",

@@ -43,6 +43,14 @@ pub fn connect(addr: SocketAddr) -> TcpStream {
     stream
 }
 
+/// The same, each write leaving at once in a segment of its own (TCP_NODELAY): for tests that
+/// send in pieces on purpose.
+pub fn connect_nodelay(addr: SocketAddr) -> TcpStream {
+    let stream = connect(addr);
+    stream.set_nodelay(true).unwrap();
+    stream
+}
+
 /// A client that sends and reads as fast as it can, until `stop` is set; returns bytes echoed.
 /// It returns once the echo flows (its first bytes are back), so that what a test measures
 /// beside it happens while it streams: otherwise a test quick enough could set `stop` before the
