@@ -60,10 +60,13 @@ fn a_rate_no_machine_can_keep_is_reported_as_not_kept() {
 
 #[test]
 fn a_rate_kept_is_reported_as_kept() {
-    let doc = json_run(serve(echo), &["--rate", "200", "--count", "20"]);
+    // Kept means the rate reached is within 1% of the target, so the last send may be late by
+    // 1% of the schedule: over 1 s that is 10 ms, room for a busy machine's scheduler (over
+    // 0.1 s, 1 ms was not: CI once saw the last of 20 sends 1.5 ms late).
+    let doc = json_run(serve(echo), &["--rate", "50", "--count", "50"]);
     assert_eq!(doc["totals"]["schedule_kept"], true, "{doc}");
     let sending = f64_at(&doc, "/totals/sending_s");
-    assert!((0.1..0.11).contains(&sending), "{doc}");
+    assert!((1.0..1.0102).contains(&sending), "{doc}");
 }
 
 #[test]
