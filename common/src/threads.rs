@@ -5,8 +5,8 @@ use std::num::NonZeroUsize;
 use std::time::Duration;
 
 /// The spin when none is given, in microseconds: long enough to catch the next request of a
-/// client with one in flight on this machine (25 µs was not), measured in the README's
-/// benchmark.
+/// client with one in flight on this machine (25 µs was not), measured by the benchmark
+/// (book/en/src/benchmark.md).
 pub const SPIN_DEFAULT_MICROS: u32 = 50;
 
 /// `--threads` and `--spin`.

@@ -1,7 +1,7 @@
-//! README.md and README.zh-CN.md map each step of the document to a line of our source, as
-//! links of the form [`code`](path#L12). These tests fail when a linked line no longer holds the
-//! code the link shows, and say where that code is now, so neither mapping can drift from the
-//! source.
+//! README.md and README.zh-CN.md link to lines of our source, as links of the form
+//! [`code`](path#L12). These tests fail when a linked line no longer holds the code the link
+//! shows, and say where that code is now, so no link can drift from the source. (The books' own
+//! source links are checked by .ci/book_links.py.)
 
 use std::path::Path;
 
@@ -72,14 +72,16 @@ fn check_links(name: &str, at_least: usize) {
 
 #[test]
 fn every_source_link_in_the_readme_lands_on_its_code() {
-    // The four mapping tables hold about thirty links.
-    check_links("README.md", 25);
+    // The mapping tables moved to the book (book/en/src/rung-5.md, checked by .ci/book_links.py);
+    // the README keeps the four links to where each program creates its socket.
+    check_links("README.md", 4);
 }
 
 #[test]
 fn every_source_link_in_the_chinese_readme_lands_on_its_code() {
-    // The same four mapping tables, in Chinese.
-    check_links("README.zh-CN.md", 25);
+    // Trimmed to a front door, the Chinese README may hold no source link at all; any it holds
+    // must still land on its code.
+    check_links("README.zh-CN.md", 0);
 }
 
 #[test]

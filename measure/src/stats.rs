@@ -165,7 +165,7 @@ impl Latencies {
 
 /// Latency figures as `--json` gives them: `count`, then `min_us` … `max_us` in microseconds
 /// when something was measured, and the histogram when asked for. Fields are in alphabetical
-/// order, as the document's keys are (the README says so).
+/// order, as the document's keys are (book/en/src/load-mode.md says so).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figures {
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -107,7 +107,7 @@ struct Args {
 /// Left alone, the kernel lets each socket's buffers grow to 4 MiB (send) and 6 MiB (receive):
 /// ~1.4 MiB of kernel memory per client that sends without reading, and more for a half-closed
 /// one. A fixed size bounds that, and stops the growth the kernel would otherwise do for the
-/// first few hundred milliseconds of a stream. Chosen by measurement: see the README.
+/// first few hundred milliseconds of a stream. Chosen by measurement: book/en/src/options.md.
 const DEFAULT_SOCKET_BUFFER: u32 = 224 * 1024;
 
 fn main() {
@@ -233,7 +233,7 @@ fn listening(asked: i32) -> String {
     };
     let queue = capped.unwrap_or(asked);
     // A kernel fact, whichever code path this build takes: Linux counts the queue full only
-    // when it holds more than the backlog (README's correction 1 measures it).
+    // when it holds more than the backlog (book/en/src/corrections.md, item 1, measures it).
     let linux = if cfg!(target_os = "linux") {
         "yes"
     } else {

@@ -1,7 +1,7 @@
-//! Load mode's `--json` document: the whole run as one JSON object (the README describes every
-//! field). Names are stable; units are in them: `_s` seconds, `_us` microseconds, `_ns`
+//! Load mode's `--json` document: the whole run as one JSON object (book/en/src/load-mode.md
+//! describes every field). Names are stable; units are in them: `_s` seconds, `_us` microseconds, `_ns`
 //! nanoseconds, `_per_s` a second. Each struct's fields are in alphabetical order, as the
-//! document's keys are (the README says so).
+//! document's keys are (that page says so).
 
 use std::net::SocketAddr;
 use std::time::Duration;

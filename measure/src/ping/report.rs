@@ -127,8 +127,8 @@ impl Records {
     }
 }
 
-/// The `--json` document. Its names are stable: see the README for each one's meaning. Each
-/// struct's fields are in alphabetical order, as the document's keys are (the README says so).
+/// The `--json` document. Its names are stable: book/en/src/ping-mode.md gives each one's meaning.
+/// Each struct's fields are in alphabetical order, as the document's keys are (that page says so).
 #[derive(Debug, Serialize)]
 pub(super) struct Document {
     interval_width_s: f64,
