@@ -17,6 +17,7 @@
 //! - [`shell`]: command lines in hints: how to start a program, its arguments quoted;
 //! - [`text`]: received bytes shown as text (a streaming UTF-8 decoder) and the UDP uppercase;
 //! - [`threads`]: `--threads` and `--spin`, the same for both servers;
+//! - [`spin`]: the spin before sleeping, adapting to whether it pays;
 //! - [`ticker`]: a thread that wakes an event loop at a steady period;
 //! - [`typed`]: addresses typed as text: `host:port` and `[v6]:port` taken apart, and whether a
 //!   text is an IP address, a host name or a port number.
@@ -36,6 +37,7 @@ pub mod man;
 pub mod messages;
 pub mod output;
 pub mod shell;
+pub mod spin;
 pub mod text;
 pub mod threads;
 pub mod ticker;

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context, Result};
 use common::cli;
+use common::spin::Spin;
 use common::text::count;
 use common::ticker::Ticker;
 use log::{debug, info};
@@ -31,8 +32,8 @@ pub struct Settings {
     pub per_address_on_loopback: bool,
     /// `None`: idle connections are never closed.
     pub idle_timeout: Option<Duration>,
-    /// How long a worker keeps looking for events after the last one before it sleeps.
-    pub spin: Duration,
+    /// How a worker keeps looking for events after the last one before it sleeps.
+    pub spin: Spin,
 }
 
 /// The server, every thread started: [`Serving::run`] serves until Ctrl-C.

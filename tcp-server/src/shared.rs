@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use common::spin::Spin;
+
 use crate::room::Seat;
 
 /// After Ctrl-C, how long open connections may go on before they are closed.
@@ -24,7 +26,7 @@ pub struct Shared {
     /// Open connections by client address, where the cap applies.
     pub per_address: Mutex<HashMap<IpAddr, usize>>,
     pub idle_timeout: Option<Duration>,
-    pub spin: Duration,
+    pub spin: Spin,
     /// Set by Ctrl-C: accept no more, finish what is open.
     pub stopping: AtomicBool,
     /// Accepting fails (out of descriptors, say): said once for the server, not every 100 ms

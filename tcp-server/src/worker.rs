@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use common::spin::Spinner;
 use common::{descriptors, error};
 use log::{error, info};
 use mio::net::TcpListener;
@@ -53,6 +54,8 @@ pub struct Worker {
     now: Instant,
     /// Until when to keep looking for events without sleeping, after the last one.
     spin_until: Instant,
+    /// Whether to spin after traffic, and for how long (common::spin).
+    spinner: Spinner,
 }
 
 impl Worker {
@@ -79,6 +82,7 @@ impl Worker {
             stop_at: None,
             now,
             spin_until: now,
+            spinner: Spinner::new(shared.spin),
         })
     }
 
@@ -95,7 +99,11 @@ impl Worker {
             // are rare; usually the wait has no timeout (the ticker wakes us for sweeps).
             // A connection with more to read, or a spin after recent traffic, only looks for
             // events, without waiting.
-            let timeout = if self.conns.have_more() || self.now < self.spin_until {
+            let spinning = self.spinner.spinning() && self.now < self.spin_until;
+            if self.spinner.spinning() && !spinning {
+                common::spin::log(self.index, self.spinner.ran_out());
+            }
+            let timeout = if self.conns.have_more() || spinning {
                 Some(Duration::ZERO)
             } else {
                 [self.accept_paused_until, self.stop_at]
@@ -127,7 +135,15 @@ impl Worker {
                 // The next request of a busy client usually comes within microseconds: asleep,
                 // this thread would pay a wake-up for it (on a VM that halts an idle vCPU, tens
                 // of microseconds). A tick of the sweep ticker is no traffic: no spin for it.
-                self.spin_until = self.now + self.shared.spin;
+                let (spin, turned) = self.spinner.traffic();
+                self.spin_until = self.now + spin;
+                common::spin::log(self.index, turned);
+            } else if spinning && events.is_empty() {
+                // Nothing yet: a program waiting for this CPU (a client on the same one) runs
+                // now rather than after the spin; a yield that long says it did.
+                let before = Instant::now();
+                std::thread::yield_now();
+                self.spinner.yielded(before.elapsed());
             }
             // Then those that stopped at their share last turn, each after everyone else.
             self.conns.exchange_on_the_rest(self.now);

@@ -3,8 +3,9 @@
 //!
 //! Every thread waits on the same socket; the kernel hands each datagram to one waiting thread,
 //! which on Linux takes the others already waiting with it (batch.rs). After a batch a thread
-//! looks for the next one without sleeping for `--spin` microseconds: a client with one request
-//! in flight sends its next within microseconds, and a thread asleep would pay a wake-up for it.
+//! looks for the next one without sleeping for a few microseconds: a client with one request in
+//! flight sends its next within microseconds, and a thread asleep would pay a wake-up for it.
+//! Whether it spins, and how long, is common::spin's to decide.
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
@@ -15,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context, Result};
 use common::logging::Budget;
+use common::spin::{self, Spin, Spinner};
 use common::text::count;
 use common::{cli, error, step};
 use log::{info, warn};
@@ -33,14 +35,14 @@ const LOG_LINES_PER_SECOND: u32 = 20;
 #[derive(Debug)]
 pub struct Settings {
     pub threads: usize,
-    pub spin: Duration,
+    pub spin: Spin,
     pub limiter: Limiter,
 }
 
 /// What the threads share.
 struct Shared {
     socket: UdpSocket,
-    spin: Duration,
+    spin: Spin,
     /// Taken only when a limit is on (`limited`): one lock per datagram then.
     limiter: Mutex<Limiter>,
     limited: bool,
@@ -83,7 +85,7 @@ pub fn start(socket: UdpSocket, settings: Settings) -> Result<Serving> {
         let shared = Arc::clone(&shared);
         let handle = std::thread::Builder::new()
             .name(format!("worker-{n}"))
-            .spawn(move || serve(&shared))
+            .spawn(move || serve(&shared, n))
             .with_context(|| t!("starting-worker"))?;
         handles.push(handle);
     }
@@ -95,7 +97,7 @@ impl Serving {
     /// the summary.
     pub fn run(self) -> Result<()> {
         let shared = self.shared;
-        serve(&shared);
+        serve(&shared, 0);
         for handle in self.handles {
             handle.join().map_err(|_| anyhow!(t!("worker-panicked")))?;
         }
@@ -122,7 +124,7 @@ impl Serving {
 
 /// One thread: step 3, receive datagrams (on Linux every one already waiting, in one call), make
 /// their replies, then step 4, send them all back (in one call too), until the server stops.
-fn serve(shared: &Shared) {
+fn serve(shared: &Shared, index: usize) {
     let mut batch = Batch::new();
     let mut replies: Vec<(Vec<u8>, SocketAddr)> = Vec::with_capacity(batch::SLOTS);
     // A person sees every datagram in the log; a flood gets one summary line a second.
@@ -132,12 +134,24 @@ fn serve(shared: &Shared) {
         LOG_LINES_PER_SECOND,
         Instant::now(),
     );
+    let mut spinner = Spinner::new(shared.spin);
     let mut spin_until = Instant::now();
     while !shared.stopping.load(Ordering::Relaxed) {
-        let received = batch.receive(&shared.socket, Instant::now() < spin_until);
+        let spinning = spinner.spinning() && Instant::now() < spin_until;
+        if spinner.spinning() && !spinning {
+            spin::log(index, spinner.ran_out());
+        }
+        let received = batch.receive(&shared.socket, spinning);
         let n = match received {
             Ok(n) => n,
             Err(e) if error::is_timeout(&e) => {
+                if spinning {
+                    // Nothing yet: a program waiting for this CPU (a client on the same one)
+                    // runs now rather than after the spin; a yield that long says it did.
+                    let before = Instant::now();
+                    std::thread::yield_now();
+                    spinner.yielded(before.elapsed());
+                }
                 shown.roll(Instant::now());
                 continue;
             }
@@ -149,7 +163,9 @@ fn serve(shared: &Shared) {
                 continue;
             }
         };
-        spin_until = Instant::now() + shared.spin;
+        let (spin, turned) = spinner.traffic();
+        spin_until = Instant::now() + spin;
+        spin::log(index, turned);
         replies.clear();
         for i in 0..n {
             let (data, from) = batch.datagram(i);
