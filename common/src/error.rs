@@ -96,9 +96,13 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 pub fn report(error: &anyhow::Error) {
     // After the log lines that came before it, not in the middle of them.
     crate::logging::flush();
-    eprintln!("{}{}", error_label(), chain_text(error));
+    // A Chinese sentence may hold several lines: they go under the label's text.
+    eprint!(
+        "{}",
+        crate::lines::under(&error_label(), &chain_text(error))
+    );
     if let Some(hinted) = error.downcast_ref::<Hinted>() {
-        eprintln!("{}{}", hint_label(), hinted.hint);
+        eprint!("{}", crate::lines::under(&hint_label(), &hinted.hint));
     }
 }
 

@@ -23,13 +23,17 @@ pub fn on() -> bool {
 }
 
 /// Writes one narrated step to stderr, `[step 2 bind] text` (`[步骤 2 绑定地址和端口] …` in
-/// Chinese). Use [`step!`](crate::step), which checks [`on`] first.
+/// Chinese); a text of several lines (the Chinese says one fact a line) has its later lines
+/// indented under the first one's text (see [`crate::lines`]). Use [`step!`](crate::step), which
+/// checks [`on`] first.
 pub fn say(number: u8, step: Step, text: &str) {
     let word = t!("step-word");
     let name = t!("step-name", step = step.key());
-    // One whole line, through the same queue as the log, so the two stay in order and neither
-    // can block the program when nobody reads stderr.
-    crate::logging::write_line(format!("[{word} {number} {name}] {text}\n").as_bytes());
+    // One write for the whole step, through the same queue as the log, so the two stay in order,
+    // another thread's step cannot come between its lines, and neither can block the program
+    // when nobody reads stderr.
+    let block = crate::lines::under(&format!("[{word} {number} {name}] "), text);
+    crate::logging::write_line(block.as_bytes());
 }
 
 /// A step of the post, as `--explain` names it. The numbers differ per program (a UDP server's
@@ -84,11 +88,26 @@ pub struct Flag {
 }
 
 impl Flag {
-    /// Turns narration on when the flag was given.
+    /// Turns narration on when the flag was given. Call it after logging is set up
+    /// ([`crate::cli::init_logging`]): narration then takes the info log's place (see
+    /// [`quiet_info_log`]).
     pub fn apply(self) {
         if self.explain {
             enable();
+            quiet_info_log(std::env::var_os("RUST_LOG").is_some());
         }
+    }
+}
+
+/// With `--explain`, the narration says what the info log lines say (a connection accepted, what
+/// it received, how it closed, the summary at the end), in the run's language and in the post's
+/// steps: the learner reads each fact once, and a Chinese session shows no English sentence.
+/// The log keeps its warnings and errors. Whoever sets `RUST_LOG` (an engineer who greps the
+/// log) gets every line they asked for, beside the narration; without `--explain` nothing
+/// changes.
+fn quiet_info_log(rust_log_set: bool) {
+    if !rust_log_set {
+        log::set_max_level(log::LevelFilter::Warn.min(log::max_level()));
     }
 }
 

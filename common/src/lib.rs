@@ -32,6 +32,7 @@ pub mod explain;
 pub mod i18n;
 pub mod input;
 pub mod lang;
+pub mod lines;
 pub mod logging;
 pub mod man;
 pub mod messages;

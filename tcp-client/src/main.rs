@@ -32,7 +32,7 @@ use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser};
 use common::addr::{self, DEFAULT_HOST, TCP_PORT};
 use common::text::lossy;
-use common::{cli, error, explain, input, lang, shell, step};
+use common::{cli, error, explain, input, lang, lines, shell, step};
 use log::debug;
 use measure::load;
 
@@ -160,21 +160,23 @@ fn check_address(args: &mut Args, port_given: bool) -> Result<()> {
         }
         typed::Verdict::Warn { host } => {
             let message = args.messages.first().map_or("", String::as_str);
+            let warning = t!(
+                "message-may-be-a-host",
+                message = message,
+                host = &args.host,
+                port = args.port
+            );
             let lines = format!(
-                "{}{}\n{}{}\n",
-                t!("warning-label"),
-                t!(
-                    "message-may-be-a-host",
-                    message = message,
-                    host = &args.host,
-                    port = args.port
-                ),
-                common::messages::hint_label(),
-                t!(
-                    "hint-message-may-be-a-host",
-                    command = shell::with_args(&shell::how_to_start("tcp-client")),
-                    host = host,
-                    port = args.port
+                "{}{}",
+                lines::under(&t!("warning-label"), &warning),
+                lines::under(
+                    &common::messages::hint_label(),
+                    &t!(
+                        "hint-message-may-be-a-host",
+                        command = shell::with_args(&shell::how_to_start("tcp-client")),
+                        host = host,
+                        port = args.port
+                    )
                 )
             );
             common::logging::write_line(lines.as_bytes());

@@ -18,6 +18,8 @@ use testkit::{assert_chinese_narration, assert_in_order, run, Output};
 
 mod support;
 
+/// Where the later lines of a `[步骤 N 连接]`, `[步骤 4 接收]` or `[步骤 5 关闭]` step start.
+const I: &str = "              ";
 const BIN: &str = env!("CARGO_BIN_EXE_tcp-client");
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -74,21 +76,36 @@ fn a_chinese_locale_narrates_every_step_in_chinese() {
         &out.stderr,
         &[
             "[步骤 1 创建套接字] 正在创建套接字：IPv4 (AF_INET) + 流式 (SOCK_STREAM) = TCP\n",
+            // One fact a line, the later lines under the first one's text (14 columns).
             &format!(
-                "[步骤 2 连接] 已从 {local} 连接到 {addr}：connect() 发出 SYN 后立即返回\
-                 （非阻塞，EINPROGRESS）；我们在 poll() 里等着，服务器的 SYN-ACK 回来了，\
-                 内核再回一个 ACK，三次握手完成；端口 {port} 是内核为我们挑选的临时端口\n"
+                "[步骤 2 连接] 已从 {local} 连接到 {addr}。\n\
+                 {I}connect() 发出 SYN 后立即返回（非阻塞，EINPROGRESS）。\n\
+                 {I}我们在 poll() 里等着，服务器的 SYN-ACK 回来了。\n\
+                 {I}内核再回一个 ACK，三次握手完成。\n\
+                 {I}端口 {port} 是内核为我们挑选的临时端口。\n"
             ),
             "[步骤 3 发送] 已发送 2 字节\n",
-            "[步骤 4 接收] 收到 2 字节：刚发出的 2 字节已收回 2 字节（TCP 是字节流：\
-             一个回复可能要分几次才能读完）\n",
-            "[步骤 5 关闭] 用 shutdown(Write) 关闭了我们的发送方向：我们的 FIN 排队发出，\
-             这是四次挥手的前一半（shutdown() 不等对方的 ACK；在回环上，这个 ACK 通常捎带在\
-             服务器自己的 FIN 上）；服务器会读到 EOF\n",
-            "[步骤 5 关闭] 服务器也关闭了它那一端：它的 FIN 到了，我们的内核回以 ACK，\
-             这是四次挥手的后一半；除了回显，它没有多发任何数据\n",
-            &format!("[步骤 5 关闭] 已关闭套接字。先发 FIN 的是我们，所以从这次关闭起，我们这一端 {local} 还要在 TIME_WAIT 状态停留 60 秒"),
-            &format!("`ss -tan` 看到的 TIME-WAIT 在我们的临时端口 {port} 上，而不在服务器的端口上\n"),
+            &format!(
+                "[步骤 4 接收] 收到 2 字节：刚发出的 2 字节已收回 2 字节。\n\
+                 {I}TCP 是字节流：一个回复可能要分几次才能读完。\n"
+            ),
+            &format!(
+                "[步骤 5 关闭] 用 shutdown(Write) 关闭了我们的发送方向，我们的 FIN 排队发出。\n\
+                 {I}这是四次挥手的前一半。\n\
+                 {I}shutdown() 不等对方的 ACK。\n\
+                 {I}在回环上，这个 ACK 通常捎带在服务器自己的 FIN 上。\n\
+                 {I}服务器会读到 EOF。\n"
+            ),
+            &format!(
+                "[步骤 5 关闭] 服务器也关闭了它那一端：它的 FIN 到了，我们的内核回以 ACK。\n\
+                 {I}这是四次挥手的后一半。\n\
+                 {I}除了回显，它没有多发任何数据。\n"
+            ),
+            &format!(
+                "[步骤 5 关闭] 已关闭套接字。先发 FIN 的是我们。\n\
+                 {I}所以从这次关闭起，我们这一端 {local} 要在 TIME_WAIT 停留 60 秒。\n"
+            ),
+            &format!("{I}`ss -tan` 看到的 TIME-WAIT 在我们的临时端口 {port} 上，\n{I}而不在服务器的端口上。\n"),
         ],
     );
 }
@@ -124,7 +141,7 @@ fn after_the_client_exits_its_port_is_in_time_wait() {
                  connection, {local}, stays in TIME_WAIT"
             )
         } else {
-            format!("我们这一端 {local} 还要在 TIME_WAIT 状态停留")
+            format!("我们这一端 {local} 要在 TIME_WAIT 停留")
         };
         assert!(out.stderr.contains(&narrated), "{}", out.stderr);
         assert!(
@@ -162,14 +179,16 @@ fn a_server_that_closes_first_keeps_time_wait_itself() {
     assert_in_order(
         &out.stderr,
         &[
-            "[步骤 5 关闭] 用 shutdown(Write) 关闭了我们的发送方向；服务器已经先关闭了它那一端\
-             （它的 FIN 已到，我们的内核回了 ACK），所以我们的 FIN 是四次挥手的后一半，\
-             由服务器回 ACK\n",
+            &format!(
+                "[步骤 5 关闭] 用 shutdown(Write) 关闭了我们的发送方向。\n\
+                 {I}服务器已经先关闭了它那一端：它的 FIN 已到，我们的内核回了 ACK。\n\
+                 {I}所以我们的 FIN 是四次挥手的后一半，由服务器回 ACK。\n"
+            ),
             "[步骤 5 关闭] 服务器在它的 FIN 之前，除了回显没有多发任何数据\n",
             &format!(
-                "[步骤 5 关闭] 已关闭套接字。先发 FIN 的是服务器，所以 TIME_WAIT（Linux 上固定 \
-                 60 秒）留在它那一端 {addr}；我们这一端 {local} 在服务器对我们的 FIN 回了 \
-                 ACK 后就消失了\n"
+                "[步骤 5 关闭] 已关闭套接字。先发 FIN 的是服务器。\n\
+                 {I}所以 TIME_WAIT（Linux 上固定 60 秒）留在它那一端 {addr}。\n\
+                 {I}我们这一端 {local} 在服务器对我们的 FIN 回了 ACK 后就消失了。\n"
             ),
         ],
     );
@@ -311,9 +330,10 @@ fn addresses_typed_as_messages_are_refused_or_warned_about_in_chinese() {
         out.stderr,
         format!(
             "错误：“127.0.0.1”看起来是要连接的主机，而不是要发送的消息\n\
-             提示：要连接 127.0.0.1 的 8888 端口，请用 `{command} --host 127.0.0.1 --port 8888`；\
-             如果确实要把“127.0.0.1”当作消息发送，请从管道输入：\
-             `echo '127.0.0.1' | {command} --stdin`\n"
+             提示：要连接 127.0.0.1 的 8888 端口，请用：\n\
+             \x20     {command} --host 127.0.0.1 --port 8888\n\
+             \x20     如果确实要把“127.0.0.1”当作消息发送，请从管道输入：\n\
+             \x20     echo '127.0.0.1' | {command} --stdin\n"
         )
     );
 
@@ -324,7 +344,8 @@ fn addresses_typed_as_messages_are_refused_or_warned_about_in_chinese() {
         out.stderr,
         format!(
             "警告：“example.com”看起来像主机名；它会被当作消息，发送到 127.0.0.1 的 {port} 端口\n\
-             提示：如果要连接的是 example.com，请用 `{command} --host example.com --port {port}`\n"
+             提示：如果要连接的是 example.com，请用：\n\
+             \x20     {command} --host example.com --port {port}\n"
         )
     );
 
@@ -337,8 +358,9 @@ fn addresses_typed_as_messages_are_refused_or_warned_about_in_chinese() {
         out.stderr,
         format!(
             "错误：--host 127.0.0.1:{port} 里写的端口是 {port}，而 --port 给的是 1\n\
-             提示：端口只给一次，用 --port：`--host 127.0.0.1 --port {port}` 或 \
-             `--host 127.0.0.1 --port 1`\n"
+             提示：端口只给一次，用 --port：\n\
+             \x20     `--host 127.0.0.1 --port {port}`\n\
+             \x20     或 `--host 127.0.0.1 --port 1`\n"
         )
     );
 }

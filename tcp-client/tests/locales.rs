@@ -11,6 +11,18 @@ const ZH: &str = include_str!("../locales/zh.ftl");
 fn texts(file: &str) -> Vec<String> {
     let mut found = Vec::new();
     for line in file.lines().filter(|l| !l.starts_with('#')) {
+        // `id =` or a choice's `[key]` with the text on the lines below (one fact a line), and
+        // a command on a line of its own (`{ $command } --host …`, `echo '…' | …`): nothing to
+        // translate.
+        let trimmed = line.trim_start();
+        if (line.ends_with(" =") && !line.starts_with(' '))
+            || (trimmed.trim_start_matches('*').starts_with('[') && trimmed.ends_with(']'))
+            || trimmed.starts_with("{ $command }")
+            || trimmed.starts_with("echo '")
+            || (trimmed.starts_with('`') && trimmed.ends_with('`'))
+        {
+            continue;
+        }
         let text = match line.split_once(" = ") {
             Some((id, value)) if !id.starts_with(' ') => value,
             // A choice, `   *[key] text`, or the `}` that ends a placeable.

@@ -57,6 +57,23 @@ closing = closing the socket for { $peer } after echoing { $echoed } bytes: { $w
        *[stopping] the server is stopping
     }
 
+## Stopping (Ctrl-C): the post stops the server by closing the listening socket
+
+# $grace: the seconds open connections get to finish.
+stopping = stopping (Ctrl-C): the listening socket takes no new connections; open ones get { $grace } s to finish (Ctrl-C again to quit now)
+# At the end: $served connections served, $echoed bytes echoed; $full is "yes" when the server was
+# full at some time: it refused $refused new connections and closed $evicted idle ones (--max-connections $max).
+stopped = stopped: served { $served ->
+        [one] 1 connection
+       *[other] { $served } connections
+    }, echoed { $echoed ->
+        [one] 1 byte
+       *[other] { $echoed } bytes
+    }{ $full ->
+        [yes] ; while full, refused { $refused } and closed { $evicted } idle to make room (--max-connections { $max })
+       *[no] {""}
+    }
+
 ## What the server was doing when an error came
 
 creating-socket = creating a TCP socket for { $addr }

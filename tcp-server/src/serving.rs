@@ -11,10 +11,10 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context, Result};
-use common::cli;
 use common::spin::Spin;
 use common::text::count;
 use common::ticker::Ticker;
+use common::{cli, step};
 use log::{debug, info};
 use mio::Waker;
 
@@ -97,6 +97,7 @@ pub fn start(listener: std::net::TcpListener, settings: Settings) -> Result<Serv
     // ends the server at once.
     let stop = Arc::clone(&shared);
     cli::on_stop_signal(move || {
+        step!(6, Step::Close, t!("stopping", grace = GRACE.as_secs()));
         info!(
             "stopping: no new connections; open ones get {} s to finish (Ctrl-C again to quit now)",
             GRACE.as_secs()
@@ -146,6 +147,19 @@ impl Serving {
         } else {
             String::new()
         };
+        step!(
+            6,
+            Step::Close,
+            t!(
+                "stopped",
+                served = shared.served.load(Ordering::SeqCst),
+                echoed = shared.echoed.load(Ordering::SeqCst),
+                full = if refused + evicted > 0 { "yes" } else { "no" },
+                refused = refused,
+                evicted = evicted,
+                max = shared.max
+            )
+        );
         info!(
             "stopped: served {}, echoed {}{full}",
             count(

@@ -10,7 +10,7 @@ use std::net::{TcpListener, TcpStream};
 use std::process::Command;
 use std::time::Duration;
 
-use testkit::{assert_chinese_narration, assert_in_order, run, Server};
+use testkit::{assert_chinese_narration, assert_in_order, assert_no_english_sentence, run, Server};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tcp-server");
 const WAIT: Duration = Duration::from_secs(10);
@@ -45,13 +45,16 @@ fn a_chinese_locale_narrates_every_step_in_chinese() {
         &stderr,
         &[
             "[步骤 1 创建套接字] 已创建套接字：IPv4 (AF_INET) + 流式 (SOCK_STREAM) = TCP",
+            // One fact a line, the later lines under the first one's text.
             &format!(
-                "[步骤 2 绑定地址和端口] 已绑定到 {}，这是回环地址",
-                server.addr
+                "[步骤 2 绑定地址和端口] 已绑定到 {}。\n{}这是回环地址",
+                server.addr,
+                " ".repeat(24)
             ),
-            "[步骤 3 监听连接] 开始监听",
+            "[步骤 3 监听连接] 开始监听。从现在起，三次握手由内核自己完成。\n",
             "不是最大连接数",
-            "[步骤 3 监听连接] 每条连接都要占一个文件描述符：打开文件数上限是 ",
+            "[步骤 3 监听连接] 每条连接都要占一个文件描述符。\n",
+            "                  打开文件数的上限是 ",
             "[步骤 4 接受连接] 已接受 127.0.0.1:",
             "[步骤 5 数据交换] 从 127.0.0.1:",
             "收到 6 字节，回发 6 字节",
@@ -61,6 +64,27 @@ fn a_chinese_locale_narrates_every_step_in_chinese() {
     );
     // stdout is what scripts read: the same in every language.
     assert!(server.more_stdout().is_empty(), "narration reached stdout");
+}
+
+/// A Chinese `--explain` session, from start to Ctrl-C, shows the learner no English sentence:
+/// the info log lines the narration already says (a connection, what it received, how it
+/// closed, stopping, the summary) are left out, and the stop is narrated in Chinese. stdout
+/// keeps its `listening on` line for scripts.
+#[cfg(unix)]
+#[test]
+fn a_chinese_explain_session_shows_no_english_sentence() {
+    let mut server = served_once("zh_CN.UTF-8", &["--explain"]);
+    let stderr = server.stop_after("[步骤 6 关闭] 关闭与", WAIT);
+    assert_in_order(
+        &stderr,
+        &[
+            "[步骤 6 关闭] 收到 Ctrl-C，服务器开始停止。\n",
+            "              监听套接字不再接受新连接。\n",
+            "[步骤 6 关闭] 服务器已停止。\n",
+            "              共服务了 1 条连接，回显了 6 字节。\n",
+        ],
+    );
+    assert_no_english_sentence(&stderr);
 }
 
 #[test]
@@ -165,7 +189,7 @@ fn where_the_cap_is_not_read_the_narration_says_it_may_be_lower() {
         ),
         (
             "zh",
-            "最多 65535 个在全连接队列里等 accept() 取走（也可能更少：操作系统可能会限制它）",
+            "这个队列最多放 65535 个连接。\n                  也可能更少：操作系统可能会限制它。\n",
         ),
     ] {
         let mut cmd = Command::new(BIN);

@@ -22,7 +22,7 @@ mod stdout;
 pub use artifacts::{binary, build_dir, example};
 pub use client::{client, run, run_with_stdout, Output};
 pub use data::{noise, round_trip};
-pub use narration::{assert_chinese_narration, assert_in_order};
+pub use narration::{assert_chinese_narration, assert_in_order, assert_no_english_sentence};
 pub use packaging::assert_packaging;
 pub use proc::cpu_time;
 pub use running::{Finished, Running};

@@ -116,6 +116,16 @@ impl Server {
         wait_deadline(&mut self.child, timeout)
     }
 
+    /// Waits until the log contains `needle`, stops the server as Ctrl-C does (SIGINT), waits
+    /// for it to exit, and returns all it logged. Panics, with the log, if either wait fails.
+    #[cfg(unix)]
+    pub fn stop_after(&mut self, needle: &str, timeout: Duration) -> String {
+        assert!(self.wait_for_log(needle, timeout), "{}", self.stderr());
+        self.signal("INT");
+        assert!(self.wait_exit(timeout).is_some(), "{}", self.stderr());
+        self.stderr()
+    }
+
     /// True while the process runs.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))

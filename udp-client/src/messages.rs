@@ -9,5 +9,5 @@ common::catalog!();
 /// A warning line on stderr, in the run's language.
 pub fn warn(text: &str) {
     common::logging::flush();
-    eprintln!("{}{text}", t!("warning-label"));
+    eprint!("{}", common::lines::under(&t!("warning-label"), text));
 }

@@ -56,9 +56,10 @@ fn a_message_that_looks_like_a_server_is_sent_with_a_warning_and_the_right_comma
     assert_eq!(
         out.stderr,
         format!(
-            "警告：“example.com”看起来像服务器的地址，但 MESSAGE 是要发送的文字：它会作为一个数据报\
-             发往 {addr}。如果想和那台服务器通信，请用：`cargo run -p udp-client -- --host \
-             example.com --port {port} hi`\n"
+            "警告：“example.com”看起来像服务器的地址，但 MESSAGE 是要发送的文字：\n\
+             \x20     它会作为一个数据报发往 {addr}。\n\
+             \x20     如果想和那台服务器通信，请用：\n\
+             \x20     cargo run -p udp-client -- --host example.com --port {port} hi\n"
         )
     );
 
@@ -89,9 +90,10 @@ fn ping_mode_given_a_server_as_a_message_is_a_usage_error_with_the_right_command
     assert_eq!(out.code(), Some(2), "{out:?}");
     assert_eq!(
         out.stderr,
-        "错误：“[::1]:7”看起来像服务器的地址，却写在了 MESSAGE 的位置：udp-client（包括 ping \
-         模式）的服务器要用 --host 和 --port 指定\n\
-         提示：要 ping 那台服务器，请用：`cargo run -p udp-client -- --host ::1 --port 7 --ping`\n"
+        "错误：“[::1]:7”看起来像服务器的地址，却写在了 MESSAGE 的位置。\n\
+         \x20     udp-client（包括 ping 模式）的服务器要用 --host 和 --port 指定。\n\
+         提示：要 ping 那台服务器，请用：\n\
+         \x20     cargo run -p udp-client -- --host ::1 --port 7 --ping\n"
     );
 
     let out = client(addr, &["-c", "1", "hello"]);
@@ -137,7 +139,10 @@ fn host_with_a_port_is_taken_apart_unless_port_says_otherwise() {
     assert_eq!(out.code(), Some(2), "{out:?}");
     assert_eq!(
         out.stderr,
-        format!("错误：--host {host} 里写了端口 {port}，--port 又写了 1：端口只需给一次，写在哪边都行\n")
+        format!(
+            "错误：--host {host} 里写了端口 {port}，--port 又写了 1。\n\
+             \x20     端口只需给一次，写在哪边都行。\n"
+        )
     );
 }
 

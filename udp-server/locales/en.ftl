@@ -16,6 +16,18 @@ sent = sent its uppercase, { $len } bytes, back to { $to } (whether it arrives, 
 # Under --rate-limit: $from sent more datagrams a second than one source gets replies to.
 over-rate-limit = sent nothing: { $from } is over its rate limit
 
+## Stopping (Ctrl-C): the post's `with` closes the socket then
+
+# $answered: datagrams answered; $dropped: datagrams dropped; $limited is "yes" with --rate-limit,
+# and then $rate_limited datagrams were not answered for it.
+stopped = stopped, and the socket closed with it: answered { $answered ->
+        [one] 1 datagram
+       *[other] { $answered } datagrams
+    }, dropped { $dropped }{ $limited ->
+        [yes] , rate-limited { $rate_limited }
+       *[no] {""}
+    }
+
 ## What was being done when an error stopped the server: "error: creating a UDP socket for …: why"
 
 # $addr: the address asked for (--host, --port).

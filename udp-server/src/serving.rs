@@ -109,6 +109,17 @@ impl Serving {
         } else {
             String::new()
         };
+        step!(
+            5,
+            Step::Close,
+            t!(
+                "stopped",
+                answered = shared.answered.load(Ordering::SeqCst),
+                dropped = shared.dropped.load(Ordering::SeqCst),
+                limited = if shared.limited { "yes" } else { "no" },
+                rate_limited = shared.rate_limited.load(Ordering::SeqCst)
+            )
+        );
         info!(
             "stopped: answered {}, dropped {}{limited}",
             count(

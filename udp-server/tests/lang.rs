@@ -7,7 +7,7 @@
 use std::net::{SocketAddr, UdpSocket};
 use std::process::Command;
 
-use testkit::{assert_chinese_narration, assert_in_order, run, Server};
+use testkit::{assert_chinese_narration, assert_in_order, assert_no_english_sentence, run, Server};
 
 mod support;
 use support::{socket_to, BIN, WAIT};
@@ -40,10 +40,14 @@ fn served_and_refused(lang: &str, args: &[&str]) -> (Server, SocketAddr) {
 fn a_chinese_locale_narrates_every_step_in_chinese() {
     let (server, me) = served_and_refused("zh_CN.UTF-8", &[]);
     let step_1 = "[步骤 1 创建套接字] 已创建套接字：IPv4 (AF_INET) + 数据报 (SOCK_DGRAM) = UDP\n";
+    // One fact a line, the later lines under the first one's text.
     let step_2 = format!(
-        "[步骤 2 绑定地址和端口] 已绑定到 {}，这是回环地址：只有本机上的程序能访问它；\
-         UDP 没有 listen()，也没有 accept()：它是无连接的，数据报直接送到这个套接字\n",
-        server.addr
+        "[步骤 2 绑定地址和端口] 已绑定到 {}。\n\
+         {indent}这是回环地址：只有本机上的程序能访问它。\n\
+         {indent}UDP 没有 listen()，也没有 accept()：它是无连接的。\n\
+         {indent}数据报直接送到这个套接字。\n",
+        server.addr,
+        indent = " ".repeat(24)
     );
     let received = format!("[步骤 3 接收] 收到来自 {me} 的一个 3 字节的数据报\n");
     let sent = format!(
@@ -65,9 +69,36 @@ fn a_chinese_locale_narrates_every_step_in_chinese() {
     // order, but the first one's step 4 may come after the second one's step 3 or 4.
     assert_in_order(&stderr, &[step_1, &step_2, &received, &sent]);
     assert_in_order(&stderr, &[step_1, &step_2, &received, &received, &refused]);
-    // Log lines stay in English, and stdout is what scripts read: the same in every language.
-    assert!(stderr.contains("] received \"abc\" from "), "{stderr}");
+    // The info log line the narration already says is left out (it is for RUST_LOG users, and
+    // in English), and stdout is what scripts read: the same in every language.
+    assert!(!stderr.contains("] received \"abc\" from "), "{stderr}");
     assert!(server.more_stdout().is_empty(), "narration reached stdout");
+}
+
+/// A Chinese `--explain` session, from start to Ctrl-C, shows the learner no English sentence:
+/// the info log lines the narration already says (what arrived, the summary) are left out, and
+/// the stop is narrated in Chinese. stdout keeps its `listening on` line for scripts.
+#[cfg(unix)]
+#[test]
+fn a_chinese_explain_session_shows_no_english_sentence() {
+    let mut cmd = Command::new(BIN);
+    cmd.env("LANG", "zh_CN.UTF-8")
+        .args(["--port", "0", "--explain"]);
+    let mut server = Server::start_command(cmd);
+    let s = socket_to(server.addr);
+    s.send(b"hello there").unwrap();
+    let mut buf = [0u8; 16];
+    let n = s.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"HELLO THERE");
+    let stderr = server.stop_after("[步骤 4 发送] 已把", WAIT);
+    assert_in_order(
+        &stderr,
+        &[
+            "[步骤 5 关闭] 服务器已停止，套接字随之关闭。\n",
+            "              共回复了 1 个数据报，丢弃了 0 个。\n",
+        ],
+    );
+    assert_no_english_sentence(&stderr);
 }
 
 #[test]
