@@ -4,11 +4,12 @@
 
 --runs N  the whole measurement N times over (every server started afresh each time); each
           figure is the median of the N, with its range (lowest–highest) in a second table.
-          Default 3 (about 8 minutes on a 2-core machine); 1 with --quick.
+          Default 3 (about 13 minutes on a 2-core machine); 1 with --quick.
 --quick   a quick look, not figures to quote: every timed load lasts 1 s instead of 3, the UDP
           ping sends 50,000 instead of 200,000, the 128 MiB stream is timed once instead of five
-          times, and the whole measurement is made once unless --runs says otherwise (about 1
-          minute 15 s). The connect cycles (6,000) and the 500 idle connections stay the same.
+          times, and the whole measurement is made once unless --runs says otherwise (about 2
+          minutes). The connect cycles (6,000), the 500 idle connections and the 10 s idle stay
+          the same.
 
 Results: bench/results/DATE-TIME.md (the table, the ranges, the ratios) and beside it
 bench/results/DATE-TIME.json, every figure of every run (with each latency load's percentiles),
@@ -26,9 +27,16 @@ socat. Servers run on CPU 0 and loads on CPU 1 (taskset). Columns (↑ higher is
 
 - p50 µs and p99 µs, 1 conn, 1 CPU: tcp-client, one connection, server and client both on
   CPU 0: the latency of a round trip, the median and the 99th percentile.
+- 1-conn rt/s, 1 CPU: tcp-client's rate over that same load, server and client on CPU 0: a
+  server that spins holds the CPU its client needs.
+- 1-conn rt/s, 1 CPU, threaded load: bench/peers' threaded-load, one connection, on CPU 0 too.
 - 1-conn rt/s: tcp-client, one connection, closed loop, server and client on their own CPUs.
 - server CPU s per M rt, 1 conn: the server's CPU time over that load, per million round trips:
   where a server that spins instead of sleeping pays for its speed.
+- server CPU µs/req and p99 µs, 2k/s and 10k/s: tcp-client --rate 2000 (10000), one connection,
+  open loop (request k sent at k/rate s, whatever the replies), on CPU 1: the server's CPU time
+  over the load per request (warm-up included), and the p99 of a round trip counted from its
+  scheduled send. When tcp-client says it did not keep the schedule, the cells stay empty.
 - rt/s, 100 conns: tcp-client (one thread, epoll), 100 connections, one round trip in flight each.
 - rt/s, 100 conns, threaded load: bench/peers' threaded-load, a blocking thread per connection.
 - load CPU %, 100 conns: how busy tcp-client kept its CPU over that load. Near 100%, the load
@@ -44,6 +52,11 @@ socat. Servers run on CPU 0 and loads on CPU 1 (taskset). Columns (↑ higher is
 - UDP req/s and loss %, 1 client: udp-client's ping mode, one datagram in flight.
 - UDP req/s and loss %, 64 clients: bench/peers' udp-load, 64 sockets with one request each.
 - UDP server CPU s per M req, 64 clients: the server's CPU time over that load, per million.
+- UDP server CPU µs/req and UDP p99 µs, 2k/s and 10k/s: bench/peers' udp-load --rate, one socket,
+  open loop: the server's CPU time per request asked (rate × duration, answered or not), and the
+  p99 from the scheduled send. Empty when udp-load says `schedule not kept`.
+- idle CPU ms / 10 s: after the TCP loads and one more round trip each, every server's CPU time
+  over one shared 10 s in which no load runs (all servers are up side by side).
 
 Every server is started on a free loopback port, stopped by its own pid (and its children's, for
 socat's forks), and every load is bounded in count and in time.
