@@ -4,11 +4,12 @@
 
 --runs N  the whole measurement N times over (every server started afresh each time); each
           figure is the median of the N, with its range (lowest–highest) in a second table.
-          Default 3 (about 8 minutes on a 2-core machine); 1 with --quick.
+          Default 3 (about 13 minutes on a 2-core machine); 1 with --quick.
 --quick   a quick look, not figures to quote: every timed load lasts 1 s instead of 3, the UDP
           ping sends 50,000 instead of 200,000, the 128 MiB stream is timed once instead of five
-          times, and the whole measurement is made once unless --runs says otherwise (about 1
-          minute 15 s). The connect cycles (6,000) and the 500 idle connections stay the same.
+          times, and the whole measurement is made once unless --runs says otherwise (about 2
+          minutes). The connect cycles (6,000), the 500 idle connections and the 10 s idle stay
+          the same.
 
 Results: bench/results/DATE-TIME.md (the table, the ranges, the ratios) and beside it
 bench/results/DATE-TIME.json, every figure of every run (with each latency load's percentiles),
@@ -26,9 +27,16 @@ socat. Servers run on CPU 0 and loads on CPU 1 (taskset). Columns (↑ higher is
 
 - p50 µs and p99 µs, 1 conn, 1 CPU: tcp-client, one connection, server and client both on
   CPU 0: the latency of a round trip, the median and the 99th percentile.
+- 1-conn rt/s, 1 CPU: tcp-client's rate over that same load, server and client on CPU 0: a
+  server that spins holds the CPU its client needs.
+- 1-conn rt/s, 1 CPU, threaded load: bench/peers' threaded-load, one connection, on CPU 0 too.
 - 1-conn rt/s: tcp-client, one connection, closed loop, server and client on their own CPUs.
 - server CPU s per M rt, 1 conn: the server's CPU time over that load, per million round trips:
   where a server that spins instead of sleeping pays for its speed.
+- server CPU µs/req and p99 µs, 2k/s and 10k/s: tcp-client --rate 2000 (10000), one connection,
+  open loop (request k sent at k/rate s, whatever the replies), on CPU 1: the server's CPU time
+  over the load per request (warm-up included), and the p99 of a round trip counted from its
+  scheduled send. When tcp-client says it did not keep the schedule, the cells stay empty.
 - rt/s, 100 conns: tcp-client (one thread, epoll), 100 connections, one round trip in flight each.
 - rt/s, 100 conns, threaded load: bench/peers' threaded-load, a blocking thread per connection.
 - load CPU %, 100 conns: how busy tcp-client kept its CPU over that load. Near 100%, the load
@@ -44,6 +52,11 @@ socat. Servers run on CPU 0 and loads on CPU 1 (taskset). Columns (↑ higher is
 - UDP req/s and loss %, 1 client: udp-client's ping mode, one datagram in flight.
 - UDP req/s and loss %, 64 clients: bench/peers' udp-load, 64 sockets with one request each.
 - UDP server CPU s per M req, 64 clients: the server's CPU time over that load, per million.
+- UDP server CPU µs/req and UDP p99 µs, 2k/s and 10k/s: bench/peers' udp-load --rate, one socket,
+  open loop: the server's CPU time per request asked (rate × duration, answered or not), and the
+  p99 from the scheduled send. Empty when udp-load says `schedule not kept`.
+- idle CPU ms / 10 s: after the TCP loads and one more round trip each, every server's CPU time
+  over one shared 10 s in which no load runs (all servers are up side by side).
 
 Every server is started on a free loopback port, stopped by its own pid (and its children's, for
 socat's forks), and every load is bounded in count and in time.
@@ -256,6 +269,14 @@ def tcp_figures(server, quick, lat):
         for p in ("p50", "p99"):
             if f"{p}_us" in lat["1 conn, 1 CPU"]:
                 fig[f"{p} µs, 1 conn, 1 CPU"] = lat["1 conn, 1 CPU"][f"{p}_us"]
+        fig["1-conn rt/s, 1 CPU"] = rate(out)
+    # The same from a load generator of another design (a blocking thread), on that one CPU too.
+    threaded = os.path.join(PEERS, "threaded-load")
+    if os.path.exists(threaded):
+        out = load([threaded, "--port", str(server.port), "--connections", "1", "--duration", dur],
+                   server.name, cpu=SERVER_CPU)
+        if out:
+            fig["1-conn rt/s, 1 CPU, threaded load"] = rate(out)
     # One connection again, closed loop, now server and client on their own CPUs; and what the
     # server's CPU did meanwhile, where a spinning server pays for its speed.
     time.sleep(0.3)
@@ -281,12 +302,16 @@ def tcp_figures(server, quick, lat):
         if trips:
             fig["server CPU s per M rt, 100 conns"] = (cpu_seconds(server) - before) / (trips / 1e6)
     # The same 100 connections from a load generator of another design: a blocking thread each.
-    threaded = os.path.join(PEERS, "threaded-load")
     if os.path.exists(threaded):
         out = load([threaded, "--port", str(server.port), "--connections", "100", "--duration", dur],
                    server.name)
         if out:
             fig["rt/s, 100 conns, threaded load"] = rate(out)
+    # Open loop, one connection, server and load on their own CPUs: what the server's CPU costs
+    # a request at a moderate rate, where a spin rarely catches the next one.
+    for per_s, label in OPEN_LOOP_RATES:
+        time.sleep(0.3)
+        fig.update(tcp_open_loop(server, client, per_s, label, dur, lat))
     # Connect cycles, 6,000 a load and 12,000 in all: past about 14,000 to one port (connect()
     # takes the even ports of 32768-60999), connect() searches for a port whose TIME_WAIT is old
     # enough to reuse, and measures the kernel, not the server. Four at once with 16 bytes, as
@@ -303,6 +328,35 @@ def tcp_figures(server, quick, lat):
         lat["connects, 8 at once"] = latency_us(out)
         fig["connects/s, 8 at once"] = rate(out)
     return {c: v for c, v in fig.items() if v is not None}
+
+
+OPEN_LOOP_RATES = [(2000, "2k/s"), (10000, "10k/s")]
+
+
+def tcp_open_loop(server, client, per_s, label, dur, lat):
+    """tcp-client --rate per_s on one connection: the server's CPU µs per request and the p99
+    from each request's scheduled send; nothing (and a note) when the schedule was not kept."""
+    before = cpu_seconds(server)
+    out = load(client + ["--rate", str(per_s), "--duration", dur, "--json"], server.name)
+    if not out:
+        return {}
+    used = cpu_seconds(server) - before
+    try:
+        doc = json.loads(out)
+        totals = doc["totals"]
+        # The warm-up's requests (if any) cost the server too.
+        trips = totals["round_trips"] + totals.get("warmup_round_trips", 0)
+        kept, p99 = totals.get("schedule_kept"), doc["latency"]["p99_us"]
+    except (ValueError, KeyError, TypeError) as e:
+        print(f"  tcp-client --rate {per_s} --json: unexpected output ({e})", file=sys.stderr)
+        return {}
+    lat[f"open loop {label}"] = {k: v for k, v in doc["latency"].items()
+                                 if isinstance(v, (int, float))}
+    if kept is False or not trips:
+        print(f"  {server.name}: tcp-client did not keep its schedule at {per_s}/s: "
+              "those cells stay empty", file=sys.stderr)
+        return {}
+    return {f"server CPU µs/req, {label}": used * 1e6 / trips, f"p99 µs, {label}": p99}
 
 
 def stream_rate(server):
@@ -361,6 +415,24 @@ def udp_figures(server, quick, lat):
                 fig["UDP server CPU s per M req, 64 clients"] = (
                     (cpu_seconds(server) - before) / (requests / 1e6))
             fig["UDP loss %, 64 clients"] = found(r"loss: ([\d.]+)%", out, "loss")
+        # Open loop, one socket: the server's CPU per request and the p99 at a moderate rate.
+        dur = 1 if quick else 3
+        for per_s, label in OPEN_LOOP_RATES:
+            time.sleep(0.3)
+            before = cpu_seconds(server)
+            out = load([udp_load, "--port", str(port), "--clients", "1", "--rate", str(per_s),
+                        "--duration", str(dur)], server.name)
+            if not out:
+                continue
+            used = cpu_seconds(server) - before
+            if "schedule kept" not in out:
+                print(f"  {server.name}: udp-load did not keep its schedule at {per_s}/s "
+                      "(or said nothing of it): those cells stay empty", file=sys.stderr)
+                continue
+            # Every request sent costs the server, answered or not: the asked rate × duration.
+            requests = per_s * dur
+            fig[f"UDP server CPU µs/req, {label}"] = used * 1e6 / requests
+            fig[f"UDP p99 µs, {label}"] = found(r"p99 ([\d.]+) µs", out, "p99")
     return {c: v for c, v in fig.items() if v is not None}
 
 
@@ -370,8 +442,14 @@ HIGHER, LOWER = "↑", "↓"
 COLUMNS = [
     ("p50 µs, 1 conn, 1 CPU", "{:.1f}", LOWER),
     ("p99 µs, 1 conn, 1 CPU", "{:.1f}", LOWER),
+    ("1-conn rt/s, 1 CPU", "{:.0f}", HIGHER),
+    ("1-conn rt/s, 1 CPU, threaded load", "{:.0f}", HIGHER),
     ("1-conn rt/s", "{:.0f}", HIGHER),
     ("server CPU s per M rt, 1 conn", "{:.2f}", LOWER),
+    ("server CPU µs/req, 2k/s", "{:.1f}", LOWER),
+    ("p99 µs, 2k/s", "{:.1f}", LOWER),
+    ("server CPU µs/req, 10k/s", "{:.1f}", LOWER),
+    ("p99 µs, 10k/s", "{:.1f}", LOWER),
     ("rt/s, 100 conns", "{:.0f}", HIGHER),
     ("rt/s, 100 conns, threaded load", "{:.0f}", HIGHER),
     ("server CPU s per M rt, 100 conns", "{:.2f}", LOWER),
@@ -386,6 +464,11 @@ COLUMNS = [
     ("UDP req/s, 64 clients", "{:.0f}", HIGHER),
     ("UDP loss %, 64 clients", "{:.2f}", LOWER),
     ("UDP server CPU s per M req, 64 clients", "{:.2f}", LOWER),
+    ("UDP server CPU µs/req, 2k/s", "{:.1f}", LOWER),
+    ("UDP p99 µs, 2k/s", "{:.1f}", LOWER),
+    ("UDP server CPU µs/req, 10k/s", "{:.1f}", LOWER),
+    ("UDP p99 µs, 10k/s", "{:.1f}", LOWER),
+    ("idle CPU ms / 10 s", "{:.1f}", LOWER),
 ]
 # Loss is near zero for every server: a ratio of two such figures says nothing. The load's CPU
 # is the load generator's, not the server's.
@@ -451,6 +534,19 @@ def candidates_and_notes():
     return candidates, notes
 
 
+IDLE_S = 10
+
+
+def idle_round_trip(server):
+    """One round trip on a fresh connection, closed at once; a failure is said, not raised."""
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
+            s.sendall(b"x")
+            s.recv(1)
+    except OSError as e:
+        print(f"  {server.name}: round trip before idling failed: {e}", file=sys.stderr)
+
+
 def measure(candidates, quick):
     """One whole measurement: every server started afresh, every load once. ({server: {column:
     figure}}, {server: {load: {percentile: µs}}})."""
@@ -478,6 +574,16 @@ def measure(candidates, quick):
         for name, got in rates.items():
             if got:
                 rows[name]["MiB/s, 1 stream"] = sorted(got)[len(got) // 2]
+        # Idle: one round trip each (a server may wait for its first request to settle), then
+        # every server's CPU time over one shared 10 s in which nothing asks anything.
+        print("all: 10 s idle", file=sys.stderr)
+        for name, server in servers.items():
+            idle_round_trip(server)
+        time.sleep(0.5)
+        before = {name: cpu_seconds(server) for name, server in servers.items()}
+        time.sleep(IDLE_S)
+        for name, server in servers.items():
+            rows[name]["idle CPU ms / 10 s"] = (cpu_seconds(server) - before[name]) * 1000 * 10 / IDLE_S
     finally:
         for server in servers.values():
             server.stop()

@@ -5,9 +5,9 @@
 # better, worse or ≈), DATE-TIME.json (every figure of every run) and DATE-TIME.png (the chart,
 # by bench/chart.py, when matplotlib is installed: `pip install matplotlib`).
 #
-#   bash bench/compare.sh            # 3 runs, each figure the median: about 8 minutes on 2 cores
+#   bash bench/compare.sh            # 3 runs, each figure the median: about 13 minutes on 2 cores
 #   bash bench/compare.sh --runs 5   # 5 runs instead
-#   bash bench/compare.sh --quick    # a quick look, about 1 minute 15 s: one run, timed loads of
+#   bash bench/compare.sh --quick    # a quick look, about 2 minutes: one run, timed loads of
 #                                    # 1 s instead of 3, 50,000 UDP pings instead of 200,000,
 #                                    # the 128 MiB stream timed once instead of five times
 #

@@ -11,6 +11,19 @@
 //!
 //! It exits with status 1 when no reply came at all.
 //!
+//! With `--rate N` it is an open loop instead, for the `UDP … 2k/s` and `10k/s` columns: one
+//! socket sends N requests a second on a schedule, whatever the replies (request k at k/N s),
+//! and each reply's latency counts from its request's scheduled send, as tcp-client's `--rate`
+//! does (udp-client's ping mode takes no interval under 1 ms and paces each datagram from the
+//! last one's send, so it falls behind). Between sends it spins on a non-blocking receive,
+//! taking its whole CPU: an epoll timeout is whole milliseconds and SO_RCVTIMEO whole kernel
+//! ticks (4 ms here), either of which sends in bursts. So no reply wakes it, which spares every
+//! server alike the cost of a wake-up. Its line adds:
+//!
+//!     rate: N requests/s, loss: P%, 1 clients, S s, p99 X µs, asked R/s, schedule kept
+//!
+//! `schedule not kept` when fewer than 99% of the asked requests were answered in time.
+//!
 //! All of it runs on one thread around one epoll wait (mio), with nothing else between it and
 //! the system calls: a send and a receive per request, and a wait for many. The first version,
 //! a current-thread tokio runtime with a task per socket, also tried a receive before each wait
@@ -25,7 +38,8 @@ use mio::net::UdpSocket;
 use mio::{Events, Interest, Poll, Token};
 
 const USAGE: &str = "usage: udp-load [--port PORT] [--clients N] [--duration SECS] [--size BYTES] \
-                     [--timeout MS]   (defaults 12345, 64, 3, 64, 100; server on 127.0.0.1)";
+                     [--timeout MS] [--rate N]   (defaults 12345, 64, 3, 64, 100, closed loop; \
+                     server on 127.0.0.1; --rate: one socket, open loop)";
 
 /// One client socket and its request in flight.
 struct Client {
@@ -57,7 +71,14 @@ impl Client {
 fn main() {
     let args = peers::Args::parse(
         USAGE,
-        &["--port", "--clients", "--duration", "--size", "--timeout"],
+        &[
+            "--port",
+            "--clients",
+            "--duration",
+            "--size",
+            "--timeout",
+            "--rate",
+        ],
     );
     let port: u16 = args.get("--port", 12345);
     let clients: usize = args.get("--clients", 64);
@@ -69,6 +90,10 @@ fn main() {
     }
 
     let server = SocketAddr::from(([127, 0, 0, 1], port));
+    let rate: f64 = args.get("--rate", 0.0);
+    if rate > 0.0 {
+        return open_loop(server, rate, duration, size, wait);
+    }
     let mut poll = Poll::new().unwrap_or_else(|e| peers::fail(format!("epoll: {e}")));
     let mut all = Vec::with_capacity(clients);
     for i in 0..clients {
@@ -137,6 +162,84 @@ fn main() {
     println!(
         "rate: {:.0} requests/s, loss: {loss:.2}%, {clients} clients, {elapsed:.2} s",
         answered as f64 / elapsed
+    );
+    if answered == 0 {
+        eprintln!("error: no reply came");
+        std::process::exit(1);
+    }
+}
+
+/// `--rate`: one socket, request k sent at `k / rate` s whatever the replies, each reply's
+/// latency from its request's scheduled send; then up to `wait` more for the last replies.
+fn open_loop(server: SocketAddr, rate: f64, duration: Duration, size: usize, wait: Duration) {
+    let socket = std::net::UdpSocket::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .and_then(|s| {
+            s.connect(server)
+                .and_then(|()| s.set_nonblocking(true))
+                .map(|()| s)
+        })
+        .unwrap_or_else(|e| peers::fail(format!("bind or connect to {server}: {e}")));
+    let request = |k: u64| {
+        let mut r = vec![b'x'; size];
+        let _ = write!(&mut r[..], "c0000 r{k:09} ");
+        r
+    };
+    let total = (rate * duration.as_secs_f64()).round() as u64;
+    let scheduled = |k: u64| Duration::from_secs_f64(k as f64 / rate);
+    let began = Instant::now();
+    let mut latencies: Vec<u32> = Vec::with_capacity(total as usize);
+    let mut reply = vec![0u8; size + 1];
+    let mut next = 0u64;
+    loop {
+        let now = began.elapsed();
+        while next < total && scheduled(next) <= now {
+            let _ = socket.send(&request(next)); // A refused send counts as lost.
+            next += 1;
+        }
+        let until = if next < total {
+            scheduled(next)
+        } else {
+            scheduled(total) + wait
+        };
+        if now >= until || latencies.len() as u64 == total && next == total {
+            break;
+        }
+        let Ok(n) = socket.recv(&mut reply) else {
+            continue; // Nothing yet, or an ICMP error (that request is lost): look again.
+        };
+        let arrived = began.elapsed();
+        let k: Option<u64> = std::str::from_utf8(reply.get(7..16).unwrap_or_default())
+            .ok()
+            .and_then(|t| t.parse().ok());
+        if let Some(k) = k.filter(|&k| k < next) {
+            let mut sent = request(k);
+            let matches = reply[..n] == sent[..] || {
+                sent.make_ascii_uppercase();
+                reply[..n] == sent[..]
+            };
+            if matches {
+                latencies.push((arrived - scheduled(k)).as_nanos().min(u32::MAX as u128) as u32);
+            }
+        }
+    }
+    let answered = latencies.len();
+    let loss = 100.0 * (next as f64 - answered as f64).max(0.0) / (next.max(1)) as f64;
+    let p99 = if answered == 0 {
+        0.0
+    } else {
+        let i = (answered * 99 / 100).min(answered - 1);
+        *latencies.select_nth_unstable(i).1 as f64 / 1000.0
+    };
+    let secs = duration.as_secs_f64();
+    let kept = if answered as f64 >= 0.99 * total as f64 {
+        "kept"
+    } else {
+        "not kept"
+    };
+    println!(
+        "rate: {:.0} requests/s, loss: {loss:.2}%, 1 clients, {secs:.2} s, p99 {p99:.1} µs, \
+         asked {rate:.0}/s, schedule {kept}",
+        answered as f64 / secs
     );
     if answered == 0 {
         eprintln!("error: no reply came");
