@@ -43,12 +43,15 @@ fn a_server_at_its_cap_stops_the_idle_connections_with_a_hint() {
         &testkit::binary("tcp-server"),
         &["--port", "0", "--max-connections", "20"],
     );
-    // The baseline load's connection is closed by then: 20 idle ones fit, the 21st does not.
+    // The baseline load's connection is closed by then, so 20 idle ones fit and the 21st does
+    // not; on a busy machine the server may not have seen that close yet when the idle ones
+    // open, and the 20th is the one refused (seen once in CI-like runs with a CPU hog).
     let out = client(server.addr, &["-n", "10", "--idle", "30"]);
     assert_eq!(out.code(), Some(1), "{out:?}");
     assert!(
-        out.stderr
-            .contains("opening idle connection 21 of 30 to 127.0.0.1:"),
+        ["20", "21"].iter().any(|n| out
+            .stderr
+            .contains(&format!("opening idle connection {n} of 30 to 127.0.0.1:"))),
         "{}",
         out.stderr
     );
