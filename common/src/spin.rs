@@ -13,12 +13,13 @@
 //! A probe that catches turns the spin back on. `--spin N` fixes the spin at N µs (no
 //! adapting), `--spin 0` turns it off.
 //!
-//! This file only decides; the servers' loops ask it how long to spin after traffic
-//! ([`Spinner::traffic`]) and tell it when a spin ran out ([`Spinner::ran_out`]). A thread that
-//! spins yields its CPU between two looks (`std::thread::yield_now`), so that a program waiting
-//! for that CPU (a client on the same one) runs at once instead of after the spin.
+//! The servers' loops say three things to their thread's [`Spinner`]: there was traffic
+//! ([`Spinner::caught`]), may I look without sleeping ([`Spinner::looking`]), and this look found
+//! nothing ([`Spinner::nothing_yet`]). It keeps the spin's deadline, decides, and logs each turn.
+//! A thread that spins yields its CPU between two looks (`std::thread::yield_now`), so that a
+//! program waiting for that CPU (a client on the same one) runs at once instead of after the spin.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Spins in a row that ran out before the spin turns off.
 pub const OFF_AFTER: u32 = 4;
@@ -45,7 +46,7 @@ pub enum Spin {
 
 /// What changed in a spinner, for the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Turned {
+enum Turned {
     On,
     Off,
 }
@@ -54,6 +55,10 @@ pub enum Turned {
 #[derive(Debug)]
 pub struct Spinner {
     spin: Spin,
+    /// The serving thread's number, for the log.
+    thread: usize,
+    /// When the spin that is on ends.
+    until: Instant,
     /// Adaptive only: spinning after each burst (true), or only probing (false).
     on: bool,
     /// A spin started by the last burst of traffic and not yet over.
@@ -66,9 +71,11 @@ pub struct Spinner {
 }
 
 impl Spinner {
-    pub fn new(spin: Spin) -> Self {
+    pub fn new(spin: Spin, thread: usize) -> Self {
         Self {
             spin,
+            thread,
+            until: Instant::now(),
             on: true,
             spinning: false,
             run_outs: 0,
@@ -78,10 +85,38 @@ impl Spinner {
         }
     }
 
-    /// Called after each look that brought traffic: how long to spin now (zero: sleep as soon
-    /// as there is nothing to do), and whether the spin just turned on. Traffic while a spin
-    /// was on means that spin caught it.
-    pub fn traffic(&mut self) -> (Duration, Option<Turned>) {
+    /// Called after each look that brought traffic, at `now`: a spin starts, or none.
+    pub fn caught(&mut self, now: Instant) {
+        let (spin, turned) = self.traffic();
+        self.until = now + spin;
+        log(self.thread, turned);
+    }
+
+    /// Whether to look for work at `now` without sleeping: a spin is on and not over. A spin
+    /// found over here ran out, and is counted as such before the thread sleeps.
+    pub fn looking(&mut self, now: Instant) -> bool {
+        if !self.spinning {
+            return false;
+        }
+        if now < self.until {
+            return true;
+        }
+        let turned = self.ran_out();
+        log(self.thread, turned);
+        false
+    }
+
+    /// Called when a look during a spin found nothing: gives the CPU to whoever waits for it,
+    /// and notes whether someone did.
+    pub fn nothing_yet(&mut self) {
+        let before = Instant::now();
+        std::thread::yield_now();
+        self.yielded(before.elapsed());
+    }
+
+    /// After traffic: how long to spin now (zero: sleep as soon as there is nothing to do), and
+    /// whether the spin just turned on. Traffic while a spin was on means that spin caught it.
+    fn traffic(&mut self) -> (Duration, Option<Turned>) {
         let max = match self.spin {
             Spin::Off => return (Duration::ZERO, None),
             Spin::Fixed(spin) => {
@@ -115,20 +150,15 @@ impl Spinner {
         (if self.spinning { max } else { Duration::ZERO }, turned)
     }
 
-    /// Whether a spin is on: the loop looks for work without sleeping until it ends.
-    pub fn spinning(&self) -> bool {
-        self.spinning
-    }
-
-    /// Called after each `yield_now` of a spin, with the time it took.
-    pub fn yielded(&mut self, took: Duration) {
+    /// After each `yield_now` of a spin, with the time it took.
+    fn yielded(&mut self, took: Duration) {
         if took > SHARED_CPU_YIELD {
             self.gave_cpu_away = true;
         }
     }
 
-    /// Called when a spin ended with no traffic: whether the spin just turned off.
-    pub fn ran_out(&mut self) -> Option<Turned> {
+    /// When a spin ended with no traffic: whether the spin just turned off.
+    fn ran_out(&mut self) -> Option<Turned> {
         self.gave_cpu_away = false;
         if !std::mem::take(&mut self.spinning) || !matches!(self.spin, Spin::Adaptive(_)) {
             return None;
@@ -159,7 +189,7 @@ impl Spinner {
 
 /// Says that thread `thread`'s spin turned on or off, for engineers (RUST_LOG=debug): the
 /// spin adapts on its own, and this is how to see it do so.
-pub fn log(thread: usize, turned: Option<Turned>) {
+fn log(thread: usize, turned: Option<Turned>) {
     match turned {
         Some(Turned::Off) => {
             log::debug!("thread {thread}: spin off: {OFF_AFTER} spins in a row ran out")
@@ -189,10 +219,10 @@ mod tests {
 
     #[test]
     fn spins_that_catch_the_next_request_keep_the_spin_on() {
-        let mut s = Spinner::new(Spin::Adaptive(MAX));
+        let mut s = Spinner::new(Spin::Adaptive(MAX), 0);
         for _ in 0..1000 {
             assert_eq!(s.traffic(), (MAX, None));
-            assert!(s.spinning());
+            assert!(s.spinning);
         }
         // Runs-out that are not in a row do not turn it off.
         for _ in 0..100 {
@@ -204,7 +234,7 @@ mod tests {
 
     #[test]
     fn spins_that_keep_running_out_turn_off_then_probe_ever_more_rarely() {
-        let mut s = Spinner::new(Spin::Adaptive(MAX));
+        let mut s = Spinner::new(Spin::Adaptive(MAX), 0);
         for _ in 1..OFF_AFTER {
             assert_eq!(s.traffic(), (MAX, None));
             assert_eq!(s.ran_out(), None);
@@ -215,9 +245,9 @@ mod tests {
         let mut gaps = Vec::new();
         for _ in 0..12 {
             gaps.push(bursts_until_a_probe(&mut s));
-            assert!(s.spinning());
+            assert!(s.spinning);
             assert_eq!(s.ran_out(), None);
-            assert!(!s.spinning());
+            assert!(!s.spinning);
         }
         assert_eq!(
             gaps,
@@ -227,7 +257,7 @@ mod tests {
 
     #[test]
     fn a_probe_that_catches_turns_the_spin_back_on() {
-        let mut s = Spinner::new(Spin::Adaptive(MAX));
+        let mut s = Spinner::new(Spin::Adaptive(MAX), 0);
         for _ in 0..OFF_AFTER {
             s.traffic();
             s.ran_out();
@@ -248,7 +278,7 @@ mod tests {
 
     #[test]
     fn spins_that_catch_only_by_giving_the_cpu_away_count_as_run_outs() {
-        let mut s = Spinner::new(Spin::Adaptive(MAX));
+        let mut s = Spinner::new(Spin::Adaptive(MAX), 0);
         s.traffic();
         for _ in 1..OFF_AFTER {
             s.yielded(Duration::from_nanos(300)); // nobody else wanted the CPU
@@ -265,15 +295,15 @@ mod tests {
 
     #[test]
     fn a_fixed_spin_never_adapts_and_none_never_spins() {
-        let mut fixed = Spinner::new(Spin::Fixed(MAX));
-        let mut off = Spinner::new(Spin::Off);
+        let mut fixed = Spinner::new(Spin::Fixed(MAX), 0);
+        let mut off = Spinner::new(Spin::Off, 0);
         for _ in 0..100 {
             assert_eq!(fixed.traffic(), (MAX, None));
-            assert!(fixed.spinning());
+            assert!(fixed.spinning);
             assert_eq!(fixed.ran_out(), None);
-            assert!(!fixed.spinning());
+            assert!(!fixed.spinning);
             assert_eq!(off.traffic(), (Duration::ZERO, None));
-            assert!(!off.spinning());
+            assert!(!off.spinning);
             assert_eq!(off.ran_out(), None);
         }
     }

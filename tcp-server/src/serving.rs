@@ -134,11 +134,16 @@ impl Serving {
         }
         result?;
         let shared = &self.shared;
-        let (refused, evicted) = (
-            shared.refused.load(Ordering::SeqCst),
-            shared.evicted.load(Ordering::SeqCst),
-        );
-        let full = if refused + evicted > 0 {
+        // Every thread has ended: these are the final counts, read once for both sayings.
+        let [served, echoed, refused, evicted] = [
+            &shared.served,
+            &shared.echoed,
+            &shared.refused,
+            &shared.evicted,
+        ]
+        .map(|n| n.load(Ordering::SeqCst));
+        let was_full = refused + evicted > 0;
+        let full = if was_full {
             format!(
                 "; while full, refused {refused} and closed {evicted} idle to make room \
                  (--max-connections {})",
@@ -152,9 +157,9 @@ impl Serving {
             Step::Close,
             t!(
                 "stopped",
-                served = shared.served.load(Ordering::SeqCst),
-                echoed = shared.echoed.load(Ordering::SeqCst),
-                full = if refused + evicted > 0 { "yes" } else { "no" },
+                served = served,
+                echoed = echoed,
+                full = if was_full { "yes" } else { "no" },
                 refused = refused,
                 evicted = evicted,
                 max = shared.max
@@ -162,12 +167,8 @@ impl Serving {
         );
         info!(
             "stopped: served {}, echoed {}{full}",
-            count(
-                shared.served.load(Ordering::SeqCst),
-                "connection",
-                "connections"
-            ),
-            count(shared.echoed.load(Ordering::SeqCst), "byte", "bytes")
+            count(served, "connection", "connections"),
+            count(echoed, "byte", "bytes")
         );
         Ok(())
     }

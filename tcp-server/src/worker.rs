@@ -52,9 +52,8 @@ pub struct Worker {
     stop_at: Option<Instant>,
     /// The time after the last wait, for every event it returned: one clock read per wake-up.
     now: Instant,
-    /// Until when to keep looking for events without sleeping, after the last one.
-    spin_until: Instant,
-    /// Whether to spin after traffic, and for how long (common::spin).
+    /// Whether to keep looking for events without sleeping after traffic, and until when
+    /// (common::spin).
     spinner: Spinner,
 }
 
@@ -81,8 +80,7 @@ impl Worker {
             next_sweep: now + shared.sweep_every(),
             stop_at: None,
             now,
-            spin_until: now,
-            spinner: Spinner::new(shared.spin),
+            spinner: Spinner::new(shared.spin, index),
         })
     }
 
@@ -99,10 +97,7 @@ impl Worker {
             // are rare; usually the wait has no timeout (the ticker wakes us for sweeps).
             // A connection with more to read, or a spin after recent traffic, only looks for
             // events, without waiting.
-            let spinning = self.spinner.spinning() && self.now < self.spin_until;
-            if self.spinner.spinning() && !spinning {
-                common::spin::log(self.index, self.spinner.ran_out());
-            }
+            let spinning = self.spinner.looking(self.now);
             let timeout = if self.conns.have_more() || spinning {
                 Some(Duration::ZERO)
             } else {
@@ -135,15 +130,11 @@ impl Worker {
                 // The next request of a busy client usually comes within microseconds: asleep,
                 // this thread would pay a wake-up for it (on a VM that halts an idle vCPU, tens
                 // of microseconds). A tick of the sweep ticker is no traffic: no spin for it.
-                let (spin, turned) = self.spinner.traffic();
-                self.spin_until = self.now + spin;
-                common::spin::log(self.index, turned);
+                self.spinner.caught(self.now);
             } else if spinning && events.is_empty() {
                 // Nothing yet: a program waiting for this CPU (a client on the same one) runs
-                // now rather than after the spin; a yield that long says it did.
-                let before = Instant::now();
-                std::thread::yield_now();
-                self.spinner.yielded(before.elapsed());
+                // now rather than after the spin.
+                self.spinner.nothing_yet();
             }
             // Then those that stopped at their share last turn, each after everyone else.
             self.conns.exchange_on_the_rest(self.now);

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context, Result};
 use common::logging::Budget;
-use common::spin::{self, Spin, Spinner};
+use common::spin::{Spin, Spinner};
 use common::text::count;
 use common::{cli, error, step};
 use log::{info, warn};
@@ -101,11 +101,12 @@ impl Serving {
         for handle in self.handles {
             handle.join().map_err(|_| anyhow!(t!("worker-panicked")))?;
         }
+        // Every thread has ended: these are the final counts, read once for both sayings.
+        let [answered, dropped, rate_limited] =
+            [&shared.answered, &shared.dropped, &shared.rate_limited]
+                .map(|n| n.load(Ordering::SeqCst));
         let limited = if shared.limited {
-            format!(
-                ", rate-limited {}",
-                shared.rate_limited.load(Ordering::SeqCst)
-            )
+            format!(", rate-limited {rate_limited}")
         } else {
             String::new()
         };
@@ -114,20 +115,16 @@ impl Serving {
             Step::Close,
             t!(
                 "stopped",
-                answered = shared.answered.load(Ordering::SeqCst),
-                dropped = shared.dropped.load(Ordering::SeqCst),
+                answered = answered,
+                dropped = dropped,
                 limited = if shared.limited { "yes" } else { "no" },
-                rate_limited = shared.rate_limited.load(Ordering::SeqCst)
+                rate_limited = rate_limited
             )
         );
         info!(
             "stopped: answered {}, dropped {}{limited}",
-            count(
-                shared.answered.load(Ordering::SeqCst),
-                "datagram",
-                "datagrams"
-            ),
-            shared.dropped.load(Ordering::SeqCst)
+            count(answered, "datagram", "datagrams"),
+            dropped
         );
         Ok(())
     }
@@ -145,23 +142,17 @@ fn serve(shared: &Shared, index: usize) {
         LOG_LINES_PER_SECOND,
         Instant::now(),
     );
-    let mut spinner = Spinner::new(shared.spin);
-    let mut spin_until = Instant::now();
+    let mut spinner = Spinner::new(shared.spin, index);
     while !shared.stopping.load(Ordering::Relaxed) {
-        let spinning = spinner.spinning() && Instant::now() < spin_until;
-        if spinner.spinning() && !spinning {
-            spin::log(index, spinner.ran_out());
-        }
+        let spinning = spinner.looking(Instant::now());
         let received = batch.receive(&shared.socket, spinning);
         let n = match received {
             Ok(n) => n,
             Err(e) if error::is_timeout(&e) => {
                 if spinning {
                     // Nothing yet: a program waiting for this CPU (a client on the same one)
-                    // runs now rather than after the spin; a yield that long says it did.
-                    let before = Instant::now();
-                    std::thread::yield_now();
-                    spinner.yielded(before.elapsed());
+                    // runs now rather than after the spin.
+                    spinner.nothing_yet();
                 }
                 shown.roll(Instant::now());
                 continue;
@@ -174,9 +165,7 @@ fn serve(shared: &Shared, index: usize) {
                 continue;
             }
         };
-        let (spin, turned) = spinner.traffic();
-        spin_until = Instant::now() + spin;
-        spin::log(index, turned);
+        spinner.caught(Instant::now());
         replies.clear();
         for i in 0..n {
             let (data, from) = batch.datagram(i);
