@@ -12,7 +12,7 @@ use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use support::{connect, start, take_turns};
+use support::{connect, start, take_turns, WAIT};
 
 #[test]
 fn clients_that_kept_sending_through_a_stall_are_not_closed_as_idle() {
@@ -20,6 +20,12 @@ fn clients_that_kept_sending_through_a_stall_are_not_closed_as_idle() {
     let server = start(&["--idle-timeout", "3"]);
     let mut clients: Vec<TcpStream> = (0..20).map(|_| connect(server.addr)).collect();
     server.signal("STOP");
+    // Only once every thread has stopped does the stall begin: a thread still running could
+    // read the first bytes sent, time them before the stall and read the rest after it.
+    assert!(
+        testkit::wait_stopped(server.pid(), WAIT),
+        "the server did not stop"
+    );
     // Twice the idle timeout, the clients sending all along.
     let stopped = Instant::now();
     let mut sent = 0;

@@ -1,7 +1,7 @@
 //! What the kernel counts for a running process, read from /proc (Linux): the CPU time it has
-//! used.
+//! used, and whether its threads are stopped.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// CPU time a process has used, all its threads together, from the scheduler's own count
 /// (nanoseconds, where /proc/PID/stat counts 10 ms ticks).
@@ -20,4 +20,39 @@ pub fn cpu_time(pid: u32) -> Duration {
         }
     }
     Duration::from_nanos(total)
+}
+
+/// Waits until every thread of `pid` is stopped (state `T` in /proc/PID/task/TID/stat), as
+/// SIGSTOP leaves them: kill() returns at once, and each thread stops only when it next enters the
+/// kernel, so a thread can still finish what it was doing. False when `timeout` passes first.
+///
+/// Linux: reads /proc.
+pub fn wait_stopped(pid: u32, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let states: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/task"))
+            .map(|tasks| {
+                tasks
+                    .flatten()
+                    .filter_map(|t| std::fs::read_to_string(t.path().join("stat")).ok())
+                    .filter_map(|stat| {
+                        Some(
+                            stat.rsplit_once(')')?
+                                .1
+                                .split_whitespace()
+                                .next()?
+                                .to_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !states.is_empty() && states.iter().all(|s| s == "T") {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
 }
