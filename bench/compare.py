@@ -262,8 +262,10 @@ def tcp_figures(server, quick, lat):
     client = [os.path.join(BIN, "tcp-client"), "--port", str(server.port)]
     dur = "1" if quick else "3"
     fig = {}
-    # One connection, server and client on one CPU: the latency of a round trip.
-    out = load(client + ["-n", "20000", "--duration", dur], server.name, cpu=SERVER_CPU)
+    # One connection, server and client on one CPU: the latency of a round trip. Timed, like
+    # every load here: a count of 20,000 ended it in a tenth of a second, short enough for a
+    # neighbour's moment of work (the Python server's threads ending) to halve its rate.
+    out = load(client + ["-n", "5000000", "--duration", dur], server.name, cpu=SERVER_CPU)
     if out:
         lat["1 conn, 1 CPU"] = latency_us(out)
         for p in ("p50", "p99"):
@@ -562,6 +564,9 @@ def measure(candidates, quick):
         # allocator keep would hide what an idle connection costs.
         for name, server in servers.items():
             rows[name].update(idle_figures(server))
+        # The threaded server's 500 threads end on the servers' CPU after their sockets close:
+        # wait for it to be quiet before the first load, which would otherwise share it.
+        wait_quiet(SERVER_CPU)
         for name, server in servers.items():
             print(f"{name}: TCP loads", file=sys.stderr)
             rows[name].update(tcp_figures(server, quick, lat[name]))
@@ -606,6 +611,29 @@ def markdown(rows, cell):
         cells = [cell(name, c, fmt) for c, fmt, _ in COLUMNS]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
+
+
+def cpu_busy_ticks(cpu):
+    """The busy ticks (all but idle and iowait) of one CPU so far, from /proc/stat."""
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith(f"cpu{cpu} "):
+                ticks = [int(x) for x in line.split()[1:]]
+                return sum(ticks) - ticks[3] - ticks[4]
+    return 0
+
+
+def wait_quiet(cpu, window=0.3, most=5.0):
+    """Waits until CPU cpu has been idle over a whole window (at most most seconds): what a
+    process on it was still doing would be measured as part of the next load."""
+    deadline = time.monotonic() + most
+    while time.monotonic() < deadline:
+        before = cpu_busy_ticks(cpu)
+        time.sleep(window)
+        # One tick in the window is the kernel's own housekeeping, not a neighbour's work.
+        if cpu_busy_ticks(cpu) - before <= 1:
+            return
+    print(f"  CPU {cpu} was still busy after {most:.0f} s: the next load shares it", file=sys.stderr)
 
 
 def load_average():
