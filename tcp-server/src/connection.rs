@@ -127,6 +127,13 @@ impl Connection {
         self.last_active
     }
 
+    /// If the connection was last active at `then`, makes that `now`.
+    pub fn active_at(&mut self, then: Instant, now: Instant) {
+        if self.last_active == then {
+            self.last_active = now;
+        }
+    }
+
     /// Step 5 on a connection epoll reported `ready` at `now`: echoes what can be echoed.
     pub fn exchange(
         &mut self,

@@ -5,7 +5,7 @@
 //! `mio`), and handles whichever is ready: a new connection is accepted, a connection with data
 //! gets its exchange (`connection.rs`). So no client ever waits behind another. What happens
 //! to the connections themselves, from admitting one to closing it and the sweeps for idle ones,
-//! is in `worker/connections.rs`.
+//! is in `worker/connections.rs`; when a sweep comes, in `worker/sweeps.rs`.
 
 use std::io;
 use std::sync::atomic::Ordering;
@@ -24,8 +24,10 @@ use crate::messages::t;
 use crate::shared::{Shared, GRACE};
 
 mod connections;
+mod sweeps;
 
 use connections::{Connections, Room};
+use sweeps::Sweeps;
 
 /// How long to stop accepting after an error such as "too many open files" before trying again.
 const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
@@ -46,8 +48,8 @@ pub struct Worker {
     shared: Arc<Shared>,
     /// Set after an accept error: when to try accepting again.
     accept_paused_until: Option<Instant>,
-    /// When to sweep next: close idle connections, tell the others about the idlest (room.rs).
-    next_sweep: Instant,
+    /// When to sweep: close idle connections, tell the others about the idlest (room.rs).
+    sweeps: Sweeps,
     /// When, after Ctrl-C, to close whatever is still open.
     stop_at: Option<Instant>,
     /// The time after the last wait, for every event it returned: one clock read per wake-up.
@@ -77,7 +79,7 @@ impl Worker {
             conns: Connections::new(index, shared, now),
             shared: Arc::clone(shared),
             accept_paused_until: None,
-            next_sweep: now + shared.sweep_every(),
+            sweeps: Sweeps::new(shared.sweep_every(), now),
             stop_at: None,
             now,
             spinner: Spinner::new(shared.spin, index),
@@ -113,6 +115,11 @@ impl Worker {
                 }
             }
             self.now = Instant::now();
+            if let Some(last) = self.sweeps.turn(self.now) {
+                // The process may have stopped during the last turn, after its clock read:
+                // what moved then moved after the stop (worker/sweeps.rs).
+                self.conns.moved_at(last, self.now);
+            }
             let mut traffic = false;
             for event in events.iter() {
                 match event.token() {
@@ -165,8 +172,7 @@ impl Worker {
                 self.accept_paused_until = None;
                 let _ = self.accept_all();
             }
-            if self.now >= self.next_sweep {
-                self.next_sweep = self.now + self.shared.sweep_every();
+            if self.sweeps.due(self.now) {
                 self.conns.sweep(self.now);
             }
         }

@@ -232,6 +232,13 @@ impl Connections {
         self.sweep = keys;
     }
 
+    /// The connections last active at `then` were active at `now` instead (worker/sweeps.rs).
+    pub fn moved_at(&mut self, then: Instant, now: Instant) {
+        for (_, conn) in self.open.iter_mut() {
+            conn.active_at(then, now);
+        }
+    }
+
     /// This worker's connection that has done nothing for longest, and since when.
     fn idlest(&self) -> Option<(usize, Instant)> {
         self.open
