@@ -31,6 +31,7 @@ socat. Servers run on CPU 0 and loads on CPU 1 (taskset). Columns (↑ higher is
   server that spins holds the CPU its client needs.
 - 1-conn rt/s, 1 CPU, threaded load: bench/peers' threaded-load, one connection, on CPU 0 too.
 - 1-conn rt/s: tcp-client, one connection, closed loop, server and client on their own CPUs.
+- 1-conn rt/s, threaded load: bench/peers' threaded-load, one connection, on the load's CPU.
 - server CPU s per M rt, 1 conn: the server's CPU time over that load, per million round trips:
   where a server that spins instead of sleeping pays for its speed.
 - server CPU µs/req and p99 µs, 2k/s and 10k/s: tcp-client --rate 2000 (10000), one connection,
@@ -50,6 +51,8 @@ socat. Servers run on CPU 0 and loads on CPU 1 (taskset). Columns (↑ higher is
   TCP work (the side that sends does the receiver's part too, on loopback).
 - PSS MiB, 500 idle and KiB/conn: the server's memory with 500 idle connections, and per one.
 - UDP req/s and loss %, 1 client: udp-client's ping mode, one datagram in flight.
+- UDP req/s, 1 client, udp-load: bench/peers' udp-load with one socket, the same from another
+  load generator.
 - UDP req/s and loss %, 64 clients: bench/peers' udp-load, 64 sockets with one request each.
 - UDP server CPU s per M req, 64 clients: the server's CPU time over that load, per million.
 - UDP server CPU µs/req and UDP p99 µs, 2k/s and 10k/s: bench/peers' udp-load --rate, one socket,
@@ -290,6 +293,12 @@ def tcp_figures(server, quick, lat):
         trips = found(r"round trips: +(\d+)", out, "round trips")
         if trips:
             fig["server CPU s per M rt, 1 conn"] = (cpu_seconds(server) - before) / (trips / 1e6)
+    # Its second witness: the threaded load generator, one connection, on the load's CPU.
+    if os.path.exists(threaded):
+        out = load([threaded, "--port", str(server.port), "--connections", "1", "--duration", dur],
+                   server.name)
+        if out:
+            fig["1-conn rt/s, threaded load"] = rate(out)
     # The server's CPU time over the 100-connection load, per million round trips. Read once
     # the last load's connections are gone (and socat's forks for them reaped), and again after.
     time.sleep(0.3)
@@ -404,9 +413,14 @@ def udp_figures(server, quick, lat):
         ms = found(r", time (\d+)ms", out, "time")
         fig["UDP req/s, 1 client"] = received / (ms / 1000) if received and ms else None
         fig["UDP loss %, 1 client"] = found(r"([\d.]+)% packet loss", out, "% packet loss")
-    # 64 in flight: udp-load's 64 sockets, each with one request waiting for its reply.
     udp_load = os.path.join(PEERS, "udp-load")
     if os.path.exists(udp_load):
+        # The same from a load generator of another design: udp-load with one socket.
+        out = load([udp_load, "--port", str(port), "--clients", "1",
+                    "--duration", "1" if quick else "3"], server.name)
+        if out:
+            fig["UDP req/s, 1 client, udp-load"] = rate(out)
+        # 64 in flight: udp-load's 64 sockets, each with one request waiting for its reply.
         before = cpu_seconds(server)
         out = load([udp_load, "--port", str(port), "--clients", "64",
                     "--duration", "1" if quick else "3"], server.name)
@@ -447,6 +461,7 @@ COLUMNS = [
     ("1-conn rt/s, 1 CPU", "{:.0f}", HIGHER),
     ("1-conn rt/s, 1 CPU, threaded load", "{:.0f}", HIGHER),
     ("1-conn rt/s", "{:.0f}", HIGHER),
+    ("1-conn rt/s, threaded load", "{:.0f}", HIGHER),
     ("server CPU s per M rt, 1 conn", "{:.2f}", LOWER),
     ("server CPU µs/req, 2k/s", "{:.1f}", LOWER),
     ("p99 µs, 2k/s", "{:.1f}", LOWER),
@@ -463,6 +478,7 @@ COLUMNS = [
     ("KiB/conn", "{:.2f}", LOWER),
     ("UDP req/s, 1 client", "{:.0f}", HIGHER),
     ("UDP loss %, 1 client", "{:.1f}", LOWER),
+    ("UDP req/s, 1 client, udp-load", "{:.0f}", HIGHER),
     ("UDP req/s, 64 clients", "{:.0f}", HIGHER),
     ("UDP loss %, 64 clients", "{:.2f}", LOWER),
     ("UDP server CPU s per M req, 64 clients", "{:.2f}", LOWER),
