@@ -2,6 +2,9 @@
 //! turn the spin off, and round trips back to back turn it on again. Seen in the server's debug
 //! log (`RUST_LOG=common::spin=debug`), never through a timing assertion: the gaps below are
 //! hundreds of times the 50 µs spin, and the back-to-back loop ends as soon as the log says it.
+//! It needs CPU 0 to itself: with another program busy there, every look's yield lets that
+//! program run, so the spin rightly stays off and this test fails (seen once in two runs beside
+//! an unpinned busy loop, which the kernel placed on CPU 0 or CPU 1).
 #![cfg(target_os = "linux")]
 // A failed unwrap here is a failed test, which is what it should be.
 #![allow(clippy::unwrap_used)]
