@@ -260,6 +260,17 @@ def latency_us(out):
     return {}
 
 
+def threaded_rate(server, connections, dur, cpu=LOAD_CPU):
+    """bench/peers' threaded-load (a blocking thread a connection): its round trips a second, or
+    None when it is not built or failed."""
+    threaded = os.path.join(PEERS, "threaded-load")
+    if not os.path.exists(threaded):
+        return None
+    out = load([threaded, "--port", str(server.port), "--connections", str(connections),
+                "--duration", dur], server.name, cpu=cpu)
+    return rate(out) if out else None
+
+
 def tcp_figures(server, quick, lat):
     """The TCP loads' figures; each load's latency percentiles go into lat, by load."""
     client = [os.path.join(BIN, "tcp-client"), "--port", str(server.port)]
@@ -276,12 +287,7 @@ def tcp_figures(server, quick, lat):
                 fig[f"{p} µs, 1 conn, 1 CPU"] = lat["1 conn, 1 CPU"][f"{p}_us"]
         fig["1-conn rt/s, 1 CPU"] = rate(out)
     # The same from a load generator of another design (a blocking thread), on that one CPU too.
-    threaded = os.path.join(PEERS, "threaded-load")
-    if os.path.exists(threaded):
-        out = load([threaded, "--port", str(server.port), "--connections", "1", "--duration", dur],
-                   server.name, cpu=SERVER_CPU)
-        if out:
-            fig["1-conn rt/s, 1 CPU, threaded load"] = rate(out)
+    fig["1-conn rt/s, 1 CPU, threaded load"] = threaded_rate(server, 1, dur, cpu=SERVER_CPU)
     # One connection again, closed loop, now server and client on their own CPUs; and what the
     # server's CPU did meanwhile, where a spinning server pays for its speed.
     time.sleep(0.3)
@@ -294,11 +300,7 @@ def tcp_figures(server, quick, lat):
         if trips:
             fig["server CPU s per M rt, 1 conn"] = (cpu_seconds(server) - before) / (trips / 1e6)
     # Its second witness: the threaded load generator, one connection, on the load's CPU.
-    if os.path.exists(threaded):
-        out = load([threaded, "--port", str(server.port), "--connections", "1", "--duration", dur],
-                   server.name)
-        if out:
-            fig["1-conn rt/s, threaded load"] = rate(out)
+    fig["1-conn rt/s, threaded load"] = threaded_rate(server, 1, dur)
     # The server's CPU time over the 100-connection load, per million round trips. Read once
     # the last load's connections are gone (and socat's forks for them reaped), and again after.
     time.sleep(0.3)
@@ -313,11 +315,7 @@ def tcp_figures(server, quick, lat):
         if trips:
             fig["server CPU s per M rt, 100 conns"] = (cpu_seconds(server) - before) / (trips / 1e6)
     # The same 100 connections from a load generator of another design: a blocking thread each.
-    if os.path.exists(threaded):
-        out = load([threaded, "--port", str(server.port), "--connections", "100", "--duration", dur],
-                   server.name)
-        if out:
-            fig["rt/s, 100 conns, threaded load"] = rate(out)
+    fig["rt/s, 100 conns, threaded load"] = threaded_rate(server, 100, dur)
     # Open loop, one connection, server and load on their own CPUs: what the server's CPU costs
     # a request at a moderate rate, where a spin rarely catches the next one.
     for per_s, label in OPEN_LOOP_RATES:
@@ -629,14 +627,16 @@ def markdown(rows, cell):
     return lines
 
 
-def cpu_busy_ticks(cpu):
-    """The busy ticks (all but idle and iowait) of one CPU so far, from /proc/stat."""
+def cpu_ticks(name="cpu"):
+    """The busy and steal ticks so far of one line of /proc/stat: "cpu" (all CPUs) or "cpu0".
+    Busy is user, nice, system and interrupts; steal, the hypervisor's, is apart."""
     with open("/proc/stat") as f:
         for line in f:
-            if line.startswith(f"cpu{cpu} "):
-                ticks = [int(x) for x in line.split()[1:]]
-                return sum(ticks) - ticks[3] - ticks[4]
-    return 0
+            if line.startswith(f"{name} "):
+                user, nice, system, _idle, _iowait, irq, softirq, steal = (
+                    int(x) for x in line.split()[1:9])
+                return user + nice + system + irq + softirq, steal
+    return 0, 0
 
 
 def wait_quiet(cpu, window=0.3, most=5.0):
@@ -644,10 +644,10 @@ def wait_quiet(cpu, window=0.3, most=5.0):
     process on it was still doing would be measured as part of the next load."""
     deadline = time.monotonic() + most
     while time.monotonic() < deadline:
-        before = cpu_busy_ticks(cpu)
+        before, _ = cpu_ticks(f"cpu{cpu}")
         time.sleep(window)
         # One tick in the window is the kernel's own housekeeping, not a neighbour's work.
-        if cpu_busy_ticks(cpu) - before <= 1:
+        if cpu_ticks(f"cpu{cpu}")[0] - before <= 1:
             return
     print(f"  CPU {cpu} was still busy after {most:.0f} s: the next load shares it", file=sys.stderr)
 
@@ -666,15 +666,13 @@ def machine_cpu():
     from /proc/stat), the part the hypervisor took (steal), and ours: this script and every process
     it started and waited for (the servers with their threads and forks, the loads)."""
     tick = os.sysconf("SC_CLK_TCK")
-    with open("/proc/stat") as f:
-        user, nice, system, _idle, _iowait, irq, softirq, steal = (
-            int(x) / tick for x in f.readline().split()[1:9])
+    busy, steal = cpu_ticks()
     mine = 0.0
     for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
         r = resource.getrusage(who)
         mine += r.ru_utime + r.ru_stime
     # The kernel's network work (softirq) for our loads is in our processes' system time too.
-    return {"machine": user + nice + system + irq + softirq, "steal": steal, "ours": mine}
+    return {"machine": busy / tick, "steal": steal / tick, "ours": mine}
 
 
 def other_work(before, after, seconds):
