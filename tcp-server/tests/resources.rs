@@ -192,8 +192,7 @@ fn clients_that_send_without_reading_cost_bounded_memory_given_back_when_they_re
 #[cfg(all(target_os = "linux", not(feature = "portable")))]
 fn worker_wake_ups(pid: u32) -> u64 {
     let mut total = 0;
-    for task in std::fs::read_dir(format!("/proc/{pid}/task")).unwrap() {
-        let task = task.unwrap().path();
+    for task in testkit::tasks(pid).unwrap() {
         let name = std::fs::read_to_string(task.join("comm")).unwrap_or_default();
         if name.trim() != "tcp-server" && !name.starts_with("worker-") {
             continue;

@@ -24,7 +24,7 @@ pub use client::{client, run, run_with_stdout, Output};
 pub use data::{noise, round_trip};
 pub use narration::{assert_chinese_narration, assert_in_order, assert_no_english_sentence};
 pub use packaging::assert_packaging;
-pub use proc::{cpu_time, wait_stopped};
+pub use proc::{cpu_time, tasks, wait_stopped};
 pub use running::{Finished, Running};
 pub use server::{Server, STARTUP};
 pub use stdout::{

@@ -1,7 +1,19 @@
-//! What the kernel counts for a running process, read from /proc (Linux): the CPU time it has
-//! used, and whether its threads are stopped.
+//! What the kernel counts for a running process, read from /proc (Linux): its threads, the CPU
+//! time it has used, and whether its threads are stopped.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+/// The directories of a process's threads, /proc/PID/task/TID, each with its own `stat`,
+/// `status`, `comm` and `schedstat`.
+///
+/// Linux: reads /proc.
+pub fn tasks(pid: u32) -> std::io::Result<Vec<PathBuf>> {
+    Ok(std::fs::read_dir(format!("/proc/{pid}/task"))?
+        .flatten()
+        .map(|task| task.path())
+        .collect())
+}
 
 /// CPU time a process has used, all its threads together, from the scheduler's own count
 /// (nanoseconds, where /proc/PID/stat counts 10 ms ticks).
@@ -9,9 +21,8 @@ use std::time::{Duration, Instant};
 /// Linux: reads /proc.
 pub fn cpu_time(pid: u32) -> Duration {
     let mut total = 0;
-    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).expect("reading /proc/PID/task");
-    for task in tasks.flatten() {
-        if let Ok(text) = std::fs::read_to_string(task.path().join("schedstat")) {
+    for task in tasks(pid).expect("reading /proc/PID/task") {
+        if let Ok(text) = std::fs::read_to_string(task.join("schedstat")) {
             let on_cpu = text
                 .split_whitespace()
                 .next()
@@ -30,11 +41,11 @@ pub fn cpu_time(pid: u32) -> Duration {
 pub fn wait_stopped(pid: u32, timeout: Duration) -> bool {
     let deadline = Instant::now() + timeout;
     loop {
-        let states: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/task"))
+        let states: Vec<String> = tasks(pid)
             .map(|tasks| {
                 tasks
-                    .flatten()
-                    .filter_map(|t| std::fs::read_to_string(t.path().join("stat")).ok())
+                    .iter()
+                    .filter_map(|t| std::fs::read_to_string(t.join("stat")).ok())
                     .filter_map(|stat| {
                         Some(
                             stat.rsplit_once(')')?
